@@ -1,0 +1,5 @@
+export * from './engine';
+export * from './node-type';
+export * from './windows';
+export * from './subnet-group';
+export * from './parameter-group';

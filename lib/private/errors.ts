@@ -1,0 +1,44 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * The error every synth-time validation of this library throws.
+ *
+ * The message names the construct path (when there is one), the prop, the value
+ * received and what is allowed, so that a wrong input is understood without reading
+ * the library's source. It is the library's own class: aws-cdk-lib's validation
+ * errors are internal API and change between releases.
+ */
+export class CacheValidationError extends Error {
+  /** The construct path the error is about, if any. */
+  public readonly constructPath?: string;
+
+  constructor(message: string, scope?: IConstruct) {
+    const path = scope?.node.path;
+    super(path ? `${path}: ${message}` : message);
+    this.name = 'CacheValidationError';
+    this.constructPath = path;
+    Object.setPrototypeOf(this, CacheValidationError.prototype);
+  }
+}
+
+/**
+ * Throws a `CacheValidationError` built from its parts:
+ * `Invalid <prop>: got <received>. <allowed>`.
+ */
+export function invalid(scope: IConstruct | undefined, prop: string, received: unknown, allowed: string): never {
+  throw new CacheValidationError(`Invalid ${prop}: got ${describe(received)}. ${allowed}`, scope);
+}
+
+/** Renders a received value for an error message. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    return `'${value}'`;
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(describe).join(', ')}]`;
+  }
+  if (value === undefined) {
+    return 'nothing';
+  }
+  return String(value);
+}
