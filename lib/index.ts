@@ -3,3 +3,4 @@ export * from './node-type';
 export * from './windows';
 export * from './subnet-group';
 export * from './parameter-group';
+export * from './network';

@@ -1,0 +1,142 @@
+import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { CacheEngineVersion } from '../engine';
+import { IpDiscovery, NetworkType } from '../network';
+import { NodeType } from '../node-type';
+import { EvictionPolicy, IParameterGroup, ParameterGroup } from '../parameter-group';
+import { ISubnetGroup, SubnetGroup } from '../subnet-group';
+import { CacheValidationError, invalid } from './errors';
+import { validateIntegerRange } from './validation';
+
+/**
+ * The logic the cache constructs (replication group, Memcached cluster) share: network
+ * placement, security groups, parameter groups, ports and network types. Each construct keeps
+ * its own flat, documented props; these helpers take the subset they need.
+ */
+
+/** The network props every cache construct has. */
+export interface CacheNetworkInput {
+  readonly vpc?: ec2.IVpc;
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly subnetGroup?: ISubnetGroup;
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+/** Where a cache is placed: its subnet group and security groups. */
+export interface CacheNetwork {
+  readonly subnetGroup: ISubnetGroup;
+  readonly securityGroups: ec2.ISecurityGroup[];
+  /** The subnet group the construct created, if any. */
+  readonly createdSubnetGroup?: SubnetGroup;
+}
+
+/**
+ * Resolves the subnet group (given, or created over `vpc.selectSubnets(vpcSubnets)`) and the
+ * security groups (given, or one created with no egress and no ingress).
+ *
+ * @param what the construct's kind, for messages and descriptions ('replication group')
+ */
+export function resolveNetwork(scope: Construct, input: CacheNetworkInput, what: string): CacheNetwork {
+  if (!input.vpc && !input.subnetGroup) {
+    throw new CacheValidationError(`Invalid vpc: got nothing. Allowed: a vpc (the ${what} creates a subnet group over its `
+      + 'private subnets) or an existing subnetGroup.', scope);
+  }
+  if (input.subnetGroup && input.vpcSubnets) {
+    throw new CacheValidationError('Invalid vpcSubnets: got a selection together with subnetGroup. Allowed: one of them; '
+      + 'an existing subnet group already fixes the subnets.', scope);
+  }
+  if (!input.vpc && !input.securityGroups?.length) {
+    throw new CacheValidationError(`Invalid securityGroups: got ${input.securityGroups ? 'an empty list' : 'nothing'} and no vpc. `
+      + `Allowed: with an existing subnetGroup and no vpc, give securityGroups (the ${what} cannot create one without the vpc).`, scope);
+  }
+  if (input.securityGroups && input.securityGroups.length === 0) {
+    throw new CacheValidationError('Invalid securityGroups: got an empty list. Allowed: at least one security group, '
+      + 'or leave it out to have one created.', scope);
+  }
+
+  let createdSubnetGroup: SubnetGroup | undefined;
+  let subnetGroup = input.subnetGroup;
+  if (!subnetGroup) {
+    createdSubnetGroup = new SubnetGroup(scope, 'SubnetGroup', {
+      vpc: input.vpc!,
+      vpcSubnets: input.vpcSubnets,
+      description: `Subnets of the ElastiCache ${what} ${scope.node.path}`,
+    });
+    subnetGroup = createdSubnetGroup;
+  }
+  const securityGroups = input.securityGroups ?? [new ec2.SecurityGroup(scope, 'SecurityGroup', {
+    vpc: input.vpc!,
+    description: `ElastiCache ${what} ${scope.node.path}`,
+    allowAllOutbound: false,
+  })];
+  return { subnetGroup, securityGroups, createdSubnetGroup };
+}
+
+/** The parameter group props every cache construct has. */
+export interface CacheParameterInput {
+  readonly parameterGroup?: IParameterGroup;
+  readonly parameters?: Record<string, string>;
+  readonly evictionPolicy?: EvictionPolicy;
+}
+
+/**
+ * The parameter group of a cache: the given one (whose family must match the engine), one created
+ * from `parameters` / `evictionPolicy`, or undefined (the engine's default group).
+ */
+export function resolveParameterGroup(scope: Construct, engine: CacheEngineVersion, input: CacheParameterInput)
+  : IParameterGroup | undefined {
+  const wantsNew = input.parameters !== undefined || input.evictionPolicy !== undefined;
+  if (input.parameterGroup && wantsNew) {
+    throw new CacheValidationError(`Invalid ${input.evictionPolicy ? 'evictionPolicy' : 'parameters'}: got it together with `
+      + 'parameterGroup. Allowed: one of them; set the parameters on the existing group, or leave parameterGroup out to have one created.', scope);
+  }
+  if (input.parameterGroup) {
+    validateParameterGroupFamily(scope, engine, input.parameterGroup);
+    return input.parameterGroup;
+  }
+  if (wantsNew) {
+    return new ParameterGroup(scope, 'ParameterGroup', {
+      engine,
+      parameters: input.parameters,
+      evictionPolicy: input.evictionPolicy,
+      description: `Parameters of the ElastiCache ${engine} cache ${scope.node.path}`,
+    });
+  }
+  return undefined;
+}
+
+/** A parameter group of another family is rejected (ElastiCache: "Expected family ..."). */
+export function validateParameterGroupFamily(scope: Construct, engine: CacheEngineVersion, group: IParameterGroup): void {
+  const family = group.family;
+  if (family === undefined || Token.isUnresolved(family)) {
+    return;
+  }
+  if (family !== engine.parameterGroupFamily) {
+    invalid(scope, 'parameterGroup', `family ${family}`, `Allowed: a group of family ${engine.parameterGroupFamily}, the family `
+      + `of ${engine}. A new engine major needs a parameter group of the new family.`);
+  }
+}
+
+/** Validates a port: an integer from 1 to 65535. */
+export function validatePort(scope: Construct, port: number | undefined): void {
+  validateIntegerRange(scope, 'port', port, 1, 65535);
+}
+
+/** Validates a network type against the engine version and the node type. */
+export function validateNetworkType(scope: Construct, engine: CacheEngineVersion, nodeType: NodeType,
+  networkType: NetworkType | undefined, ipDiscovery: IpDiscovery | undefined): void {
+  if (networkType && networkType !== NetworkType.IPV4 && networkType.value !== 'ipv4') {
+    if (!engine.features.ipv6) {
+      invalid(scope, 'networkType', networkType.value, `Allowed: ipv4 on ${engine}; IPv6 and dual stack need Valkey 7.2+, `
+        + 'Redis OSS 6.2+ or Memcached 1.6.6+.');
+    }
+    if (!nodeType.supportsIpv6) {
+      invalid(scope, 'networkType', networkType.value, `Allowed: ipv4 on ${nodeType}; IPv6 and dual stack need a Nitro-based `
+        + 'node type (not t1, t2, m1-m4, r3, r4, c1).');
+    }
+  }
+  if (ipDiscovery && ipDiscovery.value === 'ipv6' && (!networkType || networkType.value === 'ipv4')) {
+    invalid(scope, 'ipDiscovery', ipDiscovery.value, 'Allowed: ipv6 discovery only with networkType IPV6 or DUAL_STACK.');
+  }
+}
