@@ -4,3 +4,5 @@ export * from './windows';
 export * from './subnet-group';
 export * from './parameter-group';
 export * from './network';
+export * from './endpoint';
+export * from './memcached-cluster';

@@ -1,11 +1,13 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CacheEngineVersion } from '../engine';
 import { IpDiscovery, NetworkType } from '../network';
 import { NodeType } from '../node-type';
 import { EvictionPolicy, IParameterGroup, ParameterGroup } from '../parameter-group';
 import { ISubnetGroup, SubnetGroup } from '../subnet-group';
+import { MaintenanceWindow } from '../windows';
 import { CacheValidationError, invalid } from './errors';
 import { validateIntegerRange } from './validation';
 
@@ -139,4 +141,43 @@ export function validateNetworkType(scope: Construct, engine: CacheEngineVersion
   if (ipDiscovery && ipDiscovery.value === 'ipv6' && (!networkType || networkType.value === 'ipv4')) {
     invalid(scope, 'ipDiscovery', ipDiscovery.value, 'Allowed: ipv6 discovery only with networkType IPV6 or DUAL_STACK.');
   }
+}
+
+/** The maintenance and notification props every cache construct has. */
+export interface CacheMaintenanceInput {
+  readonly maintenanceWindow?: MaintenanceWindow;
+  readonly autoMinorVersionUpgrade?: boolean;
+  readonly notificationTopic?: sns.ITopic;
+}
+
+/** The L1 properties (shared by `CfnReplicationGroup` and `CfnCacheCluster`) that maintenance and notifications render to. */
+export interface CacheMaintenanceProps {
+  readonly preferredMaintenanceWindow?: string;
+  readonly autoMinorVersionUpgrade: boolean;
+  readonly notificationTopicArn?: string;
+}
+
+/**
+ * Renders the maintenance window (undefined: ElastiCache picks a weekly slot), minor version
+ * auto-upgrade (on unless turned off) and the SNS topic for ElastiCache events.
+ */
+export function renderMaintenance(input: CacheMaintenanceInput): CacheMaintenanceProps {
+  return {
+    preferredMaintenanceWindow: input.maintenanceWindow?.value,
+    autoMinorVersionUpgrade: input.autoMinorVersionUpgrade ?? true,
+    notificationTopicArn: input.notificationTopic?.topicArn,
+  };
+}
+
+/**
+ * The ids ElastiCache gives the nodes of a cache cluster, `0001`, `0002`, ... (the `CacheNodeId`
+ * metric dimension). A token count cannot be expanded and is an error.
+ *
+ * @param what what the count is, for the message ('nodes')
+ */
+export function cacheNodeIds(scope: Construct, count: number, what: string): string[] {
+  if (Token.isUnresolved(count)) {
+    throw new CacheValidationError(`Cannot list the node ids: ${what} is a token. Allowed: a literal node count.`, scope);
+  }
+  return Array.from({ length: count }, (_, i) => String(i + 1).padStart(4, '0'));
 }

@@ -1,0 +1,441 @@
+import { Annotations, ArnFormat, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { CfnCacheCluster } from 'aws-cdk-lib/aws-elasticache';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
+import { Construct } from 'constructs';
+import { CacheEngine, MemcachedVersion } from './engine';
+import { Endpoint } from './endpoint';
+import { IpDiscovery, NetworkType } from './network';
+import { NodeType } from './node-type';
+import { IParameterGroup } from './parameter-group';
+import { ISubnetGroup } from './subnet-group';
+import { MaintenanceWindow } from './windows';
+import {
+  cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort,
+} from './private/common';
+import { CacheValidationError, invalid } from './private/errors';
+import { generateName, helperRemovalPolicy, lowercase } from './private/names';
+import { isToken, validateIdentifier, validateIntegerRange } from './private/validation';
+
+/** The most nodes a Memcached cluster may have (the ElastiCache API limit; more needs a quota increase). */
+const MAX_NODES = 40;
+/** The longest cluster name ElastiCache takes. */
+const MAX_NAME_LENGTH = 50;
+
+/**
+ * How the nodes of a Memcached cluster are placed over Availability Zones.
+ */
+export enum AzMode {
+  /** All nodes in one Availability Zone: losing the AZ empties the whole cache. */
+  SINGLE_AZ = 'single-az',
+  /** Nodes spread over the Availability Zones of the subnet group: losing an AZ loses only its shards. */
+  CROSS_AZ = 'cross-az',
+}
+
+/** A Memcached cluster: a set of nodes the clients shard keys over. */
+export interface IMemcachedCluster extends IResource, ec2.IConnectable, refs.ICacheClusterRef {
+  /**
+   * The name (cache cluster id) of the cluster.
+   * @attribute
+   */
+  readonly clusterName: string;
+  /**
+   * The ARN of the cluster.
+   * @attribute
+   */
+  readonly clusterArn: string;
+  /**
+   * The configuration endpoint: the address clients use for auto discovery of the nodes (shards).
+   * @attribute
+   */
+  readonly configurationEndpoint: Endpoint;
+  /** The number of nodes. */
+  readonly nodeCount: number;
+  /** The ids of the nodes, `0001`, `0002`, ... (the `CacheNodeId` metric dimension). */
+  readonly nodeIds: string[];
+}
+
+/** Attributes of an existing Memcached cluster. */
+export interface MemcachedClusterAttributes {
+  /** The name (cache cluster id) of the cluster. */
+  readonly clusterName: string;
+  /**
+   * The hostname of the configuration endpoint.
+   * @default - unknown: `configurationEndpoint` throws
+   */
+  readonly configurationEndpointAddress?: string;
+  /**
+   * The port the cluster listens on.
+   * @default - unknown: `configurationEndpoint` throws and `connections` has no default port
+   */
+  readonly port?: number;
+  /**
+   * The security groups of the cluster, so that `connections` can open them to clients.
+   * @default - none: `connections` cannot allow traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * The number of nodes.
+   * @default - unknown: `nodeCount` and `nodeIds` throw
+   */
+  readonly nodes?: number;
+}
+
+/** Properties of a `MemcachedCluster`. */
+export interface MemcachedClusterProps {
+  /**
+   * The name (cache cluster id) of the cluster: 1 to 50 letters, digits and hyphens, starting with
+   * a letter, no two consecutive hyphens, no hyphen at the end. ElastiCache stores it lowercase, so
+   * it is lowercased here. A named cluster cannot be replaced by CloudFormation (a change of `port`,
+   * `engine` or the subnet group, or of `nodes` without `preferredAvailabilityZones`, replaces it).
+   *
+   * @default - a name generated from the construct path, lowercase, within 50 characters
+   */
+  readonly clusterName?: string;
+  /**
+   * The Memcached version. Valkey and Redis OSS versions are rejected: use `ReplicationGroup`.
+   * @default MemcachedVersion.VER_1_6_22
+   */
+  readonly engine?: MemcachedVersion;
+  /**
+   * The node type of every node.
+   * @default NodeType.T4G_MICRO
+   */
+  readonly nodeType?: NodeType;
+  /**
+   * The number of nodes the clients shard keys over: 1 to 40.
+   * @default 2
+   */
+  readonly nodes?: number;
+  /**
+   * The port the nodes listen on.
+   * @default 11211
+   */
+  readonly port?: number;
+  /**
+   * How the nodes are placed over Availability Zones. `CROSS_AZ` needs at least 2 nodes.
+   * @default - `AzMode.CROSS_AZ` with more than one node (unless every one of
+   * `preferredAvailabilityZones` is the same AZ); `AzMode.SINGLE_AZ` with one node; unset
+   * (ElastiCache's default, single AZ) when `nodes` is a token
+   */
+  readonly azMode?: AzMode;
+  /**
+   * The Availability Zone of each node, one entry per node (an AZ may repeat). Giving them also
+   * lets a change of `nodes` add or remove nodes in place instead of replacing the cluster.
+   * @default - ElastiCache places the nodes
+   */
+  readonly preferredAvailabilityZones?: string[];
+  /**
+   * The VPC the cluster is placed in. Required unless `subnetGroup` (with `securityGroups`) is given.
+   * @default - none: give `subnetGroup`
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * The subnets of `vpc` the new subnet group holds.
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * An existing subnet group.
+   * @default - a new subnet group over `vpc.selectSubnets(vpcSubnets)`
+   */
+  readonly subnetGroup?: ISubnetGroup;
+  /**
+   * The security groups of the cluster.
+   * @default - a new security group with no egress and no ingress: allow clients with `connections`
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * The IP address family of the endpoints. IPv6 and dual stack need Memcached 1.6.6+, a Nitro-based
+   * node type and matching subnets.
+   * @default - IPv4 (the ElastiCache default)
+   */
+  readonly networkType?: NetworkType;
+  /**
+   * Which address family auto discovery advertises on a dual-stack cluster.
+   * @default - the ElastiCache default
+   */
+  readonly ipDiscovery?: IpDiscovery;
+  /**
+   * An existing parameter group, of the engine's family (`memcached1.6` for 1.6.x).
+   * @default - the engine's default group (`default.memcached1.6`), or a new group when `parameters` is given
+   */
+  readonly parameterGroup?: IParameterGroup;
+  /**
+   * Parameters for a new parameter group of the engine's family (for example `max_item_size`).
+   * @default - none: the engine's default group
+   */
+  readonly parameters?: Record<string, string>;
+  /**
+   * Encryption in transit (TLS). Memcached 1.6.12+ only; the clients must connect with TLS.
+   * @default - true where the engine version and node type support TLS (Memcached 1.6.12+), false otherwise
+   */
+  readonly transitEncryption?: boolean;
+  /**
+   * The weekly maintenance window (UTC).
+   * @default - a weekly 60-minute slot ElastiCache picks
+   */
+  readonly maintenanceWindow?: MaintenanceWindow;
+  /**
+   * Whether ElastiCache applies minor engine upgrades in the maintenance window.
+   * @default true
+   */
+  readonly autoMinorVersionUpgrade?: boolean;
+  /**
+   * An SNS topic for the cluster's ElastiCache events (node replacements, maintenance...).
+   * @default - no notifications
+   */
+  readonly notificationTopic?: sns.ITopic;
+  /**
+   * What happens to the cluster (and the subnet, parameter and security groups it created) when
+   * it leaves the stack. `SNAPSHOT` is rejected: Memcached keeps nothing to snapshot.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * What every Memcached cluster, new or imported, offers its consumers.
+ */
+export abstract class MemcachedClusterBase extends Resource implements IMemcachedCluster {
+  public abstract readonly clusterName: string;
+  public abstract readonly configurationEndpoint: Endpoint;
+  public abstract readonly connections: ec2.Connections;
+  public abstract readonly nodeCount: number;
+
+  /** The ARN of the cluster, `arn:<partition>:elasticache:<region>:<account>:cluster:<name>`. */
+  public get clusterArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'elasticache',
+      resource: 'cluster',
+      resourceName: this.clusterName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /** The ids of the nodes, `0001`, `0002`, ... (the `CacheNodeId` metric dimension). */
+  public get nodeIds(): string[] {
+    return cacheNodeIds(this, this.nodeCount, 'nodes');
+  }
+
+  /** A reference to this cluster, for L1 constructs and the generated reference interfaces. */
+  public get cacheClusterRef(): refs.CacheClusterReference {
+    return { clusterName: this.clusterName };
+  }
+}
+
+/**
+ * A Memcached cluster: 1 to 40 nodes, spread across Availability Zones, over which the clients
+ * shard keys (found through the configuration endpoint's auto discovery). Memcached is
+ * multi-threaded and has no replication, persistence, backups or authentication; for those use
+ * `ReplicationGroup` (Valkey / Redis OSS).
+ *
+ * @resource AWS::ElastiCache::CacheCluster
+ */
+export class MemcachedCluster extends MemcachedClusterBase {
+  /** Imports an existing Memcached cluster. Getters of attributes not given throw. */
+  public static fromMemcachedClusterAttributes(scope: Construct, id: string, attrs: MemcachedClusterAttributes): IMemcachedCluster {
+    return new ImportedMemcachedCluster(scope, id, attrs);
+  }
+
+  public readonly clusterName: string;
+  public readonly configurationEndpoint: Endpoint;
+  public readonly connections: ec2.Connections;
+  public readonly nodeCount: number;
+  /** The engine version. */
+  public readonly engine: MemcachedVersion;
+  /** The node type. */
+  public readonly nodeType: NodeType;
+  /** The subnet group the nodes are in. */
+  public readonly subnetGroup: ISubnetGroup;
+  /** The parameter group, unless the engine's default group is used. */
+  public readonly parameterGroup?: IParameterGroup;
+  /** Whether the nodes take TLS connections only. */
+  public readonly transitEncryption: boolean;
+  /** The placement mode over Availability Zones, unless left to ElastiCache. */
+  public readonly azMode?: AzMode;
+
+  constructor(scope: Construct, id: string, props: MemcachedClusterProps) {
+    super(scope, id, { physicalName: lowercase(props.clusterName) });
+
+    const engine = props.engine ?? MemcachedVersion.VER_1_6_22;
+    if (!engine.engine.equals(CacheEngine.MEMCACHED)) {
+      invalid(this, 'engine', `${engine}`, 'Allowed: a MemcachedVersion. For Valkey or Redis OSS (replication, persistence, '
+        + 'backups, authentication) use ReplicationGroup.');
+    }
+    const nodeType = props.nodeType ?? NodeType.T4G_MICRO;
+    const nodes = props.nodes ?? 2;
+    const port = props.port ?? engine.defaultPort;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+
+    validateIdentifier(this, 'clusterName', props.clusterName, MAX_NAME_LENGTH);
+    validateIntegerRange(this, 'nodes', nodes, 1, MAX_NODES, 'more needs an ElastiCache quota increase');
+    validatePort(this, port);
+    validateGravitonVersion(this, engine, nodeType);
+    validateNetworkType(this, engine, nodeType, props.networkType, props.ipDiscovery);
+    if (removalPolicy === RemovalPolicy.SNAPSHOT) {
+      invalid(this, 'removalPolicy', removalPolicy, 'Allowed: RemovalPolicy.DESTROY or RemovalPolicy.RETAIN. Memcached has '
+        + 'no snapshots (no persistence, no backups), so there is nothing to keep on deletion.');
+    }
+    const transitEncryption = resolveTransitEncryption(this, engine, nodeType, props.transitEncryption);
+    const azMode = resolveAzMode(this, nodes, props.azMode, props.preferredAvailabilityZones);
+
+    const network = resolveNetwork(this, props, 'Memcached cluster');
+    validateZonesInSubnets(this, props.preferredAvailabilityZones, network.createdSubnetGroup?.subnets);
+    const parameterGroup = resolveParameterGroup(this, engine, { parameterGroup: props.parameterGroup, parameters: props.parameters });
+
+    if (nodes === 1) {
+      Annotations.of(this).addWarningV2('cdk-elasticache:memcachedSingleNode', 'A Memcached cluster with one node has no '
+        + 'sharding: losing the node empties the whole cache. Use 2 or more nodes across Availability Zones.');
+    }
+    if (props.transitEncryption === false && engine.features.transitEncryption) {
+      Annotations.of(this).addWarningV2('cdk-elasticache:transitEncryptionDisabled', `Encryption in transit is turned off on ${engine}, `
+        + 'which supports it: cache traffic crosses the network in plaintext.');
+    }
+
+    const resource = new CfnCacheCluster(this, 'Resource', {
+      clusterName: lowercase(props.clusterName) ?? generateName(this, MAX_NAME_LENGTH),
+      engine: engine.engine.name,
+      engineVersion: engine.version,
+      cacheNodeType: nodeType.name,
+      numCacheNodes: nodes,
+      port,
+      azMode,
+      preferredAvailabilityZones: props.preferredAvailabilityZones,
+      cacheSubnetGroupName: network.subnetGroup.subnetGroupName,
+      vpcSecurityGroupIds: network.securityGroups.map(sg => sg.securityGroupId),
+      networkType: props.networkType?.value,
+      ipDiscovery: props.ipDiscovery?.value,
+      cacheParameterGroupName: parameterGroup?.parameterGroupName,
+      transitEncryptionEnabled: engine.features.transitEncryption ? transitEncryption : undefined,
+      ...renderMaintenance(props),
+    });
+    resource.applyRemovalPolicy(removalPolicy);
+    // A retained cluster keeps using the groups it was created with: deleting them would fail.
+    const helperPolicy = helperRemovalPolicy(removalPolicy);
+    network.createdSubnetGroup?.applyRemovalPolicy(helperPolicy);
+    if (parameterGroup && !props.parameterGroup) {
+      parameterGroup.applyRemovalPolicy(helperPolicy);
+    }
+    if (!props.securityGroups && helperPolicy === RemovalPolicy.RETAIN) {
+      network.securityGroups.forEach(sg => sg.applyRemovalPolicy(helperPolicy));
+    }
+
+    this.engine = engine;
+    this.nodeType = nodeType;
+    this.nodeCount = nodes;
+    this.subnetGroup = network.subnetGroup;
+    this.parameterGroup = parameterGroup;
+    this.transitEncryption = transitEncryption;
+    this.azMode = azMode;
+    this.clusterName = resource.ref;
+    this.configurationEndpoint = new Endpoint(resource.attrConfigurationEndpointAddress,
+      Token.asNumber(resource.attrConfigurationEndpointPort));
+    this.connections = new ec2.Connections({
+      securityGroups: network.securityGroups,
+      defaultPort: ec2.Port.tcp(Token.asNumber(resource.attrConfigurationEndpointPort)),
+    });
+  }
+}
+
+class ImportedMemcachedCluster extends MemcachedClusterBase {
+  public readonly clusterName: string;
+  public readonly connections: ec2.Connections;
+  private readonly attrs: MemcachedClusterAttributes;
+
+  constructor(scope: Construct, id: string, attrs: MemcachedClusterAttributes) {
+    super(scope, id);
+    this.attrs = attrs;
+    this.clusterName = attrs.clusterName;
+    this.connections = new ec2.Connections({
+      securityGroups: attrs.securityGroups,
+      defaultPort: attrs.port !== undefined ? ec2.Port.tcp(attrs.port) : undefined,
+    });
+  }
+
+  public get configurationEndpoint(): Endpoint {
+    if (this.attrs.configurationEndpointAddress === undefined || this.attrs.port === undefined) {
+      throw new CacheValidationError('Cannot read configurationEndpoint of an imported Memcached cluster without '
+        + `${this.attrs.configurationEndpointAddress === undefined ? 'configurationEndpointAddress' : 'port'}: `
+        + 'give it in fromMemcachedClusterAttributes().', this);
+    }
+    return new Endpoint(this.attrs.configurationEndpointAddress, this.attrs.port);
+  }
+
+  public get nodeCount(): number {
+    if (this.attrs.nodes === undefined) {
+      throw new CacheValidationError('Cannot read nodeCount or nodeIds of an imported Memcached cluster without nodes: '
+        + 'give it in fromMemcachedClusterAttributes().', this);
+    }
+    return this.attrs.nodes;
+  }
+}
+
+/** Graviton node types (t4g, m6g, r6g, m7g, ...) need Memcached 1.5.16 or later. */
+function validateGravitonVersion(scope: Construct, engine: MemcachedVersion, nodeType: NodeType): void {
+  if (!/^[a-z]\d+g/.test(nodeType.family)) {
+    return;
+  }
+  const [major, minor, patch] = engine.version.split('.').map(Number);
+  const old = major < 1 || (major === 1 && (minor < 5 || (minor === 5 && patch < 16)));
+  if (old) {
+    invalid(scope, 'nodeType', nodeType.name, `Allowed: on ${engine}, a node type that is not Graviton-based `
+      + `(${nodeType.family} needs Memcached 1.5.16 or later), or a newer engine version.`);
+  }
+}
+
+/** TLS: on by default where the version and the node type support it; asked for where they don't, an error. */
+function resolveTransitEncryption(scope: Construct, engine: MemcachedVersion, nodeType: NodeType, wanted?: boolean): boolean {
+  const supported = engine.features.transitEncryption && nodeType.supportsTransitEncryption;
+  if (wanted === true && !engine.features.transitEncryption) {
+    invalid(scope, 'transitEncryption', true, `Allowed: false on ${engine}; encryption in transit needs Memcached 1.6.12 or later.`);
+  }
+  if (wanted === true && !nodeType.supportsTransitEncryption) {
+    invalid(scope, 'transitEncryption', true, `Allowed: false on ${nodeType}; encryption in transit is not supported on M1 and M2 nodes.`);
+  }
+  return wanted ?? supported;
+}
+
+/** The AZ mode: given (and checked), or cross-AZ with more than one node. */
+function resolveAzMode(scope: Construct, nodes: number, wanted: AzMode | undefined, zones: string[] | undefined): AzMode | undefined {
+  const literalZones = zones && !isToken(zones) ? zones : undefined;
+  if (literalZones && !isToken(nodes) && literalZones.length !== nodes) {
+    invalid(scope, 'preferredAvailabilityZones', literalZones, `Allowed: exactly one Availability Zone per node, ${nodes} `
+      + `(got ${literalZones.length}); repeat an AZ to place several nodes in it.`);
+  }
+  const distinct = literalZones ? new Set(literalZones).size : undefined;
+  if (wanted === AzMode.CROSS_AZ && !isToken(nodes) && nodes < 2) {
+    invalid(scope, 'azMode', wanted, 'Allowed: AzMode.SINGLE_AZ with one node; AzMode.CROSS_AZ needs 2 or more nodes.');
+  }
+  if (wanted === AzMode.SINGLE_AZ && distinct !== undefined && distinct > 1) {
+    invalid(scope, 'azMode', wanted, `Allowed: AzMode.CROSS_AZ, since preferredAvailabilityZones names ${distinct} different `
+      + 'Availability Zones; or list a single AZ.');
+  }
+  if (wanted !== undefined) {
+    return wanted;
+  }
+  if (isToken(nodes)) {
+    return undefined;
+  }
+  if (nodes < 2 || distinct === 1) {
+    return AzMode.SINGLE_AZ;
+  }
+  return AzMode.CROSS_AZ;
+}
+
+/** Each preferred AZ must hold a subnet of the group (checked when both are known at synth time). */
+function validateZonesInSubnets(scope: Construct, zones: string[] | undefined, subnets: ec2.ISubnet[] | undefined): void {
+  if (!zones || isToken(zones) || !subnets) {
+    return;
+  }
+  const available = subnets.map(s => s.availabilityZone);
+  if (available.length === 0 || available.some(az => isToken(az))) {
+    return;
+  }
+  const missing = zones.filter(z => !isToken(z) && !available.includes(z));
+  if (missing.length) {
+    invalid(scope, 'preferredAvailabilityZones', missing, `Allowed: the Availability Zones of the subnet group's subnets, `
+      + `${[...new Set(available)].join(', ')}.`);
+  }
+}
