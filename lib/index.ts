@@ -6,3 +6,6 @@ export * from './parameter-group';
 export * from './network';
 export * from './endpoint';
 export * from './memcached-cluster';
+export * from './access-string';
+export * from './user';
+export * from './user-group';

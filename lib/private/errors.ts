@@ -42,3 +42,12 @@ export function describe(value: unknown): string {
   }
   return String(value);
 }
+
+/**
+ * A received value that `invalid()` prints as it is, unquoted: a description of the value rather than
+ * the value (`invalid(scope, 'authentication', phrase('a password of 12 characters'), ...)`), for
+ * values that must not be echoed or that are not strings.
+ */
+export function phrase(text: string): { toString(): string } {
+  return { toString: () => text };
+}
