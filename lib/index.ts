@@ -6,6 +6,8 @@ export * from './parameter-group';
 export * from './network';
 export * from './endpoint';
 export * from './memcached-cluster';
+export * from './auth';
+export * from './replication-group';
 export * from './access-string';
 export * from './user';
 export * from './user-group';

@@ -1,0 +1,748 @@
+import { Annotations, ArnFormat, Duration, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { CfnReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
+import { Construct } from 'constructs';
+import { Authentication } from './auth';
+import { CacheEngine, CacheEngineVersion, ValkeyVersion } from './engine';
+import { Endpoint } from './endpoint';
+import { IpDiscovery, NetworkType } from './network';
+import { NodeType } from './node-type';
+import { EvictionPolicy, IParameterGroup } from './parameter-group';
+import { ISubnetGroup } from './subnet-group';
+import { MaintenanceWindow, SnapshotWindow } from './windows';
+import { renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort } from './private/common';
+import { CacheValidationError, invalid, phrase } from './private/errors';
+import { generateName, helperRemovalPolicy, lowercase } from './private/names';
+import { isToken, validateIdentifier, validateIntegerRange, validateLength } from './private/validation';
+
+/** The longest replication group id ElastiCache takes. */
+const MAX_ID_LENGTH = 40;
+/** Read replicas of a cluster-mode-disabled replication group: 0 to 5. */
+const MAX_REPLICAS = 5;
+/** Automatic backups are kept 0 to 35 days. */
+const MAX_RETENTION_DAYS = 35;
+
+/**
+ * How encryption in transit treats clients that do not use TLS.
+ */
+export enum TransitEncryptionMode {
+  /** Only TLS connections are accepted. */
+  REQUIRED = 'required',
+  /**
+   * TLS and plaintext connections are both accepted: the step in between when turning TLS on for an
+   * existing cache (Valkey 7.2+, Redis OSS 7.0+). Move the clients to TLS, then set `REQUIRED`.
+   */
+  PREFERRED = 'preferred',
+}
+
+/** A Valkey / Redis OSS replication group with cluster mode disabled: one primary and its read replicas. */
+export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IReplicationGroupRef {
+  /**
+   * The id of the replication group (lowercase).
+   * @attribute
+   */
+  readonly replicationGroupId: string;
+  /**
+   * The ARN of the replication group.
+   * @attribute
+   */
+  readonly replicationGroupArn: string;
+  /**
+   * The primary endpoint: the node that takes writes (follows failovers).
+   * @attribute
+   */
+  readonly primaryEndpoint: Endpoint;
+  /**
+   * The reader endpoint: spreads connections over the read replicas (the primary when there are none).
+   * @attribute
+   */
+  readonly readerEndpoint: Endpoint;
+  /** The secret holding the AUTH token, when there is one in Secrets Manager. */
+  readonly authSecret?: secretsmanager.ISecret;
+  /** The number of nodes: the primary plus the replicas. */
+  readonly nodeCount: number;
+  /**
+   * The ids of the member clusters (one per node), `<replicationGroupId>-001` to `-00N`:
+   * the `CacheClusterId` dimension of the node metrics.
+   */
+  readonly memberClusterIds: string[];
+}
+
+/** Attributes of an existing replication group. */
+export interface ReplicationGroupAttributes {
+  /** The id of the replication group. */
+  readonly replicationGroupId: string;
+  /**
+   * The hostname of the primary endpoint.
+   * @default - unknown: `primaryEndpoint` throws
+   */
+  readonly primaryEndpointAddress?: string;
+  /**
+   * The hostname of the reader endpoint.
+   * @default - unknown: `readerEndpoint` throws
+   */
+  readonly readerEndpointAddress?: string;
+  /**
+   * The port the nodes listen on.
+   * @default - unknown: the endpoints throw and `connections` has no default port
+   */
+  readonly port?: number;
+  /**
+   * The security groups of the replication group, so that `connections` can open them to clients.
+   * @default - none: `connections` cannot allow traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * The secret that holds the AUTH token, so that clients can be granted read.
+   * @default - none
+   */
+  readonly authSecret?: secretsmanager.ISecret;
+  /**
+   * The number of nodes (primary plus replicas).
+   * @default - unknown: `nodeCount` and `memberClusterIds` throw
+   */
+  readonly nodes?: number;
+}
+
+/** Properties of a `ReplicationGroup`. */
+export interface ReplicationGroupProps {
+  // Identity
+
+  /**
+   * The id of the replication group: 1 to 40 letters, digits and hyphens, starting with a letter,
+   * no two consecutive hyphens, no hyphen at the end. ElastiCache stores it lowercase, so it is
+   * lowercased here. A named group cannot be replaced by CloudFormation: a change of a
+   * create-only setting (port, subnet group, network type, encryption at rest, KMS key, data
+   * tiering, Availability Zones, restore source, adding an AUTH token) then fails.
+   *
+   * @default - generated from the construct path, lowercase, within 40 characters. Like an explicit
+   * id, it makes a change of a create-only setting fail at deployment (CloudFormation will not
+   * replace a named resource) instead of silently replacing the cache; to replace it on purpose,
+   * give a new `replicationGroupId`
+   */
+  readonly replicationGroupId?: string;
+  /**
+   * A description, at most 255 characters.
+   * @default - 'Replication group' followed by the construct path
+   */
+  readonly description?: string;
+
+  // Engine
+
+  /**
+   * The engine version: a `ValkeyVersion` or a `RedisOssVersion` (Memcached is rejected: use `MemcachedCluster`).
+   * A new major version needs a parameter group of the new family; the group this construct uses
+   * (the default one or one created from `parameters`) follows the engine.
+   * @default ValkeyVersion.VER_8_2
+   */
+  readonly engine?: CacheEngineVersion;
+  /**
+   * The node type of every node.
+   * @default NodeType.T4G_MICRO
+   */
+  readonly nodeType?: NodeType;
+  /**
+   * The port the nodes listen on. Changing it replaces the group.
+   * @default - the engine's default port, 6379, set explicitly
+   */
+  readonly port?: number;
+
+  // Topology
+
+  /**
+   * The number of read replicas: 0 to 5. With none there is no failover: losing the primary
+   * loses the data written since the last backup.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Automatic failover: a replica is promoted when the primary fails. Needs at least one replica.
+   * @default - true when there is a replica, false with none
+   */
+  readonly automaticFailover?: boolean;
+  /**
+   * Multi-AZ: ElastiCache keeps the replicas in other Availability Zones and fails over across
+   * them. Needs at least one replica and automatic failover.
+   * @default - true when there is a replica, false with none
+   */
+  readonly multiAz?: boolean;
+  /**
+   * The Availability Zone of each node, the primary's first: one entry per node (`replicas + 1`).
+   * Changing them replaces the group.
+   * @default - ElastiCache places the nodes
+   */
+  readonly preferredAvailabilityZones?: string[];
+
+  // Network
+
+  /**
+   * The VPC the group is placed in. Required unless `subnetGroup` (with `securityGroups`) is given.
+   * @default - none: give `subnetGroup`
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * The subnets of `vpc` the new subnet group holds.
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * An existing subnet group, instead of a new one.
+   * @default - a new subnet group over `vpc.selectSubnets(vpcSubnets)`
+   */
+  readonly subnetGroup?: ISubnetGroup;
+  /**
+   * The security groups of the nodes.
+   * @default - a new security group with no egress and no ingress: allow clients with `connections`
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * The IP address family of the endpoints. IPv6 and dual stack need Valkey 7.2+ or Redis OSS 6.2+,
+   * a Nitro-based node type and matching subnets. Changing it replaces the group.
+   * @default - IPv4 (the ElastiCache default)
+   */
+  readonly networkType?: NetworkType;
+  /**
+   * Which address family discovery advertises on a dual-stack group.
+   * @default - the ElastiCache default
+   */
+  readonly ipDiscovery?: IpDiscovery;
+
+  // Configuration
+
+  /**
+   * An existing parameter group, of the engine's family (`valkey8` for Valkey 8.x).
+   * @default - the engine's default group, `default.<family>`, set explicitly (so that an engine
+   * upgrade to a new major changes the group in the same update); a new group when `parameters`
+   * or `evictionPolicy` is given
+   */
+  readonly parameterGroup?: IParameterGroup;
+  /**
+   * Parameters for a new parameter group of the engine's family.
+   * @default - none
+   */
+  readonly parameters?: Record<string, string>;
+  /**
+   * The eviction policy (`maxmemory-policy`) of a new parameter group: what leaves a full cache.
+   * @default - the ElastiCache default, `volatile-lru`
+   */
+  readonly evictionPolicy?: EvictionPolicy;
+  /**
+   * Data tiering (memory plus SSD). Must be on with r6gd node types, and only with them
+   * (Valkey 7.2+, Redis OSS 6.2+). Changing it replaces the group.
+   * @default - true on r6gd node types, off otherwise
+   */
+  readonly dataTiering?: boolean;
+
+  // Encryption
+
+  /**
+   * Encryption at rest (disk, backups). Changing it replaces the group.
+   * @default true
+   */
+  readonly atRestEncryption?: boolean;
+  /**
+   * A customer managed (symmetric) KMS key for encryption at rest. Changing it replaces the group.
+   * @default - the AWS owned key of ElastiCache
+   */
+  readonly kmsKey?: kms.IKey;
+  /**
+   * Encryption in transit (TLS); clients must connect with TLS.
+   * @default true
+   */
+  readonly transitEncryption?: boolean;
+  /**
+   * Whether plaintext clients are still accepted while encryption in transit is on
+   * (Valkey 7.2+, Redis OSS 7.0+).
+   * @default - TransitEncryptionMode.REQUIRED where the version supports the mode, unset otherwise
+   */
+  readonly transitEncryptionMode?: TransitEncryptionMode;
+
+  // Authentication
+
+  /**
+   * How clients authenticate.
+   * @default - with encryption in transit, `Authentication.generatedAuthToken()`: an AUTH token in a
+   * new Secrets Manager secret (`authSecret`); without it, `Authentication.none()`
+   */
+  readonly authentication?: Authentication;
+
+  // Backups
+
+  /**
+   * How long automatic backups are kept: whole days, 0 to 35. `Duration.days(0)` turns automatic
+   * backups off.
+   * @default Duration.days(1)
+   */
+  readonly backupRetention?: Duration;
+  /**
+   * The daily window (UTC) of the automatic backups; must not overlap `maintenanceWindow`.
+   * @default - a daily 60-minute window ElastiCache picks
+   */
+  readonly snapshotWindow?: SnapshotWindow;
+  /**
+   * Restore the new group from an ElastiCache backup (its name, in the same account and Region).
+   * Create-only: changing it replaces the group.
+   * @default - an empty cache
+   */
+  readonly restoreFromSnapshot?: string;
+  /**
+   * Restore the new group from `.rdb` files in S3: their object ARNs (`arn:aws:s3:::bucket/key.rdb`).
+   * ElastiCache must be allowed to read them. Create-only: changing them replaces the group.
+   * @default - an empty cache
+   */
+  readonly restoreFromS3?: string[];
+
+  // Maintenance
+
+  /**
+   * The weekly maintenance window (UTC).
+   * @default - a weekly 60-minute slot ElastiCache picks
+   */
+  readonly maintenanceWindow?: MaintenanceWindow;
+  /**
+   * Whether ElastiCache applies minor engine upgrades in the maintenance window
+   * (honoured for Valkey 7.2+ and Redis OSS 6.0+).
+   * @default true
+   */
+  readonly autoMinorVersionUpgrade?: boolean;
+  /**
+   * An SNS topic for the group's ElastiCache events (failovers, node replacements, maintenance...).
+   * @default - no notifications
+   */
+  readonly notificationTopic?: sns.ITopic;
+
+  /**
+   * What happens to the group when it leaves the stack or is replaced. `SNAPSHOT` takes a final
+   * backup (CloudFormation `DeletionPolicy: Snapshot`) and deletes the group. The subnet,
+   * parameter and security groups it creates and the generated AUTH token secret are retained
+   * with `RETAIN` and deleted otherwise.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * What every replication group, new or imported, offers its consumers.
+ */
+export abstract class ReplicationGroupBase extends Resource implements IReplicationGroup {
+  public abstract readonly replicationGroupId: string;
+  public abstract readonly primaryEndpoint: Endpoint;
+  public abstract readonly readerEndpoint: Endpoint;
+  public abstract readonly connections: ec2.Connections;
+  public abstract readonly authSecret?: secretsmanager.ISecret;
+  public abstract readonly nodeCount: number;
+
+  /** The ARN of the group, `arn:<partition>:elasticache:<region>:<account>:replicationgroup:<id>`. */
+  public get replicationGroupArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'elasticache',
+      resource: 'replicationgroup',
+      resourceName: this.replicationGroupId,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /** The ids of the member clusters (one per node), `<replicationGroupId>-001` to `-00N`. */
+  public get memberClusterIds(): string[] {
+    const count = this.nodeCount;
+    if (Token.isUnresolved(count)) {
+      throw new CacheValidationError('Cannot list the member cluster ids: the node count is a token. Allowed: a literal count.', this);
+    }
+    return Array.from({ length: count }, (_, i) => `${this.replicationGroupId}-${String(i + 1).padStart(3, '0')}`);
+  }
+
+  /** A reference to this group, for L1 constructs and the generated reference interfaces. */
+  public get replicationGroupRef(): refs.ReplicationGroupReference {
+    return { replicationGroupId: this.replicationGroupId };
+  }
+}
+
+/**
+ * A Valkey / Redis OSS replication group with cluster mode disabled: one primary node that takes
+ * writes and 0 to 5 read replicas, with automatic failover and Multi-AZ, in a subnet group of
+ * your VPC. Secure and durable by default: encrypted at rest and in transit, an AUTH token in
+ * Secrets Manager, daily backups and a final snapshot on delete.
+ *
+ * @resource AWS::ElastiCache::ReplicationGroup
+ */
+export class ReplicationGroup extends ReplicationGroupBase {
+  /** Imports an existing replication group. Getters of attributes not given throw. */
+  public static fromReplicationGroupAttributes(scope: Construct, id: string, attrs: ReplicationGroupAttributes): IReplicationGroup {
+    return new ImportedReplicationGroup(scope, id, attrs);
+  }
+
+  public readonly replicationGroupId: string;
+  public readonly primaryEndpoint: Endpoint;
+  public readonly readerEndpoint: Endpoint;
+  public readonly connections: ec2.Connections;
+  public readonly authSecret?: secretsmanager.ISecret;
+  public readonly nodeCount: number;
+  /** The engine version. */
+  public readonly engine: CacheEngineVersion;
+  /** The node type. */
+  public readonly nodeType: NodeType;
+  /** The number of read replicas. */
+  public readonly replicas: number;
+  /** The subnet group the nodes are in. */
+  public readonly subnetGroup: ISubnetGroup;
+  /** The parameter group, unless the engine's default group is used. */
+  public readonly parameterGroup?: IParameterGroup;
+  /** Whether encryption in transit is on. */
+  public readonly transitEncryption: boolean;
+
+  constructor(scope: Construct, id: string, props: ReplicationGroupProps) {
+    super(scope, id, { physicalName: lowercase(props.replicationGroupId) });
+
+    // Engine and node type
+    const engine = props.engine ?? ValkeyVersion.VER_8_2;
+    if (engine.engine.equals(CacheEngine.MEMCACHED)) {
+      invalid(this, 'engine', `${engine}`, 'Allowed: a ValkeyVersion or a RedisOssVersion. Memcached has no replication, '
+        + 'persistence or authentication: use MemcachedCluster for it.');
+    }
+    const nodeType = props.nodeType ?? NodeType.T4G_MICRO;
+    const port = props.port ?? engine.defaultPort;
+    validatePort(this, port);
+    validateIdentifier(this, 'replicationGroupId', props.replicationGroupId, MAX_ID_LENGTH);
+    validateLength(this, 'description', props.description, 1, 255);
+
+    // Topology
+    const replicas = props.replicas ?? 1;
+    if (isToken(replicas)) {
+      throw new CacheValidationError('Invalid replicas: got a token. Allowed: a literal integer from 0 to 5; the node count '
+        + '(replicas + 1), failover and Multi-AZ are derived from it at synth time.', this);
+    }
+    validateIntegerRange(this, 'replicas', replicas, 0, MAX_REPLICAS,
+      'a primary and up to 5 read replicas; for more, use cluster mode enabled');
+    const { automaticFailover, multiAz } = this.resolveFailover(replicas, nodeType, props);
+    this.validateZones(replicas, props.preferredAvailabilityZones);
+
+    // Network and configuration
+    validateNetworkType(this, engine, nodeType, props.networkType, props.ipDiscovery);
+    const dataTiering = this.resolveDataTiering(engine, nodeType, props.dataTiering);
+
+    // Encryption
+    const atRestEncryption = this.resolveAtRest(engine, nodeType, props.atRestEncryption, props.kmsKey);
+    const transitEncryption = props.transitEncryption ?? true;
+    const transitEncryptionMode = this.resolveTransitMode(engine, nodeType, transitEncryption, props.transitEncryptionMode);
+
+    // Backups and maintenance
+    const retentionDays = this.resolveRetention(nodeType, props.backupRetention);
+    this.validateBackups(nodeType, retentionDays, props);
+    // Last, so that the feature rules above say what such a node type lacks.
+    if (nodeType.isPreviousGeneration) {
+      invalid(this, 'nodeType', nodeType.name, 'Allowed: a current-generation node type; t1, m1, m2, m3, r3 and c1 nodes can no '
+        + 'longer be created.');
+    }
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const helperPolicy = helperRemovalPolicy(removalPolicy);
+
+    // Authentication
+    const authentication = props.authentication ?? (transitEncryption ? Authentication.generatedAuthToken() : Authentication.none());
+    const auth = authentication._bind(this, { removalPolicy });
+    if (auth.requiresTransitEncryption && !transitEncryption) {
+      invalid(this, 'authentication', phrase(auth.description), 'Allowed: Authentication.none() without encryption in transit; AUTH tokens, '
+        + 'RBAC and IAM authentication need transitEncryption: true (ElastiCache refuses credentials over plaintext).');
+    }
+    if (auth.requiredFeature && !engine.features[auth.requiredFeature]) {
+      const needs = auth.requiredFeature === 'rbac' ? 'RBAC (user groups) needs Valkey 7.2+ or Redis OSS 6.0+'
+        : 'IAM authentication needs Valkey 7.2+ or Redis OSS 7.0+';
+      invalid(this, 'authentication', phrase(auth.description), `Allowed: an AUTH token or none on ${engine}; ${needs}.`);
+    }
+
+    const network = resolveNetwork(this, props, 'replication group');
+    const parameterGroup = resolveParameterGroup(this, engine, props);
+    this.warn(engine, replicas, transitEncryption, transitEncryptionMode, atRestEncryption,
+      auth.authToken === undefined && auth.userGroupIds === undefined, props);
+
+    const resource = new CfnReplicationGroup(this, 'Resource', {
+      // Identity
+      replicationGroupId: lowercase(props.replicationGroupId) ?? generateName(this, MAX_ID_LENGTH),
+      replicationGroupDescription: props.description ?? `Replication group ${this.node.path}`.slice(0, 255),
+      // Engine
+      engine: engine.engine.name,
+      engineVersion: engine.version,
+      cacheNodeType: nodeType.name,
+      port,
+      cacheParameterGroupName: parameterGroup?.parameterGroupName ?? `default.${engine.parameterGroupFamily}`,
+      // Topology
+      numCacheClusters: replicas + 1,
+      automaticFailoverEnabled: automaticFailover,
+      multiAzEnabled: multiAz,
+      preferredCacheClusterAZs: props.preferredAvailabilityZones,
+      // Network
+      cacheSubnetGroupName: network.subnetGroup.subnetGroupName,
+      securityGroupIds: network.securityGroups.map(sg => sg.securityGroupId),
+      networkType: props.networkType?.value,
+      ipDiscovery: props.ipDiscovery?.value,
+      dataTieringEnabled: dataTiering ? true : undefined,
+      // Encryption and authentication
+      atRestEncryptionEnabled: atRestEncryption,
+      kmsKeyId: props.kmsKey?.keyArn,
+      transitEncryptionEnabled: transitEncryption,
+      transitEncryptionMode,
+      authToken: auth.authToken?.unsafeUnwrap(),
+      userGroupIds: auth.userGroupIds,
+      // Backups
+      snapshotRetentionLimit: retentionDays,
+      snapshotWindow: props.snapshotWindow?.value,
+      snapshotName: props.restoreFromSnapshot,
+      snapshotArns: props.restoreFromS3,
+      // Maintenance
+      ...renderMaintenance(props),
+    });
+    resource.applyRemovalPolicy(removalPolicy);
+    // A retained group keeps using the groups it was created with: deleting them would fail.
+    network.createdSubnetGroup?.applyRemovalPolicy(helperPolicy);
+    if (parameterGroup && !props.parameterGroup) {
+      parameterGroup.applyRemovalPolicy(helperPolicy);
+    }
+    if (!props.securityGroups) {
+      network.securityGroups.forEach(sg => sg.applyRemovalPolicy(helperPolicy));
+    }
+
+    this.engine = engine;
+    this.nodeType = nodeType;
+    this.replicas = replicas;
+    this.nodeCount = replicas + 1;
+    this.subnetGroup = network.subnetGroup;
+    this.parameterGroup = parameterGroup;
+    this.transitEncryption = transitEncryption;
+    this.authSecret = auth.secret;
+    this.replicationGroupId = resource.ref;
+    const endpointPort = Token.asNumber(resource.attrPrimaryEndPointPort);
+    this.primaryEndpoint = new Endpoint(resource.attrPrimaryEndPointAddress, endpointPort);
+    this.readerEndpoint = new Endpoint(resource.attrReaderEndPointAddress, Token.asNumber(resource.attrReaderEndPointPort));
+    this.connections = new ec2.Connections({
+      securityGroups: network.securityGroups,
+      defaultPort: ec2.Port.tcp(endpointPort),
+    });
+  }
+
+  /** Failover and Multi-AZ follow the replica count unless set; set, they are checked against it. */
+  private resolveFailover(replicas: number, nodeType: NodeType, props: ReplicationGroupProps)
+    : { automaticFailover: boolean; multiAz: boolean } {
+    const hasReplica = replicas > 0;
+    if (props.automaticFailover === true && !hasReplica) {
+      invalid(this, 'automaticFailover', true, 'Allowed: false with 0 replicas. Failover promotes a read replica to primary, '
+        + 'so it needs at least one (replicas: 1 or more); ElastiCache rejects it on a single node, and a single node with '
+        + 'automatic failover blocks every later update of the group. Leave automaticFailover unset to follow the replica count.');
+    }
+    const automaticFailover = props.automaticFailover ?? hasReplica;
+    if (props.multiAz === true) {
+      if (!hasReplica) {
+        invalid(this, 'multiAz', true, 'Allowed: false with 0 replicas. Multi-AZ keeps a replica in another Availability Zone '
+          + 'to fail over to, so it needs replicas: 1 or more.');
+      }
+      if (!automaticFailover) {
+        invalid(this, 'multiAz', true, 'Allowed: false with automaticFailover: false. Multi-AZ fails over to a replica in '
+          + 'another Availability Zone, so it needs automatic failover.');
+      }
+      if (!nodeType.supportsMultiAz) {
+        invalid(this, 'multiAz', true, `Allowed: false on ${nodeType}; Multi-AZ is not supported on T1 nodes.`);
+      }
+    }
+    const multiAz = props.multiAz ?? (automaticFailover && nodeType.supportsMultiAz);
+    return { automaticFailover, multiAz };
+  }
+
+  /** One Availability Zone per node, the primary's first. */
+  private validateZones(replicas: number, zones: string[] | undefined): void {
+    if (!zones || isToken(zones)) {
+      return;
+    }
+    if (zones.length !== replicas + 1) {
+      invalid(this, 'preferredAvailabilityZones', zones, `Allowed: exactly one Availability Zone per node, the primary's first: `
+        + `${replicas + 1} for ${replicas} replica${replicas === 1 ? '' : 's'} (got ${zones.length}).`);
+    }
+  }
+
+  /** Data tiering is mandatory on r6gd nodes and impossible on any other. */
+  private resolveDataTiering(engine: CacheEngineVersion, nodeType: NodeType, wanted: boolean | undefined): boolean {
+    if (wanted === true && !nodeType.supportsDataTiering) {
+      invalid(this, 'dataTiering', true, `Allowed: false on ${nodeType}; data tiering needs an r6gd node type (NodeType.R6GD_*).`);
+    }
+    if (wanted === false && nodeType.supportsDataTiering) {
+      invalid(this, 'dataTiering', false, `Allowed: true on ${nodeType}; r6gd nodes always use data tiering. `
+        + 'For memory only, choose an r7g or r6g node type.');
+    }
+    const dataTiering = wanted ?? nodeType.supportsDataTiering;
+    if (dataTiering && !engine.features.dataTiering) {
+      invalid(this, 'engine', `${engine}`, `Allowed: Valkey 7.2+ or Redis OSS 6.2+ with data tiering (${nodeType}).`);
+    }
+    return dataTiering;
+  }
+
+  /** Encryption at rest: on unless turned off; a KMS key needs it on. */
+  private resolveAtRest(engine: CacheEngineVersion, nodeType: NodeType, wanted: boolean | undefined, kmsKey: kms.IKey | undefined): boolean {
+    if (kmsKey && wanted === false) {
+      invalid(this, 'kmsKey', phrase('a key'), 'Allowed: no kmsKey with atRestEncryption: false; the key is only used to encrypt at rest.');
+    }
+    const atRest = wanted ?? true;
+    if (atRest && !engine.features.atRestEncryption) {
+      invalid(this, 'atRestEncryption', true, `Allowed: false on ${engine}; encryption at rest needs Valkey 7.2+ or Redis OSS 4.0.10+.`);
+    }
+    if (atRest && !nodeType.supportsAtRestEncryption) {
+      invalid(this, 'atRestEncryption', true, `Allowed: false on ${nodeType}; encryption at rest is not supported on T1, M1, M2 and C1 nodes.`);
+    }
+    return atRest;
+  }
+
+  /** TLS and its mode: the mode is rendered explicitly (`required`) where the version has it. */
+  private resolveTransitMode(engine: CacheEngineVersion, nodeType: NodeType, transitEncryption: boolean,
+    mode: TransitEncryptionMode | undefined): string | undefined {
+    if (transitEncryption && !engine.features.transitEncryption) {
+      invalid(this, 'transitEncryption', true, `Allowed: false on ${engine}; encryption in transit needs Valkey 7.2+ or `
+        + 'Redis OSS 3.2.6 / 4.0.10+.');
+    }
+    if (transitEncryption && !nodeType.supportsTransitEncryption) {
+      invalid(this, 'transitEncryption', true, `Allowed: false on ${nodeType}; encryption in transit is not supported on M1 and M2 nodes.`);
+    }
+    if (mode !== undefined && !transitEncryption) {
+      invalid(this, 'transitEncryptionMode', mode, 'Allowed: no mode with transitEncryption: false; the mode says how TLS is '
+        + 'enforced once it is on.');
+    }
+    if (mode !== undefined && !engine.features.transitEncryptionMode) {
+      invalid(this, 'transitEncryptionMode', mode, `Allowed: no mode on ${engine} (always required there); the mode needs `
+        + 'Valkey 7.2+ or Redis OSS 7.0+.');
+    }
+    if (!transitEncryption || !engine.features.transitEncryptionMode) {
+      return undefined;
+    }
+    return mode ?? TransitEncryptionMode.REQUIRED;
+  }
+
+  /** Retention in whole days, 0 to 35; backups need a node type that has them. */
+  private resolveRetention(nodeType: NodeType, retention: Duration | undefined): number {
+    const value = retention ?? Duration.days(1);
+    if (value.isUnresolved()) {
+      return value.toDays();
+    }
+    const days = value.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < 0 || days > MAX_RETENTION_DAYS) {
+      invalid(this, 'backupRetention', `${value.toHumanString()}`, `Allowed: whole days from 0 to ${MAX_RETENTION_DAYS} `
+        + '(Duration.days(0) turns automatic backups off).');
+    }
+    if (days > 0 && !nodeType.supportsBackups) {
+      invalid(this, 'backupRetention', `${value.toHumanString()}`, `Allowed: Duration.days(0) on ${nodeType}; `
+        + 'cache.t1.micro nodes have no backups.');
+    }
+    return days;
+  }
+
+  /** Windows, restore sources. */
+  private validateBackups(nodeType: NodeType, retentionDays: number, props: ReplicationGroupProps): void {
+    if (props.snapshotWindow && props.maintenanceWindow && props.snapshotWindow.overlaps(props.maintenanceWindow)) {
+      invalid(this, 'snapshotWindow', props.snapshotWindow.value, `Allowed: a window that does not overlap the maintenance window `
+        + `'${props.maintenanceWindow.value}' on any day (ElastiCache rejects overlapping windows).`);
+    }
+    if (props.restoreFromSnapshot !== undefined && props.restoreFromS3 !== undefined) {
+      invalid(this, 'restoreFromS3', props.restoreFromS3, `Allowed: no S3 files together with restoreFromSnapshot `
+        + `('${props.restoreFromSnapshot}'); restore from one source.`);
+    }
+    if ((props.restoreFromSnapshot !== undefined || props.restoreFromS3 !== undefined) && !nodeType.supportsBackups) {
+      invalid(this, props.restoreFromSnapshot !== undefined ? 'restoreFromSnapshot' : 'restoreFromS3',
+        props.restoreFromSnapshot ?? props.restoreFromS3, `Allowed: nothing on ${nodeType}; cache.t1.micro nodes have no restore.`);
+    }
+    if (props.restoreFromSnapshot !== undefined && !isToken(props.restoreFromSnapshot)
+      && !/^[a-zA-Z0-9][a-zA-Z0-9-]*$/.test(props.restoreFromSnapshot)) {
+      invalid(this, 'restoreFromSnapshot', props.restoreFromSnapshot, 'Allowed: the name of an ElastiCache backup '
+        + '(letters, digits and hyphens).');
+    }
+    if (props.restoreFromS3 !== undefined && !isToken(props.restoreFromS3)) {
+      if (props.restoreFromS3.length === 0) {
+        invalid(this, 'restoreFromS3', props.restoreFromS3, 'Allowed: at least one S3 object ARN, or leave it out.');
+      }
+      for (const arn of props.restoreFromS3) {
+        if (!isToken(arn) && !/^arn:aws[a-z-]*:s3:::[^/,]+\/[^,]+$/.test(arn)) {
+          invalid(this, 'restoreFromS3', arn, 'Allowed: S3 object ARNs of .rdb files, such as '
+            + '\'arn:aws:s3:::my-bucket/backups/cache.rdb\' (no commas).');
+        }
+      }
+    }
+    if (props.snapshotWindow && retentionDays === 0) {
+      Annotations.of(this).addWarningV2('cdk-elasticache:snapshotWindowWithoutBackups', 'snapshotWindow is set but automatic '
+        + 'backups are off (backupRetention: 0 days): the window is unused.');
+    }
+  }
+
+  private warn(engine: CacheEngineVersion, replicas: number, transitEncryption: boolean, mode: string | undefined,
+    atRest: boolean, noAuthentication: boolean, props: ReplicationGroupProps): void {
+    const annotations = Annotations.of(this);
+    if (replicas === 0) {
+      annotations.addWarningV2('cdk-elasticache:noReplicas', 'The replication group has no read replica: no automatic failover '
+        + 'and no Multi-AZ. When the node fails, the data written since the last backup is lost and the cache is down '
+        + 'until the node is replaced. Use replicas: 1 or more for production.');
+    }
+    if (!transitEncryption) {
+      annotations.addWarningV2('cdk-elasticache:transitEncryptionDisabled', engine.features.transitEncryptionMode
+        ? `Encryption in transit is off: cache traffic and credentials cross the network in plaintext. Turning it on later takes two deployments on ${engine}: `
+          + 'transitEncryptionMode PREFERRED, move the clients to TLS, then REQUIRED.'
+        : `Encryption in transit is off: cache traffic crosses the network in plaintext. Turning it on later replaces the group on ${engine} `
+          + '(the in-place migration needs Valkey 7.2+ or Redis OSS 7.0+).');
+    }
+    if (mode === TransitEncryptionMode.PREFERRED) {
+      annotations.addWarningV2('cdk-elasticache:transitEncryptionPreferred', 'transitEncryptionMode is PREFERRED: plaintext '
+        + 'connections are still accepted. Set REQUIRED once every client uses TLS.');
+    }
+    if (!atRest) {
+      annotations.addWarningV2('cdk-elasticache:atRestEncryptionDisabled', 'Encryption at rest is off: the data on disk and in '
+        + 'backups is not encrypted. Turning it on later replaces the group.');
+    }
+    if (noAuthentication && transitEncryption) {
+      annotations.addWarningV2('cdk-elasticache:noAuthToken', 'The replication group has no AUTH token: adding one later makes '
+        + 'CloudFormation replace the group. Choose the authentication method at creation.');
+    }
+    if (props.parameterGroup && props.parameterGroup.family === undefined) {
+      annotations.addWarningV2('cdk-elasticache:parameterGroupFamilyUnknown', `The family of parameterGroup is unknown, so it `
+        + `cannot be checked against ${engine} (family ${engine.parameterGroupFamily}). Import it with `
+        + 'ParameterGroup.fromParameterGroupAttributes({ family }) to have it checked.');
+    }
+  }
+}
+
+class ImportedReplicationGroup extends ReplicationGroupBase {
+  public readonly replicationGroupId: string;
+  public readonly connections: ec2.Connections;
+  public readonly authSecret?: secretsmanager.ISecret;
+  private readonly attrs: ReplicationGroupAttributes;
+
+  constructor(scope: Construct, id: string, attrs: ReplicationGroupAttributes) {
+    super(scope, id);
+    this.attrs = attrs;
+    this.replicationGroupId = attrs.replicationGroupId;
+    this.authSecret = attrs.authSecret;
+    this.connections = new ec2.Connections({
+      securityGroups: attrs.securityGroups,
+      defaultPort: attrs.port !== undefined ? ec2.Port.tcp(attrs.port) : undefined,
+    });
+  }
+
+  public get primaryEndpoint(): Endpoint {
+    return this.endpoint('primaryEndpoint', 'primaryEndpointAddress', this.attrs.primaryEndpointAddress);
+  }
+
+  public get readerEndpoint(): Endpoint {
+    return this.endpoint('readerEndpoint', 'readerEndpointAddress', this.attrs.readerEndpointAddress);
+  }
+
+  public get nodeCount(): number {
+    if (this.attrs.nodes === undefined) {
+      throw new CacheValidationError('Cannot read nodeCount or memberClusterIds of an imported replication group without nodes: '
+        + 'give it in fromReplicationGroupAttributes().', this);
+    }
+    return this.attrs.nodes;
+  }
+
+  private endpoint(what: string, addressAttr: string, address: string | undefined): Endpoint {
+    if (address === undefined || this.attrs.port === undefined) {
+      throw new CacheValidationError(`Cannot read ${what} of an imported replication group without `
+        + `${address === undefined ? addressAttr : 'port'}: give it in fromReplicationGroupAttributes().`, this);
+    }
+    return new Endpoint(address, this.attrs.port);
+  }
+}
