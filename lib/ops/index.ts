@@ -1,0 +1,12 @@
+// cdk-elasticache/ops: runtime operations on deployed caches, over @aws-sdk/client-elasticache.
+// Its own entry point: the constructs never import it.
+export type { Clock, WaitOptions } from './clock';
+export { SYSTEM_CLOCK, formatElapsed } from './clock';
+export { OpsError, formatError } from './errors';
+export type { FoundCache } from './find';
+export { findCache } from './find';
+export * from './describe';
+export * from './wait';
+export * from './failover';
+export * from './snapshot';
+export * from './token';

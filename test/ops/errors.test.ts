@@ -1,0 +1,57 @@
+import { ReplicationGroupNotFoundFault, TestFailoverNotAvailableFault } from '@aws-sdk/client-elasticache';
+import { formatError, OpsError } from '../../lib/ops/errors';
+import { awsError } from './fixtures';
+
+/** An error as the SDK's credential chain throws it (@smithy/property-provider's CredentialsProviderError). */
+function credentialsError(message: string): Error {
+  return Object.assign(new Error(message), { name: 'CredentialsProviderError', tryNextLink: false });
+}
+
+describe('formatError', () => {
+  test.each<[string, unknown, string]>([
+    ['an OpsError keeps its message', new OpsError("No replication group or cache cluster named 'x' in eu-west-1."),
+      "No replication group or cache cluster named 'x' in eu-west-1."],
+    ['no credentials', credentialsError('Could not load credentials from any providers'),
+      'No AWS credentials: configure them (environment variables, ~/.aws profile, SSO, instance or task role) or pass --profile '
+      + '(Could not load credentials from any providers)'],
+    ['throttling (awsQuery code)', awsError('Throttling', 'Rate exceeded'),
+      'AWS throttled the request even after retries; try again in a moment (Rate exceeded)'],
+    ['throttling (JSON code)', awsError('ThrottlingException', 'Rate exceeded'),
+      'AWS throttled the request even after retries; try again in a moment (Rate exceeded)'],
+    ['access denied', awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: elasticache:TestFailover'),
+      'Access denied: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: elasticache:TestFailover'],
+    ['access denied (JSON code)', awsError('AccessDeniedException', 'not authorized'), 'Access denied: not authorized'],
+    ['expired credentials', awsError('ExpiredToken', 'The security token included in the request is expired'),
+      'The AWS credentials have expired: refresh them (for SSO: aws sso login) (The security token included in the request is expired)'],
+    ['unknown access key', awsError('InvalidClientTokenId', 'The security token included in the request is invalid.'),
+      'AWS does not recognise the access key: check the credentials or --profile (The security token included in the request is invalid)'],
+    ['wrong secret', awsError('SignatureDoesNotMatch', 'The request signature we calculated does not match.'),
+      'AWS rejected the request signature: check the secret key or --profile (The request signature we calculated does not match)'],
+    ['group not found', new ReplicationGroupNotFoundFault({ message: 'ReplicationGroup my-cache not found.', $metadata: {} }),
+      'Replication group not found: ReplicationGroup my-cache not found'],
+    ['test failover not available', new TestFailoverNotAvailableFault({ message: 'TestFailover is not available.', $metadata: {} }),
+      'ElastiCache cannot run a test failover on this group now: TestFailover is not available'],
+    ['TestFailover quota', awsError('APICallRateForCustomerExceededFault', 'You exceeded the rate.'),
+      'ElastiCache limits how often TestFailover may be called (per shard, per 24 hours): You exceeded the rate'],
+    ['invalid state', awsError('InvalidReplicationGroupStateFault', 'Replication group must be in available state.'),
+      'The replication group is not in a state that allows this now: Replication group must be in available state'],
+    ['snapshot name taken', awsError('SnapshotAlreadyExistsFault', 'Snapshot already exists.'),
+      'A snapshot with that name already exists; pass another --name (Snapshot already exists)'],
+    ['invalid parameter', awsError('InvalidParameterValueException', 'The parameter SnapshotName must begin with a letter.'),
+      'Invalid value: The parameter SnapshotName must begin with a letter'],
+    ['no region', new Error('Region is missing'), 'No AWS region: set AWS_REGION, give your profile a region, or pass --region'],
+    ['bad region', new Error('Region not accepted: region="eu west" is not a valid hostname component.'),
+      'Invalid AWS region: Region not accepted: region="eu west" is not a valid hostname component; pass a region such as --region eu-west-1'],
+    ['no network', Object.assign(new Error('getaddrinfo ENOTFOUND elasticache.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND' }),
+      'Cannot reach the ElastiCache API (check the network, proxy and --region): getaddrinfo ENOTFOUND elasticache.eu-west-1.amazonaws.com'],
+    ['request timeout', Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' }),
+      'Cannot reach the ElastiCache API (check the network, proxy and --region): Connection timed out after 1000 ms'],
+    ['an unknown AWS error keeps its code', awsError('ServiceUnavailable', 'Service is unavailable.\nTry again.'),
+      'ServiceUnavailable: Service is unavailable. Try again'],
+    ['a non-Error', 'boom', 'Unexpected failure: boom'],
+  ])('%s', (_label, error, line) => {
+    const text = formatError(error);
+    expect(text).toBe(line);
+    expect(text).not.toMatch(/\n|\s{2}|\bat .*:\d+:\d+/);
+  });
+});
