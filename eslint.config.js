@@ -3,7 +3,7 @@ const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
   {
-    ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', 'coverage/**', '**/*.js', '**/*.d.ts', 'test/integ/**/*.snapshot/**'],
+    ignores: ['node_modules/**', 'cdk.out/**', '.scratch/**', 'dist/**', 'coverage/**', '**/*.js', '**/*.d.ts', 'test/integ/**/*.snapshot/**'],
   },
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { EvictionPolicy, ParameterGroup, SubnetGroup, ValkeyVersion } from '../lib';
+import {
+  EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup, SubnetGroup, ValkeyVersion,
+} from '../lib';
 
 /**
  * The network the example caches live in: a VPC with private subnets in two AZs,
@@ -31,9 +34,141 @@ export class NetworkStack extends Stack {
   }
 }
 
+/** Props of the `MemcachedStack`. */
+export interface MemcachedStackProps extends StackProps {
+  /** The VPC of the `NetworkStack`. */
+  readonly vpc: ec2.IVpc;
+}
+
+/**
+ * The sharded Memcached variant: a 3-node cluster spread across the AZs of the NetworkStack's VPC
+ * (TLS on, no persistence), and the security group of an application tier allowed to connect.
+ */
+export class MemcachedStack extends Stack {
+  public readonly cluster: MemcachedCluster;
+  public readonly appSecurityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: MemcachedStackProps) {
+    super(scope, id, props);
+    this.cluster = new MemcachedCluster(this, 'Memcached', {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      nodes: 3,
+    });
+    this.appSecurityGroup = new ec2.SecurityGroup(this, 'AppSecurityGroup', {
+      vpc: props.vpc,
+      description: 'The application tier that reads and writes the Memcached cluster',
+    });
+    this.cluster.connections.allowDefaultPortFrom(this.appSecurityGroup, 'Application tier to Memcached');
+    new CfnOutput(this, 'ConfigurationEndpoint', {
+      description: 'Memcached configuration endpoint (auto discovery), host:port',
+      value: this.cluster.configurationEndpoint.socketAddress,
+    });
+  }
+}
+
+/** Props of the stacks that place a replication group in the NetworkStack's VPC. */
+export interface CacheStackProps extends StackProps {
+  /** The VPC (from another stack: cross-stack composition). */
+  readonly vpc: ec2.IVpc;
+}
+
+/**
+ * The seed's hands-on walk-through as code: a Redis OSS replication group with cluster mode
+ * disabled, one cache.t2.micro node (no replica), Multi-AZ off, encryption at rest and in transit
+ * off, backups off, minor versions upgraded automatically, in a new subnet group. For learning
+ * only: it synthesizes with a warning for every protection it turns off.
+ */
+export class HandsOnStack extends Stack {
+  public readonly cache: ReplicationGroup;
+
+  constructor(scope: Construct, id: string, props: CacheStackProps) {
+    super(scope, id, props);
+    this.cache = new ReplicationGroup(this, 'Cache', {
+      vpc: props.vpc,
+      engine: RedisOssVersion.VER_7_1,
+      nodeType: NodeType.T2_MICRO,
+      replicas: 0,              // automatic failover follows: off (it needs a replica)
+      multiAz: false,
+      atRestEncryption: false,
+      transitEncryption: false, // and so no AUTH token
+      backupRetention: Duration.days(0),
+      autoMinorVersionUpgrade: true,
+    });
+    new CfnOutput(this, 'PrimaryEndpoint', {
+      description: 'Primary endpoint (reads and writes), host:port',
+      value: this.cache.primaryEndpoint.socketAddress,
+    });
+  }
+}
+
+/**
+ * The production default (`new ReplicationGroup(this, 'Cache', { vpc })`: Valkey, a primary and a
+ * replica with Multi-AZ failover, encryption at rest and in transit, an AUTH token in Secrets
+ * Manager, daily backups, a final snapshot) and a Lambda function allowed to connect and to read
+ * the AUTH token.
+ */
+export class CacheStack extends Stack {
+  public readonly cache: ReplicationGroup;
+  public readonly consumer: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: CacheStackProps) {
+    super(scope, id, props);
+    const vpc = props.vpc;
+    this.cache = new ReplicationGroup(this, 'Cache', { vpc });
+    const authSecret = this.cache.authSecret!;
+
+    this.consumer = new lambda.Function(this, 'Consumer', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline([
+        "const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');",
+        'const secrets = new SecretsManagerClient({});',
+        'exports.handler = async () => {',
+        '  const { SecretString: token } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_AUTH_SECRET_ARN }));',
+        '  // A Valkey / Redis client connects with TLS to CACHE_HOST:CACHE_PORT and sends AUTH <token>.',
+        '  return { host: process.env.CACHE_HOST, port: process.env.CACHE_PORT, tokenLength: token.length };',
+        '};',
+      ].join('\n')),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      timeout: Duration.seconds(10),
+      environment: {
+        CACHE_HOST: this.cache.primaryEndpoint.hostname,
+        CACHE_PORT: this.cache.primaryEndpoint.portAsString,
+        CACHE_READER_HOST: this.cache.readerEndpoint.hostname,
+        CACHE_AUTH_SECRET_ARN: authSecret.secretArn,
+      },
+    });
+    this.cache.connections.allowDefaultPortFrom(this.consumer, 'Consumer to the cache');
+    authSecret.grantRead(this.consumer);
+    // The function runs in isolated subnets: it reaches Secrets Manager through an interface endpoint.
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
+      vpc,
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      open: false,
+    });
+    endpoint.connections.allowDefaultPortFrom(this.consumer, 'Consumer to Secrets Manager');
+
+    new CfnOutput(this, 'PrimaryEndpoint', {
+      description: 'Primary endpoint (reads and writes), host:port',
+      value: this.cache.primaryEndpoint.socketAddress,
+    });
+    new CfnOutput(this, 'ReaderEndpoint', {
+      description: 'Reader endpoint (reads, spread over the replicas), host:port',
+      value: this.cache.readerEndpoint.socketAddress,
+    });
+    new CfnOutput(this, 'AuthSecretArn', { description: 'Secret holding the AUTH token', value: authSecret.secretArn });
+  }
+}
+
 /** Builds the example app: every stack `cdk synth` shows. */
 export function buildApp(app: App = new App()): App {
-  new NetworkStack(app, 'NetworkStack');
+  const network = new NetworkStack(app, 'NetworkStack');
+  new HandsOnStack(app, 'HandsOnStack', { vpc: network.vpc });
+  new CacheStack(app, 'CacheStack', { vpc: network.vpc });
+  new MemcachedStack(app, 'MemcachedStack', { vpc: network.vpc });
   return app;
 }
 

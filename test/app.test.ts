@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../bin/app';
 
 describe('example app', () => {
@@ -7,7 +7,7 @@ describe('example app', () => {
     const app = buildApp(new App());
     const assembly = app.synth();
     const names = assembly.stacks.map(s => s.stackName).sort();
-    expect(names).toEqual(['NetworkStack']);
+    expect(names).toEqual(['CacheStack', 'HandsOnStack', 'MemcachedStack', 'NetworkStack']);
     for (const stack of assembly.stacks) {
       expect(stack.environment.account).toBe('unknown-account');
       expect(stack.environment.region).toBe('unknown-region');
@@ -22,5 +22,94 @@ describe('example app', () => {
       CacheParameterGroupFamily: 'valkey8',
       Properties: { 'maxmemory-policy': 'allkeys-lru' },
     });
+  });
+
+  test('MemcachedStack holds a 3-node cross-AZ Memcached cluster in the NetworkStack VPC, open to the app tier only', () => {
+    const app = buildApp(new App());
+    const assembly = app.synth();
+    const template = Template.fromJSON(assembly.getStackByName('MemcachedStack').template);
+    template.resourceCountIs('AWS::ElastiCache::CacheCluster', 1);
+    template.hasResourceProperties('AWS::ElastiCache::CacheCluster', {
+      Engine: 'memcached',
+      NumCacheNodes: 3,
+      AZMode: 'cross-az',
+      TransitEncryptionEnabled: true,
+      Port: 11211,
+    });
+    // The subnets come from the NetworkStack (cross-stack imports), not from a VPC of its own.
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.hasResourceProperties('AWS::ElastiCache::SubnetGroup', {
+      SubnetIds: Match.arrayWith([{ 'Fn::ImportValue': Match.stringLikeRegexp('^NetworkStack:') }]),
+    });
+    const ingress = template.findResources('AWS::EC2::SecurityGroupIngress');
+    expect(Object.values(ingress)).toHaveLength(1);
+    expect(Object.values(ingress)[0].Properties).toMatchObject({
+      IpProtocol: 'tcp',
+      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^AppSecurityGroup/), 'GroupId'] },
+      Description: 'Application tier to Memcached',
+    });
+    template.hasOutput('ConfigurationEndpoint', {});
+  });
+
+  test('HandsOnStack is the seed hands-on configuration in the NetworkStack VPC', () => {
+    const app = buildApp(new App());
+    const template = Template.fromJSON(app.synth().getStackByName('HandsOnStack').template);
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'redis',
+      CacheNodeType: 'cache.t2.micro',
+      NumCacheClusters: 1,
+      AutomaticFailoverEnabled: false,
+      MultiAZEnabled: false,
+      AtRestEncryptionEnabled: false,
+      TransitEncryptionEnabled: false,
+      SnapshotRetentionLimit: 0,
+      AutoMinorVersionUpgrade: true,
+      CacheSubnetGroupName: { Ref: Match.stringLikeRegexp('^CacheSubnetGroup') },
+    });
+    template.hasResourceProperties('AWS::ElastiCache::SubnetGroup', {
+      SubnetIds: Match.arrayWith([{ 'Fn::ImportValue': Match.stringLikeRegexp('^NetworkStack:') }]),
+    });
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.hasOutput('PrimaryEndpoint', {});
+  });
+
+  test('CacheStack: the production default, a Lambda consumer allowed to connect and to read the AUTH token', () => {
+    const app = buildApp(new App());
+    const template = Template.fromJSON(app.synth().getStackByName('CacheStack').template);
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    const groups = template.findResources('AWS::ElastiCache::ReplicationGroup');
+    const [cacheId] = Object.keys(groups);
+    expect(groups[cacheId].Properties).toMatchObject({
+      Engine: 'valkey', NumCacheClusters: 2, MultiAZEnabled: true, AutomaticFailoverEnabled: true,
+      AtRestEncryptionEnabled: true, TransitEncryptionEnabled: true, SnapshotRetentionLimit: 1,
+    });
+    expect(groups[cacheId].DeletionPolicy).toBe('Snapshot');
+    const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+    // The consumer may connect on the cache's real port...
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Port'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsumerSecurityGroup'), 'GroupId'] },
+      Description: 'Consumer to the cache',
+    });
+    // ...and read the AUTH token.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: { Ref: secretId },
+      })]) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: {
+        CACHE_HOST: { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Address'] },
+        CACHE_PORT: { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Port'] },
+        CACHE_READER_HOST: { 'Fn::GetAtt': [cacheId, 'ReaderEndPoint.Address'] },
+        CACHE_AUTH_SECRET_ARN: { Ref: secretId },
+      } },
+    });
+    for (const output of ['PrimaryEndpoint', 'ReaderEndpoint', 'AuthSecretArn']) {
+      template.hasOutput(output, {});
+    }
   });
 });

@@ -1,7 +1,10 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnSubnetGroup } from 'aws-cdk-lib/aws-elasticache';
-import { EvictionPolicy, ParameterGroup, SubnetGroup, ValkeyVersion } from '../lib';
+import {
+  AccessString, CacheEngine, EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup,
+  SubnetGroup, User, UserAuthentication, UserGroup, ValkeyVersion,
+} from '../lib';
 
 /**
  * aws-cdk-lib validates synthesized templates against CloudFormation's rules (resource schemas,
@@ -19,6 +22,47 @@ describe('CloudFormation validation of the templates the library writes', () => 
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     new SubnetGroup(stack, 'Subnets', { vpc });
     new ParameterGroup(stack, 'Params', { engine: ValkeyVersion.VER_8_2, evictionPolicy: EvictionPolicy.ALLKEYS_LRU });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('Memcached cluster: 3 nodes cross-AZ, a client allowed in', () => {
+    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
+    const stack = new Stack(app, 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 3, natGateways: 0 });
+    const cluster = new MemcachedCluster(stack, 'Memcached', { vpc, nodes: 3, parameters: { max_item_size: '10485760' } });
+    cluster.connections.allowDefaultPortFrom(new ec2.SecurityGroup(stack, 'Client', { vpc }));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('replication group: the seed hands-on configuration', () => {
+    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
+    const stack = new Stack(app, 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    new ReplicationGroup(stack, 'Cache', {
+      vpc, engine: RedisOssVersion.VER_7_1, nodeType: NodeType.T2_MICRO, replicas: 0, multiAz: false,
+      atRestEncryption: false, transitEncryption: false, backupRetention: Duration.days(0), autoMinorVersionUpgrade: true,
+    });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('replication group: the production default, a client allowed in', () => {
+    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
+    const stack = new Stack(app, 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const cache = new ReplicationGroup(stack, 'Cache', { vpc });
+    cache.connections.allowDefaultPortFrom(new ec2.SecurityGroup(stack, 'Client', { vpc }));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('RBAC: a user group with a password user and an IAM user', () => {
+    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
+    const stack = new Stack(app, 'Stack');
+    const appUser = new User(stack, 'AppUser', { userName: 'app', accessString: AccessString.keyPrefix('app:') });
+    const reader = new User(stack, 'Reader', {
+      userId: 'reader', engine: CacheEngine.REDIS_OSS, authentication: UserAuthentication.iam(), accessString: AccessString.readOnly(),
+    });
+    new UserGroup(stack, 'Users', { users: [appUser, reader] });
+    new UserGroup(stack, 'RedisUsers', { engine: CacheEngine.REDIS_OSS, users: [reader] });
     expect(() => app.synth()).not.toThrow();
   });
 

@@ -51,7 +51,10 @@ describe('README', () => {
       skipLibCheck: true,
       types: ['node'],
       typeRoots: [path.join(ROOT, 'node_modules/@types')],
-      paths: { 'cdk-elasticache': [path.join(ROOT, 'lib/index.ts')] },
+      paths: {
+        'cdk-elasticache': [path.join(ROOT, 'lib/index.ts')],
+        'cdk-elasticache/ops': [path.join(ROOT, 'lib/ops/index.ts')],
+      },
     } as ts.CompilerOptions);
     const diagnostics = ts.getPreEmitDiagnostics(program)
       .filter(d => d.file && files.includes(path.resolve(d.file.fileName)))
