@@ -6,6 +6,9 @@ import { Construct } from 'constructs';
 import {
   EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup, SubnetGroup, ValkeyVersion,
 } from '../lib';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { LogDelivery, LogDestination } from '../lib';
 
 /**
  * The network the example caches live in: a VPC with private subnets in two AZs,
@@ -104,9 +107,9 @@ export class HandsOnStack extends Stack {
 
 /**
  * The production default (`new ReplicationGroup(this, 'Cache', { vpc })`: Valkey, a primary and a
- * replica with Multi-AZ failover, encryption at rest and in transit, an AUTH token in Secrets
- * Manager, daily backups, a final snapshot) and a Lambda function allowed to connect and to read
- * the AUTH token.
+ * replica with Multi-AZ failover, encryption at rest and in transit, RBAC with an application user
+ * whose password is in Secrets Manager, backups kept 15 days, a final snapshot) and a Lambda function
+ * allowed to connect and to read the application user's secret, end to end.
  */
 export class CacheStack extends Stack {
   public readonly cache: ReplicationGroup;
@@ -125,9 +128,11 @@ export class CacheStack extends Stack {
         "const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');",
         'const secrets = new SecretsManagerClient({});',
         'exports.handler = async () => {',
-        '  const { SecretString: token } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_AUTH_SECRET_ARN }));',
-        '  // A Valkey / Redis client connects with TLS to CACHE_HOST:CACHE_PORT and sends AUTH <token>.',
-        '  return { host: process.env.CACHE_HOST, port: process.env.CACHE_PORT, tokenLength: token.length };',
+        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_AUTH_SECRET_ARN }));',
+        '  // RBAC: the secret is the application user\'s JSON { username, password }. A Valkey / Redis client connects',
+        '  // with TLS to CACHE_HOST:CACHE_PORT and sends AUTH <username> <password> (re-read the secret after a rotation).',
+        '  const { username, password } = JSON.parse(SecretString);',
+        '  return { host: process.env.CACHE_HOST, port: process.env.CACHE_PORT, username, passwordLength: password.length };',
         '};',
       ].join('\n')),
       vpc,
@@ -151,6 +156,17 @@ export class CacheStack extends Stack {
     });
     endpoint.connections.allowDefaultPortFrom(this.consumer, 'Consumer to Secrets Manager');
 
+    // Observability: the recommended alarms notify an SNS topic (subscribe the on-call to it), a
+    // dashboard of the key graphs, and the slow log in a new log group kept one month.
+    const alarmTopic = new sns.Topic(this, 'CacheAlarms', { displayName: 'ElastiCache alarms', enforceSSL: true });
+    this.cache.addRecommendedAlarms({
+      actions: [new cloudwatchActions.SnsAction(alarmTopic)],
+      okActions: [new cloudwatchActions.SnsAction(alarmTopic)],
+    });
+    this.cache.addDashboard();
+    this.cache.addLogDelivery(LogDelivery.slowLog(LogDestination.newLogGroup()));
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'SNS topic of the cache alarms', value: alarmTopic.topicArn });
+
     new CfnOutput(this, 'PrimaryEndpoint', {
       description: 'Primary endpoint (reads and writes), host:port',
       value: this.cache.primaryEndpoint.socketAddress,
@@ -159,7 +175,10 @@ export class CacheStack extends Stack {
       description: 'Reader endpoint (reads, spread over the replicas), host:port',
       value: this.cache.readerEndpoint.socketAddress,
     });
-    new CfnOutput(this, 'AuthSecretArn', { description: 'Secret holding the AUTH token', value: authSecret.secretArn });
+    new CfnOutput(this, 'AuthSecretArn', {
+      description: 'Secret holding the application user\'s credentials (RBAC), JSON { username, password }',
+      value: authSecret.secretArn,
+    });
   }
 }
 

@@ -11,3 +11,5 @@ export * from './replication-group';
 export * from './access-string';
 export * from './user';
 export * from './user-group';
+export * from './monitoring';
+export * from './logging';

@@ -17,6 +17,13 @@ import {
 import { CacheValidationError, invalid } from './private/errors';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { isToken, validateIdentifier, validateIntegerRange } from './private/validation';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  CacheDashboardOptions, CacheMetricOptions, IMemcachedClusterMonitoring, NetworkAllowance, RecommendedAlarms, RecommendedAlarmsOptions,
+} from './monitoring';
+import { createDashboard } from './private/dashboard';
+import { aggregateMetric, hitRateMetric, memcachedNodes, MonitoredCache, nodeMetrics } from './private/metrics';
+import { allowEventNotifications } from './private/notifications';
 
 /** The most nodes a Memcached cluster may have (the ElastiCache API limit; more needs a quota increase). */
 const MAX_NODES = 40;
@@ -34,7 +41,7 @@ export enum AzMode {
 }
 
 /** A Memcached cluster: a set of nodes the clients shard keys over. */
-export interface IMemcachedCluster extends IResource, ec2.IConnectable, refs.ICacheClusterRef {
+export interface IMemcachedCluster extends IResource, ec2.IConnectable, refs.ICacheClusterRef, IMemcachedClusterMonitoring {
   /**
    * The name (cache cluster id) of the cluster.
    * @attribute
@@ -184,6 +191,8 @@ export interface MemcachedClusterProps {
   readonly autoMinorVersionUpgrade?: boolean;
   /**
    * An SNS topic for the cluster's ElastiCache events (node replacements, maintenance...).
+   * When the topic is encrypted with a customer managed KMS key, the key policy is given a statement
+   * that lets ElastiCache (`elasticache.amazonaws.com`) publish (`kms:GenerateDataKey*`, `kms:Decrypt`).
    * @default - no notifications
    */
   readonly notificationTopic?: sns.ITopic;
@@ -222,6 +231,121 @@ export abstract class MemcachedClusterBase extends Resource implements IMemcache
   /** A reference to this cluster, for L1 constructs and the generated reference interfaces. */
   public get cacheClusterRef(): refs.CacheClusterReference {
     return { clusterName: this.clusterName };
+  }
+
+  // Monitoring (lib/monitoring.ts): per node, `CacheClusterId` <clusterName> and `CacheNodeId` 0001...
+
+  /**
+   * A metric of the whole cluster (namespace `AWS/ElastiCache`, one-minute period): the nodes'
+   * metrics combined by `aggregation`, in a math expression up to 10 nodes and a CloudWatch Metrics
+   * Insights query above (an alarm on a math expression takes at most 10 metrics).
+   */
+  public metric(metricName: string, props: CacheMetricOptions = {}): cloudwatch.IMetric {
+    return aggregateMetric(this.monitoredCache(), metricName, props, props.aggregation);
+  }
+
+  /** A metric of each node (dimensions `CacheClusterId` and `CacheNodeId` `0001`...), in node order. */
+  public nodeMetrics(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric[] {
+    return nodeMetrics(this.monitoredCache(), metricName, props);
+  }
+
+  /** `CPUUtilization` of the hosts (percent), highest node. */
+  public metricCpuUtilization(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('CPUUtilization', props);
+  }
+
+  /** `FreeableMemory` of the hosts (bytes), lowest node. */
+  public metricFreeableMemory(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('FreeableMemory', props);
+  }
+
+  /** `SwapUsage` of the hosts (bytes), highest node. */
+  public metricSwapUsage(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('SwapUsage', props);
+  }
+
+  /** `Evictions`: items evicted to make room, summed over the nodes. */
+  public metricEvictions(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('Evictions', props);
+  }
+
+  /** `CurrConnections`: client connections, summed over the nodes. */
+  public metricCurrConnections(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('CurrConnections', props);
+  }
+
+  /** `NewConnections`: connections accepted, summed over the nodes. */
+  public metricNewConnections(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('NewConnections', props);
+  }
+
+  /** `GetHits`: get requests that found their key, summed over the nodes. */
+  public metricGetHits(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('GetHits', props);
+  }
+
+  /** `GetMisses`: get requests that did not, summed over the nodes. */
+  public metricGetMisses(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('GetMisses', props);
+  }
+
+  /** The hit rate of the whole cluster (percent), `100 * hits / (hits + misses)` over the nodes' sums. */
+  public metricGetHitRate(props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return hitRateMetric(this.monitoredCache(), 'GetHits', 'GetMisses', props, 'Get hit rate (%)');
+  }
+
+  /** `CmdGet`: get commands, summed over the nodes. */
+  public metricCmdGet(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('CmdGet', props);
+  }
+
+  /** `CmdSet`: set commands, summed over the nodes. */
+  public metricCmdSet(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('CmdSet', props);
+  }
+
+  /** `CurrItems`: items stored, summed over the nodes. */
+  public metricCurrItems(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('CurrItems', props);
+  }
+
+  /** `BytesUsedForCacheItems`: bytes used to store items, highest node. */
+  public metricBytesUsedForCacheItems(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('BytesUsedForCacheItems', props);
+  }
+
+  /** `UnusedMemory`: bytes Memcached has not used yet, lowest node. */
+  public metricUnusedMemory(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('UnusedMemory', props);
+  }
+
+  /** Packets queued or dropped because a network allowance of the hosts was exceeded, highest node. */
+  public metricNetworkAllowanceExceeded(allowance: NetworkAllowance, props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric(allowance, props);
+  }
+
+  /**
+   * Creates the alarms recommended for the cluster (CPU, swap, evictions, connections), once; see
+   * `RecommendedAlarmOverrides` for each threshold. An imported cluster needs its `nodes` attribute.
+   */
+  public addRecommendedAlarms(options?: RecommendedAlarmsOptions): RecommendedAlarms {
+    return RecommendedAlarms._create(this.monitoredCache(), options);
+  }
+
+  /** Creates a CloudWatch dashboard with the cluster's key graphs (and its recommended alarms, if added before), once. */
+  public addDashboard(options?: CacheDashboardOptions): cloudwatch.Dashboard {
+    return createDashboard(this.monitoredCache(), options);
+  }
+
+  private monitoredCache(): MonitoredCache {
+    return {
+      scope: this,
+      replicationGroup: false,
+      what: 'Memcached cluster',
+      nodes: () => memcachedNodes(this.clusterName, this.nodeIds),
+      sharedClusterId: this.clusterName,
+      nodeType: this instanceof MemcachedCluster ? this.nodeType : undefined,
+    };
   }
 }
 
@@ -312,6 +436,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
       ...renderMaintenance(props),
     });
     resource.applyRemovalPolicy(removalPolicy);
+    allowEventNotifications(this, props.notificationTopic);
     // A retained cluster keeps using the groups it was created with: deleting them would fail.
     const helperPolicy = helperRemovalPolicy(removalPolicy);
     network.createdSubnetGroup?.applyRemovalPolicy(helperPolicy);

@@ -18,6 +18,19 @@ import { renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetwo
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { isToken, validateIdentifier, validateIntegerRange, validateLength } from './private/validation';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IUser, User, UserAuthenticationType } from './user';
+import { IUserGroup } from './user-group';
+import { validateCacheKmsKey } from './private/kms';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { LogDelivery } from './logging';
+import {
+  CacheDashboardOptions, CacheMetricOptions, IReplicationGroupMonitoring, NetworkAllowance, RecommendedAlarms, RecommendedAlarmsOptions,
+} from './monitoring';
+import { createDashboard } from './private/dashboard';
+import { LogDeliveries } from './private/log-delivery';
+import { aggregateMetric, hitRateMetric, MonitoredCache, nodeMetrics, replicationGroupNodes } from './private/metrics';
+import { allowEventNotifications } from './private/notifications';
 
 /** The longest replication group id ElastiCache takes. */
 const MAX_ID_LENGTH = 40;
@@ -40,7 +53,7 @@ export enum TransitEncryptionMode {
 }
 
 /** A Valkey / Redis OSS replication group with cluster mode disabled: one primary and its read replicas. */
-export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IReplicationGroupRef {
+export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IReplicationGroupRef, IReplicationGroupMonitoring {
   /**
    * The id of the replication group (lowercase).
    * @attribute
@@ -61,7 +74,11 @@ export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IRe
    * @attribute
    */
   readonly readerEndpoint: Endpoint;
-  /** The secret holding the AUTH token, when there is one in Secrets Manager. */
+  /**
+   * The secret clients read to authenticate, when there is one in Secrets Manager: the application
+   * user's JSON `{ "username", "password" }` (the default, `Authentication.generatedUserGroup()`), or
+   * the AUTH token.
+   */
   readonly authSecret?: secretsmanager.ISecret;
   /** The number of nodes: the primary plus the replicas. */
   readonly nodeCount: number;
@@ -70,6 +87,12 @@ export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IRe
    * the `CacheClusterId` dimension of the node metrics.
    */
   readonly memberClusterIds: string[];
+
+  /**
+   * Grants IAM authentication as an RBAC user: `elasticache:Connect` on the replication group and on
+   * the user.
+   */
+  grantConnect(grantee: iam.IGrantable, user: IUser): iam.Grant;
 }
 
 /** Attributes of an existing replication group. */
@@ -97,7 +120,8 @@ export interface ReplicationGroupAttributes {
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
-   * The secret that holds the AUTH token, so that clients can be granted read.
+   * The secret clients read to authenticate (an AUTH token, or a user's `{ username, password }`),
+   * so that clients can be granted read.
    * @default - none
    */
   readonly authSecret?: secretsmanager.ISecret;
@@ -245,7 +269,12 @@ export interface ReplicationGroupProps {
    */
   readonly atRestEncryption?: boolean;
   /**
-   * A customer managed (symmetric) KMS key for encryption at rest. Changing it replaces the group.
+   * A customer managed (symmetric) KMS key for encryption at rest, of the data on disk and of the
+   * backups. Create-only: changing it replaces the group (warning `kmsKeyCreateOnly`), and a disabled
+   * or deleted key makes the group and its backups irrecoverable. ElastiCache creates a KMS grant
+   * with the deploying principal's permissions (`kms:CreateGrant`, `kms:DescribeKey`); nothing is
+   * added to the key policy. The secrets the group generates (passwords, AUTH token) are encrypted
+   * with the same key unless their own `encryptionKey` is given.
    * @default - the AWS owned key of ElastiCache
    */
   readonly kmsKey?: kms.IKey;
@@ -265,8 +294,11 @@ export interface ReplicationGroupProps {
 
   /**
    * How clients authenticate.
-   * @default - with encryption in transit, `Authentication.generatedAuthToken()`: an AUTH token in a
-   * new Secrets Manager secret (`authSecret`); without it, `Authentication.none()`
+   * @default - with encryption in transit, on Valkey and Redis OSS 6.0+:
+   * `Authentication.generatedUserGroup()`, RBAC with a new user group (a disabled `default` user and
+   * an application user `app` with full access, its password in a new Secrets Manager secret,
+   * `authSecret`); on Redis OSS before 6.0: `Authentication.generatedAuthToken()`, an AUTH token in a
+   * new secret (`authSecret`); without encryption in transit: `Authentication.none()`
    */
   readonly authentication?: Authentication;
 
@@ -275,7 +307,7 @@ export interface ReplicationGroupProps {
   /**
    * How long automatic backups are kept: whole days, 0 to 35. `Duration.days(0)` turns automatic
    * backups off.
-   * @default Duration.days(1)
+   * @default Duration.days(15) - the minimum the HIPAA and NIST 800-53 policy packs accept
    */
   readonly backupRetention?: Duration;
   /**
@@ -311,9 +343,21 @@ export interface ReplicationGroupProps {
   readonly autoMinorVersionUpgrade?: boolean;
   /**
    * An SNS topic for the group's ElastiCache events (failovers, node replacements, maintenance...).
+   * When the topic is encrypted with a customer managed KMS key, the key policy is given a statement
+   * that lets ElastiCache (`elasticache.amazonaws.com`) publish (`kms:GenerateDataKey*`, `kms:Decrypt`).
    * @default - no notifications
    */
   readonly notificationTopic?: sns.ITopic;
+
+  // Logs
+
+  /**
+   * Log deliveries: the slow log (Valkey, Redis OSS 6.0+) and the engine log (Valkey, Redis OSS
+   * 6.2+), each at most once, to CloudWatch Logs or Amazon Data Firehose. More can be added with
+   * `addLogDelivery()`.
+   * @default - no log delivery
+   */
+  readonly logs?: LogDelivery[];
 
   /**
    * What happens to the group when it leaves the stack or is replaced. `SNAPSHOT` takes a final
@@ -346,6 +390,30 @@ export abstract class ReplicationGroupBase extends Resource implements IReplicat
     });
   }
 
+  /**
+   * Grants IAM authentication as an RBAC user: `elasticache:Connect` on this replication group and
+   * on the user (both ARNs built with the stack's partition, Region and account). The user must
+   * authenticate with IAM (`UserAuthentication.iam()`) and belong to the group's user group; the
+   * grantee then signs tokens with its own credentials (`generateIamAuthToken` in
+   * `cdk-elasticache/ops`). Password users need no grant: give them read on their secret instead.
+   *
+   * @param grantee the principal (a Lambda function, a role...)
+   * @param user the IAM-authenticated user the grantee connects as
+   */
+  public grantConnect(grantee: iam.IGrantable, user: IUser): iam.Grant {
+    if (user.authenticationType !== undefined && user.authenticationType !== UserAuthenticationType.IAM) {
+      const label = Token.isUnresolved(user.userId) ? `at ${user.node.path}` : `'${user.userId}'`;
+      invalid(this, 'grantConnect user', phrase(`the ${user.authenticationType} user ${label}`), 'Allowed: a user with IAM '
+        + 'authentication (UserAuthentication.iam()); elasticache:Connect only lets IAM users in. For a password user, grant '
+        + 'read on its secret (user.secret.grantRead(grantee)).');
+    }
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['elasticache:Connect'],
+      resourceArns: [this.replicationGroupArn, user.userArn],
+    });
+  }
+
   /** The ids of the member clusters (one per node), `<replicationGroupId>-001` to `-00N`. */
   public get memberClusterIds(): string[] {
     const count = this.nodeCount;
@@ -359,13 +427,118 @@ export abstract class ReplicationGroupBase extends Resource implements IReplicat
   public get replicationGroupRef(): refs.ReplicationGroupReference {
     return { replicationGroupId: this.replicationGroupId };
   }
+
+  // Monitoring (lib/monitoring.ts): per node, `CacheClusterId` <id>-00N and `CacheNodeId` 0001.
+
+  /**
+   * A metric of the whole group (namespace `AWS/ElastiCache`, one-minute period): the member nodes'
+   * metrics combined by `aggregation` in a math expression (`MAX([...])`, `SUM([...])`).
+   */
+  public metric(metricName: string, props: CacheMetricOptions = {}): cloudwatch.IMetric {
+    return aggregateMetric(this.monitoredCache(), metricName, props, props.aggregation);
+  }
+
+  /** A metric of each node (dimensions `CacheClusterId` `<id>-00N` and `CacheNodeId` `0001`), in member order. */
+  public nodeMetrics(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric[] {
+    return nodeMetrics(this.monitoredCache(), metricName, props);
+  }
+
+  /** `CPUUtilization` of the hosts (percent), highest node. */
+  public metricCpuUtilization(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('CPUUtilization', props);
+  }
+
+  /** `EngineCPUUtilization`: CPU of the engine thread (percent), highest node. */
+  public metricEngineCpuUtilization(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('EngineCPUUtilization', props);
+  }
+
+  /** `FreeableMemory` of the hosts (bytes), lowest node. */
+  public metricFreeableMemory(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('FreeableMemory', props);
+  }
+
+  /** `SwapUsage` of the hosts (bytes), highest node. */
+  public metricSwapUsage(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('SwapUsage', props);
+  }
+
+  /** `DatabaseMemoryUsagePercentage`: used memory over `maxmemory` (percent), highest node. */
+  public metricDatabaseMemoryUsagePercentage(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('DatabaseMemoryUsagePercentage', props);
+  }
+
+  /** `Evictions`: keys evicted for lack of memory, summed over the nodes. */
+  public metricEvictions(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('Evictions', props);
+  }
+
+  /** `CurrConnections`: client connections (replicas' excluded), summed over the nodes. */
+  public metricCurrConnections(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('CurrConnections', props);
+  }
+
+  /** `NewConnections`: connections accepted, summed over the nodes. */
+  public metricNewConnections(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('NewConnections', props);
+  }
+
+  /** `CacheHits`: successful key lookups, summed over the nodes. */
+  public metricCacheHits(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('CacheHits', props);
+  }
+
+  /** `CacheMisses`: unsuccessful key lookups, summed over the nodes. */
+  public metricCacheMisses(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('CacheMisses', props);
+  }
+
+  /** The hit rate of the whole group (percent), `100 * hits / (hits + misses)` over the nodes' sums. */
+  public metricCacheHitRate(props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return hitRateMetric(this.monitoredCache(), 'CacheHits', 'CacheMisses', props, 'Cache hit rate (%)');
+  }
+
+  /** `ReplicationLag`: seconds the replicas are behind the primary, highest replica. */
+  public metricReplicationLag(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('ReplicationLag', props);
+  }
+
+  /** Packets queued or dropped because a network allowance of the hosts was exceeded, highest node. */
+  public metricNetworkAllowanceExceeded(allowance: NetworkAllowance, props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric(allowance, props);
+  }
+
+  /**
+   * Creates the alarms AWS recommends for the group (CPU or engine CPU by vCPU count, memory, swap,
+   * evictions, connections, replication lag), once; see `RecommendedAlarmOverrides` for each
+   * threshold. An imported group needs `nodeType` (for the CPU thresholds) and its `nodes` attribute.
+   */
+  public addRecommendedAlarms(options?: RecommendedAlarmsOptions): RecommendedAlarms {
+    return RecommendedAlarms._create(this.monitoredCache(), options);
+  }
+
+  /** Creates a CloudWatch dashboard with the group's key graphs (and its recommended alarms, if added before), once. */
+  public addDashboard(options?: CacheDashboardOptions): cloudwatch.Dashboard {
+    return createDashboard(this.monitoredCache(), options);
+  }
+
+  private monitoredCache(): MonitoredCache {
+    return {
+      scope: this,
+      replicationGroup: true,
+      what: 'replication group',
+      nodes: () => replicationGroupNodes(this.memberClusterIds),
+      nodeType: this instanceof ReplicationGroup ? this.nodeType : undefined,
+    };
+  }
 }
 
 /**
  * A Valkey / Redis OSS replication group with cluster mode disabled: one primary node that takes
  * writes and 0 to 5 read replicas, with automatic failover and Multi-AZ, in a subnet group of
- * your VPC. Secure and durable by default: encrypted at rest and in transit, an AUTH token in
- * Secrets Manager, daily backups and a final snapshot on delete.
+ * your VPC. Secure and durable by default: encrypted at rest and in transit, RBAC with an
+ * application user whose password is in Secrets Manager, daily backups kept 15 days and a final
+ * snapshot on delete.
  *
  * @resource AWS::ElastiCache::ReplicationGroup
  */
@@ -391,8 +564,17 @@ export class ReplicationGroup extends ReplicationGroupBase {
   public readonly subnetGroup: ISubnetGroup;
   /** The parameter group, unless the engine's default group is used. */
   public readonly parameterGroup?: IParameterGroup;
+  /** The RBAC user group clients authenticate against, with a user-group authentication method. */
+  public readonly userGroup?: IUserGroup;
+  /**
+   * The application user `Authentication.generatedUserGroup()` (the default) created; its secret is
+   * `authSecret`.
+   */
+  public readonly applicationUser?: User;
   /** Whether encryption in transit is on. */
   public readonly transitEncryption: boolean;
+  /** The log deliveries (slow log, engine log). */
+  private readonly logDeliveries: LogDeliveries;
 
   constructor(scope: Construct, id: string, props: ReplicationGroupProps) {
     super(scope, id, { physicalName: lowercase(props.replicationGroupId) });
@@ -442,8 +624,9 @@ export class ReplicationGroup extends ReplicationGroupBase {
     const helperPolicy = helperRemovalPolicy(removalPolicy);
 
     // Authentication
-    const authentication = props.authentication ?? (transitEncryption ? Authentication.generatedAuthToken() : Authentication.none());
-    const auth = authentication._bind(this, { removalPolicy });
+    validateCacheKmsKey(this, props.kmsKey, removalPolicy);
+    const authentication = props.authentication ?? Authentication._defaultFor(engine, transitEncryption);
+    const auth = authentication._bind(this, { removalPolicy, engine, transitEncryption, kmsKey: props.kmsKey });
     if (auth.requiresTransitEncryption && !transitEncryption) {
       invalid(this, 'authentication', phrase(auth.description), 'Allowed: Authentication.none() without encryption in transit; AUTH tokens, '
         + 'RBAC and IAM authentication need transitEncryption: true (ElastiCache refuses credentials over plaintext).');
@@ -458,6 +641,8 @@ export class ReplicationGroup extends ReplicationGroupBase {
     const parameterGroup = resolveParameterGroup(this, engine, props);
     this.warn(engine, replicas, transitEncryption, transitEncryptionMode, atRestEncryption,
       auth.authToken === undefined && auth.userGroupIds === undefined, props);
+
+    this.logDeliveries = new LogDeliveries(this, engine, props.logs);
 
     const resource = new CfnReplicationGroup(this, 'Resource', {
       // Identity
@@ -494,8 +679,11 @@ export class ReplicationGroup extends ReplicationGroupBase {
       snapshotArns: props.restoreFromS3,
       // Maintenance
       ...renderMaintenance(props),
+      // Logs
+      logDeliveryConfigurations: this.logDeliveries.render(),
     });
     resource.applyRemovalPolicy(removalPolicy);
+    allowEventNotifications(this, props.notificationTopic);
     // A retained group keeps using the groups it was created with: deleting them would fail.
     network.createdSubnetGroup?.applyRemovalPolicy(helperPolicy);
     if (parameterGroup && !props.parameterGroup) {
@@ -513,6 +701,8 @@ export class ReplicationGroup extends ReplicationGroupBase {
     this.parameterGroup = parameterGroup;
     this.transitEncryption = transitEncryption;
     this.authSecret = auth.secret;
+    this.userGroup = auth.userGroup;
+    this.applicationUser = auth.applicationUser;
     this.replicationGroupId = resource.ref;
     const endpointPort = Token.asNumber(resource.attrPrimaryEndPointPort);
     this.primaryEndpoint = new Endpoint(resource.attrPrimaryEndPointAddress, endpointPort);
@@ -521,6 +711,14 @@ export class ReplicationGroup extends ReplicationGroupBase {
       securityGroups: network.securityGroups,
       defaultPort: ec2.Port.tcp(endpointPort),
     });
+  }
+
+  /**
+   * Adds a log delivery (as the `logs` prop does): the slow log or the engine log, each at most once,
+   * on an engine version that has it.
+   */
+  public addLogDelivery(delivery: LogDelivery): void {
+    this.logDeliveries.add(delivery, 'addLogDelivery');
   }
 
   /** Failover and Multi-AZ follow the replica count unless set; set, they are checked against it. */
@@ -618,7 +816,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
 
   /** Retention in whole days, 0 to 35; backups need a node type that has them. */
   private resolveRetention(nodeType: NodeType, retention: Duration | undefined): number {
-    const value = retention ?? Duration.days(1);
+    const value = retention ?? Duration.days(15);
     if (value.isUnresolved()) {
       return value.toDays();
     }

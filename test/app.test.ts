@@ -74,7 +74,7 @@ describe('example app', () => {
     template.hasOutput('PrimaryEndpoint', {});
   });
 
-  test('CacheStack: the production default, a Lambda consumer allowed to connect and to read the AUTH token', () => {
+  test('CacheStack: the production default (RBAC), a Lambda consumer allowed to connect and to read the app user\'s secret', () => {
     const app = buildApp(new App());
     const template = Template.fromJSON(app.synth().getStackByName('CacheStack').template);
     template.resourceCountIs('AWS::EC2::VPC', 0);
@@ -82,10 +82,21 @@ describe('example app', () => {
     const [cacheId] = Object.keys(groups);
     expect(groups[cacheId].Properties).toMatchObject({
       Engine: 'valkey', NumCacheClusters: 2, MultiAZEnabled: true, AutomaticFailoverEnabled: true,
-      AtRestEncryptionEnabled: true, TransitEncryptionEnabled: true, SnapshotRetentionLimit: 1,
+      AtRestEncryptionEnabled: true, TransitEncryptionEnabled: true, SnapshotRetentionLimit: 15,
+      UserGroupIds: [{ Ref: expect.stringMatching(/^CacheUserGroup/) }],
     });
+    expect(groups[cacheId].Properties.AuthToken).toBeUndefined();
     expect(groups[cacheId].DeletionPolicy).toBe('Snapshot');
-    const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+    // The secret the consumer reads is the application user's: JSON { username: 'app', password }.
+    const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret', {
+      Properties: { GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"app"}' }) },
+    }));
+    expect(secretId).toMatch(/^CacheAppUserSecret/);
+    template.hasResourceProperties('AWS::ElastiCache::User', {
+      UserName: 'app',
+      AuthenticationMode: { Type: 'password', Passwords: [{ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId },
+        ':SecretString:password::}}']] }] },
+    });
     // The consumer may connect on the cache's real port...
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp',
@@ -93,7 +104,7 @@ describe('example app', () => {
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsumerSecurityGroup'), 'GroupId'] },
       Description: 'Consumer to the cache',
     });
-    // ...and read the AUTH token.
+    // ...and read the application user's credentials.
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
         Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
@@ -111,5 +122,30 @@ describe('example app', () => {
     for (const output of ['PrimaryEndpoint', 'ReaderEndpoint', 'AuthSecretArn']) {
       template.hasOutput(output, {});
     }
+  });
+
+  test('CacheStack is watched: recommended alarms to an SNS topic, a dashboard, the slow log in a new log group', () => {
+    const app = buildApp(new App());
+    const template = Template.fromJSON(app.synth().getStackByName('CacheStack').template);
+    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+    // cache.t4g.micro (2 vCPUs) with a replica: CPU at 45%, memory, swap, evictions, connections, replication lag.
+    expect(alarms.map(([id, a]) => [id.replace(/^CacheRecommendedAlarms|[0-9A-F]{8}$/g, ''), a.Properties.Threshold])).toEqual([
+      ['CpuUtilization', 45], ['MemoryUsage', 80], ['SwapUsage', 52428800], ['Evictions', 0], ['CurrConnections', 52000],
+      ['ReplicationLag', 5],
+    ]);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+    }
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const [groupId] = Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 } }));
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      LogDeliveryConfigurations: [{
+        LogType: 'slow-log', LogFormat: 'json', DestinationType: 'cloudwatch-logs',
+        DestinationDetails: { CloudWatchLogsDetails: { LogGroup: { Ref: groupId } } },
+      }],
+    });
+    template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
   });
 });

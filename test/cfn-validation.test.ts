@@ -1,10 +1,15 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnSubnetGroup } from 'aws-cdk-lib/aws-elasticache';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import {
-  AccessString, CacheEngine, EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup,
+  AccessString, Authentication, CacheEngine, EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup,
   SubnetGroup, User, UserAuthentication, UserGroup, ValkeyVersion,
 } from '../lib';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { LogDelivery, LogDestination, LogFormat } from '../lib';
 
 /**
  * aws-cdk-lib validates synthesized templates against CloudFormation's rules (resource schemas,
@@ -63,6 +68,36 @@ describe('CloudFormation validation of the templates the library writes', () => 
     });
     new UserGroup(stack, 'Users', { users: [appUser, reader] });
     new UserGroup(stack, 'RedisUsers', { engine: CacheEngine.REDIS_OSS, users: [reader] });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('replication group: RBAC with an IAM user and grantConnect, a customer managed key', () => {
+    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
+    const stack = new Stack(app, 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const worker = new User(stack, 'Worker', { userId: 'worker', authentication: UserAuthentication.iam(), accessString: AccessString.readOnly() });
+    const cache = new ReplicationGroup(stack, 'Cache', {
+      vpc, kmsKey: new kms.Key(stack, 'Key'), authentication: Authentication.userGroup(new UserGroup(stack, 'Users', { users: [worker] })),
+    });
+    cache.grantConnect(new iam.Role(stack, 'Client', { assumedBy: new iam.AccountRootPrincipal() }), worker);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('observability: recommended alarms to a topic, dashboards, slow and engine logs, events to an encrypted topic', () => {
+    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
+    const stack = new Stack(app, 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const alarmTopic = new sns.Topic(stack, 'Alarms');
+    const events = new sns.Topic(stack, 'Events', { masterKey: new kms.Key(stack, 'EventsKey') });
+    const cache = new ReplicationGroup(stack, 'Cache', {
+      vpc, notificationTopic: events,
+      logs: [LogDelivery.slowLog(LogDestination.newLogGroup()), LogDelivery.engineLog(LogDestination.newLogGroup(), { format: LogFormat.TEXT })],
+    });
+    cache.addRecommendedAlarms({ actions: [new cloudwatchActions.SnsAction(alarmTopic)] });
+    cache.addDashboard();
+    const memcached = new MemcachedCluster(stack, 'Memcached', { vpc, nodes: 12, notificationTopic: events });
+    memcached.addRecommendedAlarms({ actions: [new cloudwatchActions.SnsAction(alarmTopic)] });
+    memcached.addDashboard();
     expect(() => app.synth()).not.toThrow();
   });
 

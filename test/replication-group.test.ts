@@ -1,7 +1,7 @@
 import { App, CfnParameter, Duration, RemovalPolicy, SecretValue, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { CfnParameterGroup, CfnReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
+import { CfnParameterGroup, CfnReplicationGroup, CfnUserGroup } from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -88,7 +88,7 @@ describe('ReplicationGroup defaults (production)', () => {
     const props = rgProps(template);
     for (const absent of ['NumNodeGroups', 'ReplicasPerNodeGroup', 'ClusterMode', 'PreferredCacheClusterAZs', 'NetworkType',
       'IpDiscovery', 'DataTieringEnabled', 'KmsKeyId', 'SnapshotName', 'SnapshotArns', 'SnapshotWindow',
-      'PreferredMaintenanceWindow', 'NotificationTopicArn', 'UserGroupIds']) {
+      'PreferredMaintenanceWindow', 'NotificationTopicArn', 'AuthToken']) {
       expect(props[absent]).toBeUndefined();
     }
   });
@@ -101,25 +101,31 @@ describe('ReplicationGroup defaults (production)', () => {
     });
   });
 
-  test('an AUTH token generated into a new secret (letters and digits), read through a dynamic reference', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    template.hasResource('AWS::SecretsManager::Secret', {
-      Properties: {
-        Description: 'AUTH token of the ElastiCache replication group Stack/Cache',
-        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
-      },
-      DeletionPolicy: 'Delete',
+  test('RBAC: a new user group with a disabled default user and an application user whose password is in a secret', () => {
+    const groupId = stack.getLogicalId(cache.userGroup!.node.defaultChild as CfnUserGroup);
+    expect(groupId).toMatch(/^CacheUserGroup[0-9A-F]{8}$/);
+    expect(rgProps(template).UserGroupIds).toEqual([{ Ref: groupId }]);
+    template.resourceCountIs('AWS::ElastiCache::User', 2);
+    template.hasResourceProperties('AWS::ElastiCache::User', {
+      UserName: 'default', Engine: 'valkey', AccessString: 'off -@all', AuthenticationMode: Match.objectLike({ Type: 'password' }),
     });
+    template.hasResourceProperties('AWS::ElastiCache::User', {
+      UserName: 'app', Engine: 'valkey', AccessString: 'on ~* &* +@all', AuthenticationMode: Match.objectLike({ Type: 'password' }),
+    });
+    // authSecret is the application user's secret, JSON { username, password }.
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    expect(cache.authSecret).toBe(cache.applicationUser!.secret);
     const secretId = stack.getLogicalId(cache.authSecret!.node.defaultChild as secretsmanager.CfnSecret);
-    expect(secretId).toMatch(/^CacheAuthToken[0-9A-F]{8}$/);
-    expect(rgProps(template).AuthToken).toEqual({
-      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
+    expect(secretId).toMatch(/^CacheAppUserSecret[0-9A-F]{8}$/);
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: { GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"app"}', GenerateStringKey: 'password' }) },
+      DeletionPolicy: 'Delete',
     });
   });
 
-  test('daily backups kept one day, a final snapshot on delete and on replacement', () => {
+  test('daily backups kept 15 days, a final snapshot on delete and on replacement', () => {
     template.hasResource(RG, {
-      Properties: { SnapshotRetentionLimit: 1 },
+      Properties: { SnapshotRetentionLimit: 15 },
       DeletionPolicy: 'Snapshot',
       UpdateReplacePolicy: 'Snapshot',
     });
@@ -635,7 +641,7 @@ describe('ReplicationGroup validation', () => {
     ['backup retention in hours', () => ({ backupRetention: Duration.hours(36) }),
       "Invalid backupRetention: got '1 day 12 hours'. Allowed: whole days from 0 to 35"],
     ['backups on a node type without them', () => ({ nodeType: NodeType.of('cache.t1.micro'), atRestEncryption: false }),
-      "Invalid backupRetention: got '1 day'. Allowed: Duration.days(0) on cache.t1.micro; cache.t1.micro nodes have no backups."],
+      "Invalid backupRetention: got '15 days'. Allowed: Duration.days(0) on cache.t1.micro; cache.t1.micro nodes have no backups."],
     ['restore on a node type without backups', () => ({ nodeType: NodeType.of('cache.t1.micro'), atRestEncryption: false,
       backupRetention: Duration.days(0), restoreFromSnapshot: 'nightly' }),
     "Invalid restoreFromSnapshot: got 'nightly'. Allowed: nothing on cache.t1.micro; cache.t1.micro nodes have no restore."],

@@ -1,0 +1,169 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagRuleCompliance, NIST80053R5Checks, PCIDSS321Checks, rules } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { MemcachedCluster, RedisOssVersion, ReplicationGroup } from '../lib';
+
+/**
+ * The policy packs security teams run on CDK apps, over the library's defaults: cdk-nag v3 (AwsSolutions,
+ * HIPAA Security, NIST 800-53 rev 5, PCI DSS 3.2.1) and the AWS Control Tower proactive controls of
+ * @cdklabs/cdk-validator-cfnguard (CT.ELASTICACHE.PR.1-8 among them), registered as CDK policy-validation
+ * plugins. The app is synthesized once; the test asserts the exact set of findings, so a new one fails it.
+ */
+
+/** Why a rule is acknowledged on the library's defaults (the README's Security section says the same). */
+const REASONS = {
+  AEC6: 'RBAC with per-user credentials (a user group, CT.ELASTICACHE.PR.8) is stronger than one shared AUTH token; '
+    + 'AwsSolutions-AEC6 predates RBAC and counts only AuthToken.',
+  AEC5: 'The engine\'s standard port: a non-standard port is obscurity, not a control. Access is closed by the '
+    + 'security group, which admits nobody until connections.allow*().',
+};
+
+/** Why the findings on resources other than the caches are left to the user (one line each). */
+const SECRET_ROTATION = 'rotation needs a rotation function of the user\'s own (README: Security > Rotation)';
+const SECRET_KMS = 'secrets use the aws/secretsmanager key unless the cache has a kmsKey (then they use it, see ValkeyCmk)';
+
+function vpcIn(stack: Stack): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+    privateSubnetIds: ['subnet-1', 'subnet-2'], privateSubnetRouteTableIds: ['rtb-1', 'rtb-2'],
+  });
+}
+
+interface Finding { readonly plugin: string; readonly rule: string; readonly path: string }
+
+/** An acknowledgement the test makes on the defaults, with the cdk-nag rule that must really flag the resource. */
+interface Acknowledged {
+  readonly construct: IConstruct;
+  readonly id: string;
+  readonly reason: string;
+  readonly rule: (node: CfnResource) => unknown;
+}
+
+/** The stacks: the default replication group (Valkey, Redis OSS 7.1, Valkey with a customer managed key) and Memcached cluster. */
+function buildApp(outdir: string): { app: App; acknowledged: Acknowledged[] } {
+  const app = new App({ outdir });
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app), new HIPAASecurityChecks(app), new NIST80053R5Checks(app), new PCIDSS321Checks(app),
+    new CfnGuardValidator(),
+  );
+  const valkey = new Stack(app, 'Valkey');
+  const redis = new Stack(app, 'RedisOss');
+  const cmk = new Stack(app, 'ValkeyCmk');
+  const memcached = new Stack(app, 'Memcached');
+  const caches = [
+    new ReplicationGroup(valkey, 'Cache', { vpc: vpcIn(valkey) }),
+    new ReplicationGroup(redis, 'Cache', { vpc: vpcIn(redis), engine: RedisOssVersion.VER_7_1 }),
+    new ReplicationGroup(cmk, 'Cache', { vpc: vpcIn(cmk), kmsKey: kms.Key.fromKeyArn(cmk, 'Key', 'arn:aws:kms:eu-west-1:123456789012:key/k') }),
+  ];
+  const memcachedCluster = new MemcachedCluster(memcached, 'Memcached', { vpc: vpcIn(memcached) });
+
+  const acknowledged: Acknowledged[] = [
+    ...caches.map(cache => ({ construct: cache, id: 'AwsSolutions-AEC6', reason: REASONS.AEC6,
+      rule: rules.elasticache.ElastiCacheRedisClusterRedisAuth })),
+    // Valkey on 6379 passes AEC5 (the rule knows only the engine names redis and memcached).
+    { construct: caches[1], id: 'AwsSolutions-AEC5', reason: REASONS.AEC5, rule: rules.elasticache.ElastiCacheClusterNonDefaultPort },
+    { construct: memcachedCluster, id: 'AwsSolutions-AEC5', reason: REASONS.AEC5, rule: rules.elasticache.ElastiCacheClusterNonDefaultPort },
+  ];
+  for (const { construct, id, reason } of acknowledged) {
+    Validations.of(construct).acknowledge({ id, reason });
+  }
+  return { app, acknowledged };
+}
+
+/** Synthesizes once and reads the findings from the validation report in the cloud assembly. */
+function synthesizeWithPacks(): { findings: string[]; acknowledged: Acknowledged[]; app: App } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-elasticache-packs-'));
+  try {
+    const { app, acknowledged } = buildApp(outdir);
+    try {
+      app.synth();
+    } catch (e) {
+      // The packs fail the synthesis on the findings listed below; anything else is a real error.
+      if (!String(e).includes('ValidationFailed')) {
+        throw e;
+      }
+    }
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+    const findings: Finding[] = [];
+    for (const plugin of report.pluginReports) {
+      for (const violation of plugin.violations) {
+        for (const construct of violation.violatingConstructs) {
+          findings.push({ plugin: plugin.pluginName, rule: violation.ruleName, path: construct.constructPath });
+        }
+      }
+    }
+    return { findings: findings.map(f => `${f.rule} ${f.path}`).sort(), acknowledged, app };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The findings left on the generated secrets, per secret: [rule, reason]. */
+function secretFindings(secretPath: string, awsManagedKey: boolean): Array<[string, string]> {
+  const rows: Array<[string, string]> = [
+    [`AwsSolutions-SMG4 ${secretPath}`, SECRET_ROTATION],
+    [`HIPAA.Security-SecretsManagerRotationEnabled ${secretPath}`, SECRET_ROTATION],
+    [`NIST.800.53.R5-SecretsManagerRotationEnabled ${secretPath}`, SECRET_ROTATION],
+  ];
+  if (awsManagedKey) {
+    rows.push(
+      [`HIPAA.Security-SecretsManagerUsingKMSKey ${secretPath}`, SECRET_KMS],
+      [`NIST.800.53.R5-SecretsManagerUsingKMSKey ${secretPath}`, SECRET_KMS],
+      [`PCI.DSS.321-SecretsManagerUsingKMSKey ${secretPath}`, SECRET_KMS],
+    );
+  }
+  return rows;
+}
+
+/**
+ * Every finding left after the acknowledgements, with its reason. None is on an ElastiCache resource:
+ * the cfn-guard Control Tower rules (CT.ELASTICACHE.PR.1-8) and the ElastiCache rules of the cdk-nag packs
+ * (AEC1, AEC3, AEC4, HIPAA / NIST ElastiCacheRedisClusterAutomaticBackup) all pass on the defaults.
+ */
+const EXPECTED: Array<[string, string]> = [
+  ...secretFindings('Valkey/Cache/AppUser/Secret/Resource', true),
+  // The disabled default user (off -@all) of a Valkey group must have a password that nobody is told.
+  ...secretFindings('Valkey/Cache/DefaultUser/Secret/Resource', true),
+  // A Redis OSS group's disabled default user has no password, hence no secret.
+  ...secretFindings('RedisOss/Cache/AppUser/Secret/Resource', true),
+  ...secretFindings('ValkeyCmk/Cache/AppUser/Secret/Resource', false),
+  ...secretFindings('ValkeyCmk/Cache/DefaultUser/Secret/Resource', false),
+];
+
+describe('policy packs over the default replication group and Memcached cluster', () => {
+  const { findings, acknowledged } = synthesizeWithPacks();
+
+  test('the findings are exactly the expected ones: none on an ElastiCache resource', () => {
+    expect(findings).toEqual(EXPECTED.map(([finding]) => finding).sort());
+    expect(findings.filter(f => /AEC|ElastiCache|elasticache/.test(f) || /\/Cache\/Resource$|\/Memcached\/Resource$/.test(f))).toEqual([]);
+  });
+
+  test('every acknowledgement is needed: the rule really flags the resource, and has a reason', () => {
+    for (const { construct, rule, reason } of acknowledged) {
+      expect(rule(construct.node.defaultChild as CfnResource)).toBe(NagRuleCompliance.NON_COMPLIANT);
+      expect(reason.length).toBeGreaterThan(40);
+    }
+  });
+
+  test('every remaining finding has a reason', () => {
+    EXPECTED.forEach(([, reason]) => expect(reason.length).toBeGreaterThan(20));
+  });
+});
+
+test('the library acknowledges nothing on the users\' behalf', () => {
+  const stack = new Stack(new App(), 'Stack');
+  const vpc = vpcIn(stack);
+  new ReplicationGroup(stack, 'Cache', { vpc });
+  new ReplicationGroup(stack, 'Redis', { vpc, engine: RedisOssVersion.VER_7_1 });
+  new MemcachedCluster(stack, 'Memcached', { vpc });
+  expect(stack.node.findAll().length).toBeGreaterThan(10);
+  const acknowledgements = stack.node.findAll().flatMap(c => c.node.metadata)
+    .filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+  expect(acknowledgements).toEqual([]);
+});
