@@ -4,6 +4,7 @@ export * from './windows';
 export * from './subnet-group';
 export * from './parameter-group';
 export * from './network';
+export * from './cache-base';
 export * from './endpoint';
 export * from './memcached-cluster';
 export * from './auth';

@@ -1,11 +1,14 @@
-import { Annotations, ArnFormat, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, IResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnCacheCluster } from 'aws-cdk-lib/aws-elasticache';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
-import { CacheEngine, MemcachedVersion } from './engine';
+import { CacheBase } from './cache-base';
 import { Endpoint } from './endpoint';
+import { CacheEngine, MemcachedVersion } from './engine';
+import { CacheMetricOptions, IMemcachedClusterMonitoring } from './monitoring';
 import { IpDiscovery, NetworkType } from './network';
 import { NodeType } from './node-type';
 import { IParameterGroup } from './parameter-group';
@@ -15,15 +18,10 @@ import {
   cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort,
 } from './private/common';
 import { CacheValidationError, invalid } from './private/errors';
+import { hitRateMetric, memcachedNodes, MonitoredCache } from './private/metrics';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
-import { isToken, validateIdentifier, validateIntegerRange } from './private/validation';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import {
-  CacheDashboardOptions, CacheMetricOptions, IMemcachedClusterMonitoring, NetworkAllowance, RecommendedAlarms, RecommendedAlarmsOptions,
-} from './monitoring';
-import { createDashboard } from './private/dashboard';
-import { aggregateMetric, hitRateMetric, memcachedNodes, MonitoredCache, nodeMetrics } from './private/metrics';
 import { allowEventNotifications } from './private/notifications';
+import { isToken, validateIdentifier, validateIntegerRange } from './private/validation';
 
 /** The most nodes a Memcached cluster may have (the ElastiCache API limit; more needs a quota increase). */
 const MAX_NODES = 40;
@@ -207,11 +205,9 @@ export interface MemcachedClusterProps {
 /**
  * What every Memcached cluster, new or imported, offers its consumers.
  */
-export abstract class MemcachedClusterBase extends Resource implements IMemcachedCluster {
+export abstract class MemcachedClusterBase extends CacheBase implements IMemcachedCluster {
   public abstract readonly clusterName: string;
   public abstract readonly configurationEndpoint: Endpoint;
-  public abstract readonly connections: ec2.Connections;
-  public abstract readonly nodeCount: number;
 
   /** The ARN of the cluster, `arn:<partition>:elasticache:<region>:<account>:cluster:<name>`. */
   public get clusterArn(): string {
@@ -235,50 +231,6 @@ export abstract class MemcachedClusterBase extends Resource implements IMemcache
 
   // Monitoring (lib/monitoring.ts): per node, `CacheClusterId` <clusterName> and `CacheNodeId` 0001...
 
-  /**
-   * A metric of the whole cluster (namespace `AWS/ElastiCache`, one-minute period): the nodes'
-   * metrics combined by `aggregation`, in a math expression up to 10 nodes and a CloudWatch Metrics
-   * Insights query above (an alarm on a math expression takes at most 10 metrics).
-   */
-  public metric(metricName: string, props: CacheMetricOptions = {}): cloudwatch.IMetric {
-    return aggregateMetric(this.monitoredCache(), metricName, props, props.aggregation);
-  }
-
-  /** A metric of each node (dimensions `CacheClusterId` and `CacheNodeId` `0001`...), in node order. */
-  public nodeMetrics(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric[] {
-    return nodeMetrics(this.monitoredCache(), metricName, props);
-  }
-
-  /** `CPUUtilization` of the hosts (percent), highest node. */
-  public metricCpuUtilization(props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric('CPUUtilization', props);
-  }
-
-  /** `FreeableMemory` of the hosts (bytes), lowest node. */
-  public metricFreeableMemory(props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric('FreeableMemory', props);
-  }
-
-  /** `SwapUsage` of the hosts (bytes), highest node. */
-  public metricSwapUsage(props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric('SwapUsage', props);
-  }
-
-  /** `Evictions`: items evicted to make room, summed over the nodes. */
-  public metricEvictions(props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric('Evictions', props);
-  }
-
-  /** `CurrConnections`: client connections, summed over the nodes. */
-  public metricCurrConnections(props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric('CurrConnections', props);
-  }
-
-  /** `NewConnections`: connections accepted, summed over the nodes. */
-  public metricNewConnections(props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric('NewConnections', props);
-  }
-
   /** `GetHits`: get requests that found their key, summed over the nodes. */
   public metricGetHits(props?: CacheMetricOptions): cloudwatch.IMetric {
     return this.metric('GetHits', props);
@@ -291,7 +243,7 @@ export abstract class MemcachedClusterBase extends Resource implements IMemcache
 
   /** The hit rate of the whole cluster (percent), `100 * hits / (hits + misses)` over the nodes' sums. */
   public metricGetHitRate(props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
-    return hitRateMetric(this.monitoredCache(), 'GetHits', 'GetMisses', props, 'Get hit rate (%)');
+    return hitRateMetric(this._monitoredCache(), 'GetHits', 'GetMisses', props, 'Get hit rate (%)');
   }
 
   /** `CmdGet`: get commands, summed over the nodes. */
@@ -319,25 +271,8 @@ export abstract class MemcachedClusterBase extends Resource implements IMemcache
     return this.metric('UnusedMemory', props);
   }
 
-  /** Packets queued or dropped because a network allowance of the hosts was exceeded, highest node. */
-  public metricNetworkAllowanceExceeded(allowance: NetworkAllowance, props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric(allowance, props);
-  }
-
-  /**
-   * Creates the alarms recommended for the cluster (CPU, swap, evictions, connections), once; see
-   * `RecommendedAlarmOverrides` for each threshold. An imported cluster needs its `nodes` attribute.
-   */
-  public addRecommendedAlarms(options?: RecommendedAlarmsOptions): RecommendedAlarms {
-    return RecommendedAlarms._create(this.monitoredCache(), options);
-  }
-
-  /** Creates a CloudWatch dashboard with the cluster's key graphs (and its recommended alarms, if added before), once. */
-  public addDashboard(options?: CacheDashboardOptions): cloudwatch.Dashboard {
-    return createDashboard(this.monitoredCache(), options);
-  }
-
-  private monitoredCache(): MonitoredCache {
+  /** @internal */
+  protected _monitoredCache(): MonitoredCache {
     return {
       scope: this,
       replicationGroup: false,

@@ -1,36 +1,34 @@
-import { Annotations, ArnFormat, Duration, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, IResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { Authentication } from './auth';
-import { CacheEngine, CacheEngineVersion, ValkeyVersion } from './engine';
+import { CacheBase } from './cache-base';
 import { Endpoint } from './endpoint';
+import { CacheEngine, CacheEngineVersion, ValkeyVersion } from './engine';
+import { LogDelivery } from './logging';
+import { CacheMetricOptions, IReplicationGroupMonitoring } from './monitoring';
 import { IpDiscovery, NetworkType } from './network';
 import { NodeType } from './node-type';
 import { EvictionPolicy, IParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
+import { IUser, User, UserAuthenticationType } from './user';
+import { IUserGroup } from './user-group';
 import { MaintenanceWindow, SnapshotWindow } from './windows';
 import { renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort } from './private/common';
 import { CacheValidationError, invalid, phrase } from './private/errors';
-import { generateName, helperRemovalPolicy, lowercase } from './private/names';
-import { isToken, validateIdentifier, validateIntegerRange, validateLength } from './private/validation';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { IUser, User, UserAuthenticationType } from './user';
-import { IUserGroup } from './user-group';
 import { validateCacheKmsKey } from './private/kms';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { LogDelivery } from './logging';
-import {
-  CacheDashboardOptions, CacheMetricOptions, IReplicationGroupMonitoring, NetworkAllowance, RecommendedAlarms, RecommendedAlarmsOptions,
-} from './monitoring';
-import { createDashboard } from './private/dashboard';
 import { LogDeliveries } from './private/log-delivery';
-import { aggregateMetric, hitRateMetric, MonitoredCache, nodeMetrics, replicationGroupNodes } from './private/metrics';
+import { hitRateMetric, MonitoredCache, replicationGroupNodes } from './private/metrics';
+import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { allowEventNotifications } from './private/notifications';
+import { isToken, validateIdentifier, validateIntegerRange, validateLength } from './private/validation';
 
 /** The longest replication group id ElastiCache takes. */
 const MAX_ID_LENGTH = 40;
@@ -372,13 +370,11 @@ export interface ReplicationGroupProps {
 /**
  * What every replication group, new or imported, offers its consumers.
  */
-export abstract class ReplicationGroupBase extends Resource implements IReplicationGroup {
+export abstract class ReplicationGroupBase extends CacheBase implements IReplicationGroup {
   public abstract readonly replicationGroupId: string;
   public abstract readonly primaryEndpoint: Endpoint;
   public abstract readonly readerEndpoint: Endpoint;
-  public abstract readonly connections: ec2.Connections;
   public abstract readonly authSecret?: secretsmanager.ISecret;
-  public abstract readonly nodeCount: number;
 
   /** The ARN of the group, `arn:<partition>:elasticache:<region>:<account>:replicationgroup:<id>`. */
   public get replicationGroupArn(): string {
@@ -430,57 +426,14 @@ export abstract class ReplicationGroupBase extends Resource implements IReplicat
 
   // Monitoring (lib/monitoring.ts): per node, `CacheClusterId` <id>-00N and `CacheNodeId` 0001.
 
-  /**
-   * A metric of the whole group (namespace `AWS/ElastiCache`, one-minute period): the member nodes'
-   * metrics combined by `aggregation` in a math expression (`MAX([...])`, `SUM([...])`).
-   */
-  public metric(metricName: string, props: CacheMetricOptions = {}): cloudwatch.IMetric {
-    return aggregateMetric(this.monitoredCache(), metricName, props, props.aggregation);
-  }
-
-  /** A metric of each node (dimensions `CacheClusterId` `<id>-00N` and `CacheNodeId` `0001`), in member order. */
-  public nodeMetrics(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric[] {
-    return nodeMetrics(this.monitoredCache(), metricName, props);
-  }
-
-  /** `CPUUtilization` of the hosts (percent), highest node. */
-  public metricCpuUtilization(props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric('CPUUtilization', props);
-  }
-
   /** `EngineCPUUtilization`: CPU of the engine thread (percent), highest node. */
   public metricEngineCpuUtilization(props?: CacheMetricOptions): cloudwatch.IMetric {
     return this.metric('EngineCPUUtilization', props);
   }
 
-  /** `FreeableMemory` of the hosts (bytes), lowest node. */
-  public metricFreeableMemory(props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric('FreeableMemory', props);
-  }
-
-  /** `SwapUsage` of the hosts (bytes), highest node. */
-  public metricSwapUsage(props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric('SwapUsage', props);
-  }
-
   /** `DatabaseMemoryUsagePercentage`: used memory over `maxmemory` (percent), highest node. */
   public metricDatabaseMemoryUsagePercentage(props?: CacheMetricOptions): cloudwatch.IMetric {
     return this.metric('DatabaseMemoryUsagePercentage', props);
-  }
-
-  /** `Evictions`: keys evicted for lack of memory, summed over the nodes. */
-  public metricEvictions(props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric('Evictions', props);
-  }
-
-  /** `CurrConnections`: client connections (replicas' excluded), summed over the nodes. */
-  public metricCurrConnections(props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric('CurrConnections', props);
-  }
-
-  /** `NewConnections`: connections accepted, summed over the nodes. */
-  public metricNewConnections(props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric('NewConnections', props);
   }
 
   /** `CacheHits`: successful key lookups, summed over the nodes. */
@@ -495,7 +448,7 @@ export abstract class ReplicationGroupBase extends Resource implements IReplicat
 
   /** The hit rate of the whole group (percent), `100 * hits / (hits + misses)` over the nodes' sums. */
   public metricCacheHitRate(props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
-    return hitRateMetric(this.monitoredCache(), 'CacheHits', 'CacheMisses', props, 'Cache hit rate (%)');
+    return hitRateMetric(this._monitoredCache(), 'CacheHits', 'CacheMisses', props, 'Cache hit rate (%)');
   }
 
   /** `ReplicationLag`: seconds the replicas are behind the primary, highest replica. */
@@ -503,26 +456,8 @@ export abstract class ReplicationGroupBase extends Resource implements IReplicat
     return this.metric('ReplicationLag', props);
   }
 
-  /** Packets queued or dropped because a network allowance of the hosts was exceeded, highest node. */
-  public metricNetworkAllowanceExceeded(allowance: NetworkAllowance, props?: CacheMetricOptions): cloudwatch.IMetric {
-    return this.metric(allowance, props);
-  }
-
-  /**
-   * Creates the alarms AWS recommends for the group (CPU or engine CPU by vCPU count, memory, swap,
-   * evictions, connections, replication lag), once; see `RecommendedAlarmOverrides` for each
-   * threshold. An imported group needs `nodeType` (for the CPU thresholds) and its `nodes` attribute.
-   */
-  public addRecommendedAlarms(options?: RecommendedAlarmsOptions): RecommendedAlarms {
-    return RecommendedAlarms._create(this.monitoredCache(), options);
-  }
-
-  /** Creates a CloudWatch dashboard with the group's key graphs (and its recommended alarms, if added before), once. */
-  public addDashboard(options?: CacheDashboardOptions): cloudwatch.Dashboard {
-    return createDashboard(this.monitoredCache(), options);
-  }
-
-  private monitoredCache(): MonitoredCache {
+  /** @internal */
+  protected _monitoredCache(): MonitoredCache {
     return {
       scope: this,
       replicationGroup: true,

@@ -1,0 +1,91 @@
+import { Resource } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { CacheDashboardOptions, CacheMetricOptions, ICacheMonitoring, NetworkAllowance, RecommendedAlarms, RecommendedAlarmsOptions } from './monitoring';
+import { createDashboard } from './private/dashboard';
+import { aggregateMetric, MonitoredCache, nodeMetrics } from './private/metrics';
+
+/**
+ * What every cache of the library (replication group, Memcached cluster; new or imported) offers:
+ * its network face and the metrics, alarms and dashboard that both engines share. The engine's own
+ * metrics are on `ReplicationGroupBase` and `MemcachedClusterBase`.
+ */
+export abstract class CacheBase extends Resource implements ICacheMonitoring, ec2.IConnectable {
+  /** The security groups of the cache, with its port as the default port. */
+  public abstract readonly connections: ec2.Connections;
+  /** The number of nodes. */
+  public abstract readonly nodeCount: number;
+
+  /**
+   * A metric of the whole cache (namespace `AWS/ElastiCache`, one-minute period): the nodes'
+   * metrics (ElastiCache publishes per node) combined by `aggregation` (by default `SUM` for counts,
+   * `MIN` for free memory, `MAX` otherwise), in a math expression up to 10 nodes and a CloudWatch
+   * Metrics Insights query above (an alarm on a math expression takes at most 10 metrics).
+   */
+  public metric(metricName: string, props: CacheMetricOptions = {}): cloudwatch.IMetric {
+    return aggregateMetric(this._monitoredCache(), metricName, props, props.aggregation);
+  }
+
+  /**
+   * A metric of each node, in node order: dimensions `CacheClusterId` (the member cluster
+   * `<replicationGroupId>-00N` of a replication group, the cluster name of a Memcached cluster)
+   * and `CacheNodeId` (`0001`...).
+   */
+  public nodeMetrics(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric[] {
+    return nodeMetrics(this._monitoredCache(), metricName, props);
+  }
+
+  /** `CPUUtilization` of the hosts (percent), highest node. */
+  public metricCpuUtilization(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('CPUUtilization', props);
+  }
+
+  /** `FreeableMemory` of the hosts (bytes), lowest node. */
+  public metricFreeableMemory(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('FreeableMemory', props);
+  }
+
+  /** `SwapUsage` of the hosts (bytes), highest node. */
+  public metricSwapUsage(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('SwapUsage', props);
+  }
+
+  /** `Evictions`: keys or items evicted to make room, summed over the nodes. */
+  public metricEvictions(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('Evictions', props);
+  }
+
+  /** `CurrConnections`: client connections, summed over the nodes. */
+  public metricCurrConnections(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('CurrConnections', props);
+  }
+
+  /** `NewConnections`: connections accepted, summed over the nodes. */
+  public metricNewConnections(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric('NewConnections', props);
+  }
+
+  /** Packets queued or dropped because a network allowance of the hosts was exceeded, highest node. */
+  public metricNetworkAllowanceExceeded(allowance: NetworkAllowance, props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.metric(allowance, props);
+  }
+
+  /**
+   * Creates the alarms recommended for the cache, once; see `RecommendedAlarmOverrides` for each
+   * alarm and threshold. A replication group gets CPU or engine CPU (by vCPU count), memory, swap,
+   * evictions, connections and replication lag; a Memcached cluster CPU, swap, evictions and
+   * connections. An imported cache needs its `nodes` attribute, and an imported replication group
+   * `nodeType` (for the CPU thresholds).
+   */
+  public addRecommendedAlarms(options?: RecommendedAlarmsOptions): RecommendedAlarms {
+    return RecommendedAlarms._create(this._monitoredCache(), options);
+  }
+
+  /** Creates a CloudWatch dashboard with the cache's key graphs (and its recommended alarms, if added before), once. */
+  public addDashboard(options?: CacheDashboardOptions): cloudwatch.Dashboard {
+    return createDashboard(this._monitoredCache(), options);
+  }
+
+  /** What the monitoring code needs to know of the cache. @internal */
+  protected abstract _monitoredCache(): MonitoredCache;
+}
