@@ -15,7 +15,7 @@ import { IParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
 import { MaintenanceWindow } from './windows';
 import {
-  cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort,
+  cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
 } from './private/common';
 import { CacheValidationError, invalid } from './private/errors';
 import { hitRateMetric, memcachedNodes, MonitoredCache } from './private/metrics';
@@ -482,20 +482,4 @@ function resolveAzMode(scope: Construct, nodes: number, wanted: AzMode | undefin
     return AzMode.SINGLE_AZ;
   }
   return AzMode.CROSS_AZ;
-}
-
-/** Each preferred AZ must hold a subnet of the group (checked when both are known at synth time). */
-function validateZonesInSubnets(scope: Construct, zones: string[] | undefined, subnets: ec2.ISubnet[] | undefined): void {
-  if (!zones || isToken(zones) || !subnets) {
-    return;
-  }
-  const available = subnets.map(s => s.availabilityZone);
-  if (available.length === 0 || available.some(az => isToken(az))) {
-    return;
-  }
-  const missing = zones.filter(z => !isToken(z) && !available.includes(z));
-  if (missing.length) {
-    invalid(scope, 'preferredAvailabilityZones', missing, `Allowed: the Availability Zones of the subnet group's subnets, `
-      + `${[...new Set(available)].join(', ')}.`);
-  }
 }

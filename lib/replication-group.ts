@@ -21,7 +21,9 @@ import { ISubnetGroup } from './subnet-group';
 import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
 import { MaintenanceWindow, SnapshotWindow } from './windows';
-import { renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort } from './private/common';
+import {
+  renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
+} from './private/common';
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
 import { LogDeliveries } from './private/log-delivery';
@@ -573,6 +575,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     }
 
     const network = resolveNetwork(this, props, 'replication group');
+    validateZonesInSubnets(this, props.preferredAvailabilityZones, network.createdSubnetGroup?.subnets);
     const parameterGroup = resolveParameterGroup(this, engine, props);
     this.warn(engine, replicas, transitEncryption, transitEncryptionMode, atRestEncryption,
       auth.authToken === undefined && auth.userGroupIds === undefined, props);

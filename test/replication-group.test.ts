@@ -805,3 +805,31 @@ describe('ReplicationGroup across stacks', () => {
     template.resourceCountIs(RG, 1);
   });
 });
+
+describe('ReplicationGroup Availability Zones and the subnet group', () => {
+  function knownAzs() {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], natGateways: 0,
+      subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    return { stack, vpc };
+  }
+
+  test('rejects a preferred AZ that holds no subnet of the group', () => {
+    const { stack, vpc } = knownAzs();
+    expect(() => new ReplicationGroup(stack, 'Cache', {
+      vpc, vpcSubnets: { availabilityZones: ['us-east-1a', 'us-east-1b'] }, preferredAvailabilityZones: ['us-east-1a', 'us-east-1c'],
+    })).toThrow("Stack/Cache: Invalid preferredAvailabilityZones: got ['us-east-1c']. Allowed: the Availability Zones of the subnet "
+      + "group's subnets, us-east-1a, us-east-1b.");
+  });
+
+  test('accepts the primary and replica in AZs of the group, and renders them in order', () => {
+    const { stack, vpc } = knownAzs();
+    new ReplicationGroup(stack, 'Cache', { vpc, replicas: 2, preferredAvailabilityZones: ['us-east-1b', 'us-east-1a', 'us-east-1c'] });
+    Template.fromStack(stack).hasResourceProperties(RG, { PreferredCacheClusterAZs: ['us-east-1b', 'us-east-1a', 'us-east-1c'] });
+  });
+
+  test('is skipped when the AZs are unknown at synth time (environment-agnostic stack)', () => {
+    const { stack, vpc } = setup();
+    expect(() => new ReplicationGroup(stack, 'Cache', { vpc, preferredAvailabilityZones: ['eu-west-1a', 'eu-west-1b'] })).not.toThrow();
+  });
+});

@@ -9,7 +9,7 @@ import { EvictionPolicy, IParameterGroup, ParameterGroup } from '../parameter-gr
 import { ISubnetGroup, SubnetGroup } from '../subnet-group';
 import { MaintenanceWindow } from '../windows';
 import { CacheValidationError, invalid } from './errors';
-import { validateIntegerRange } from './validation';
+import { isToken, validateIntegerRange } from './validation';
 
 /**
  * The logic the cache constructs (replication group, Memcached cluster) share: network
@@ -180,4 +180,20 @@ export function cacheNodeIds(scope: Construct, count: number, what: string): str
     throw new CacheValidationError(`Cannot list the node ids: ${what} is a token. Allowed: a literal node count.`, scope);
   }
   return Array.from({ length: count }, (_, i) => String(i + 1).padStart(4, '0'));
+}
+
+/** Each preferred AZ must hold a subnet of the group (checked when both are known at synth time). */
+export function validateZonesInSubnets(scope: Construct, zones: string[] | undefined, subnets: ec2.ISubnet[] | undefined): void {
+  if (!zones || isToken(zones) || !subnets) {
+    return;
+  }
+  const available = subnets.map(s => s.availabilityZone);
+  if (available.length === 0 || available.some(az => isToken(az))) {
+    return;
+  }
+  const missing = zones.filter(z => !isToken(z) && !available.includes(z));
+  if (missing.length) {
+    invalid(scope, 'preferredAvailabilityZones', missing, `Allowed: the Availability Zones of the subnet group's subnets, `
+      + `${[...new Set(available)].join(', ')}.`);
+  }
 }
