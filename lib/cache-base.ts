@@ -1,9 +1,81 @@
 import { Resource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { IpDiscovery, NetworkType } from './network';
+import { NodeType } from './node-type';
+import { ISubnetGroup } from './subnet-group';
+import { MaintenanceWindow } from './windows';
 import { CacheDashboardOptions, CacheMetricOptions, ICacheMonitoring, NetworkAllowance, RecommendedAlarms, RecommendedAlarmsOptions } from './monitoring';
 import { createDashboard } from './private/dashboard';
 import { aggregateMetric, MonitoredCache, nodeMetrics } from './private/metrics';
+
+/**
+ * The props every cache of the library takes (`ReplicationGroupProps`, `MemcachedClusterProps`):
+ * node type, network placement, extra parameters, maintenance and notifications.
+ */
+export interface CacheBaseProps {
+  /**
+   * The node type of every node.
+   * @default NodeType.T4G_MICRO
+   */
+  readonly nodeType?: NodeType;
+  /**
+   * The VPC the cache is placed in. Required unless `subnetGroup` (with `securityGroups`) is given.
+   * @default - none: give `subnetGroup`
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * The subnets of `vpc` the new subnet group holds.
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * An existing subnet group, instead of a new one. Changing the subnet group replaces the cache.
+   * @default - a new subnet group over `vpc.selectSubnets(vpcSubnets)`
+   */
+  readonly subnetGroup?: ISubnetGroup;
+  /**
+   * The security groups of the nodes.
+   * @default - a new security group with no egress and no ingress: allow clients with `connections`
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * The IP address family of the endpoints. IPv6 and dual stack need Valkey 7.2+, Redis OSS 6.2+ or
+   * Memcached 1.6.6+, a Nitro-based node type and matching subnets. Changing it replaces the cache.
+   * @default - IPv4 (the ElastiCache default)
+   */
+  readonly networkType?: NetworkType;
+  /**
+   * Which address family discovery advertises on a dual-stack cache.
+   * @default - the ElastiCache default
+   */
+  readonly ipDiscovery?: IpDiscovery;
+  /**
+   * Parameters for a new parameter group of the engine's family (`maxmemory-policy` for Valkey,
+   * `max_item_size` for Memcached...).
+   * @default - none: the engine's default group
+   */
+  readonly parameters?: Record<string, string>;
+  /**
+   * The weekly maintenance window (UTC).
+   * @default - a weekly 60-minute slot ElastiCache picks
+   */
+  readonly maintenanceWindow?: MaintenanceWindow;
+  /**
+   * Whether ElastiCache applies minor engine upgrades in the maintenance window (honoured for
+   * Valkey 7.2+ and Redis OSS 6.0+).
+   * @default true
+   */
+  readonly autoMinorVersionUpgrade?: boolean;
+  /**
+   * An SNS topic for the cache's ElastiCache events (failovers, node replacements, maintenance...).
+   * When the topic is encrypted with a customer managed KMS key, the key policy is given a statement
+   * that lets ElastiCache (`elasticache.amazonaws.com`) publish (`kms:GenerateDataKey*`, `kms:Decrypt`).
+   * @default - no notifications
+   */
+  readonly notificationTopic?: sns.ITopic;
+}
 
 /**
  * What every cache of the library (replication group, Memcached cluster; new or imported) offers:

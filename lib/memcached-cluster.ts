@@ -2,18 +2,15 @@ import { Annotations, ArnFormat, IResource, RemovalPolicy, Stack, Token } from '
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnCacheCluster } from 'aws-cdk-lib/aws-elasticache';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
-import { CacheBase } from './cache-base';
+import { CacheBase, CacheBaseProps } from './cache-base';
 import { Endpoint } from './endpoint';
 import { CacheEngine, MemcachedVersion } from './engine';
 import { CacheMetricOptions, IMemcachedClusterMonitoring } from './monitoring';
-import { IpDiscovery, NetworkType } from './network';
 import { NodeType } from './node-type';
 import { IParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
-import { MaintenanceWindow } from './windows';
 import {
   cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
 } from './private/common';
@@ -88,7 +85,7 @@ export interface MemcachedClusterAttributes {
 }
 
 /** Properties of a `MemcachedCluster`. */
-export interface MemcachedClusterProps {
+export interface MemcachedClusterProps extends CacheBaseProps {
   /**
    * The name (cache cluster id) of the cluster: 1 to 50 letters, digits and hyphens, starting with
    * a letter, no two consecutive hyphens, no hyphen at the end. ElastiCache stores it lowercase, so
@@ -103,11 +100,6 @@ export interface MemcachedClusterProps {
    * @default MemcachedVersion.VER_1_6_22
    */
   readonly engine?: MemcachedVersion;
-  /**
-   * The node type of every node.
-   * @default NodeType.T4G_MICRO
-   */
-  readonly nodeType?: NodeType;
   /**
    * The number of nodes the clients shard keys over: 1 to 40.
    * @default 2
@@ -132,68 +124,15 @@ export interface MemcachedClusterProps {
    */
   readonly preferredAvailabilityZones?: string[];
   /**
-   * The VPC the cluster is placed in. Required unless `subnetGroup` (with `securityGroups`) is given.
-   * @default - none: give `subnetGroup`
-   */
-  readonly vpc?: ec2.IVpc;
-  /**
-   * The subnets of `vpc` the new subnet group holds.
-   * @default - the VPC's private subnets
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  /**
-   * An existing subnet group.
-   * @default - a new subnet group over `vpc.selectSubnets(vpcSubnets)`
-   */
-  readonly subnetGroup?: ISubnetGroup;
-  /**
-   * The security groups of the cluster.
-   * @default - a new security group with no egress and no ingress: allow clients with `connections`
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-  /**
-   * The IP address family of the endpoints. IPv6 and dual stack need Memcached 1.6.6+, a Nitro-based
-   * node type and matching subnets.
-   * @default - IPv4 (the ElastiCache default)
-   */
-  readonly networkType?: NetworkType;
-  /**
-   * Which address family auto discovery advertises on a dual-stack cluster.
-   * @default - the ElastiCache default
-   */
-  readonly ipDiscovery?: IpDiscovery;
-  /**
    * An existing parameter group, of the engine's family (`memcached1.6` for 1.6.x).
    * @default - the engine's default group (`default.memcached1.6`), or a new group when `parameters` is given
    */
   readonly parameterGroup?: IParameterGroup;
   /**
-   * Parameters for a new parameter group of the engine's family (for example `max_item_size`).
-   * @default - none: the engine's default group
-   */
-  readonly parameters?: Record<string, string>;
-  /**
    * Encryption in transit (TLS). Memcached 1.6.12+ only; the clients must connect with TLS.
    * @default - true where the engine version and node type support TLS (Memcached 1.6.12+), false otherwise
    */
   readonly transitEncryption?: boolean;
-  /**
-   * The weekly maintenance window (UTC).
-   * @default - a weekly 60-minute slot ElastiCache picks
-   */
-  readonly maintenanceWindow?: MaintenanceWindow;
-  /**
-   * Whether ElastiCache applies minor engine upgrades in the maintenance window.
-   * @default true
-   */
-  readonly autoMinorVersionUpgrade?: boolean;
-  /**
-   * An SNS topic for the cluster's ElastiCache events (node replacements, maintenance...).
-   * When the topic is encrypted with a customer managed KMS key, the key policy is given a statement
-   * that lets ElastiCache (`elasticache.amazonaws.com`) publish (`kms:GenerateDataKey*`, `kms:Decrypt`).
-   * @default - no notifications
-   */
-  readonly notificationTopic?: sns.ITopic;
   /**
    * What happens to the cluster (and the subnet, parameter and security groups it created) when
    * it leaves the stack. `SNAPSHOT` is rejected: Memcached keeps nothing to snapshot.

@@ -5,22 +5,20 @@ import { CfnReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { Authentication } from './auth';
-import { CacheBase } from './cache-base';
+import { CacheBase, CacheBaseProps } from './cache-base';
 import { Endpoint } from './endpoint';
 import { CacheEngine, CacheEngineVersion, ValkeyVersion } from './engine';
 import { LogDelivery } from './logging';
 import { CacheMetricOptions, IReplicationGroupMonitoring } from './monitoring';
-import { IpDiscovery, NetworkType } from './network';
 import { NodeType } from './node-type';
 import { EvictionPolicy, IParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
 import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
-import { MaintenanceWindow, SnapshotWindow } from './windows';
+import { SnapshotWindow } from './windows';
 import {
   renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
 } from './private/common';
@@ -133,7 +131,7 @@ export interface ReplicationGroupAttributes {
 }
 
 /** Properties of a `ReplicationGroup`. */
-export interface ReplicationGroupProps {
+export interface ReplicationGroupProps extends CacheBaseProps {
   // Identity
 
   /**
@@ -164,11 +162,6 @@ export interface ReplicationGroupProps {
    * @default ValkeyVersion.VER_8_2
    */
   readonly engine?: CacheEngineVersion;
-  /**
-   * The node type of every node.
-   * @default NodeType.T4G_MICRO
-   */
-  readonly nodeType?: NodeType;
   /**
    * The port the nodes listen on. Changing it replaces the group.
    * @default - the engine's default port, 6379, set explicitly
@@ -201,40 +194,6 @@ export interface ReplicationGroupProps {
    */
   readonly preferredAvailabilityZones?: string[];
 
-  // Network
-
-  /**
-   * The VPC the group is placed in. Required unless `subnetGroup` (with `securityGroups`) is given.
-   * @default - none: give `subnetGroup`
-   */
-  readonly vpc?: ec2.IVpc;
-  /**
-   * The subnets of `vpc` the new subnet group holds.
-   * @default - the VPC's private subnets
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  /**
-   * An existing subnet group, instead of a new one.
-   * @default - a new subnet group over `vpc.selectSubnets(vpcSubnets)`
-   */
-  readonly subnetGroup?: ISubnetGroup;
-  /**
-   * The security groups of the nodes.
-   * @default - a new security group with no egress and no ingress: allow clients with `connections`
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-  /**
-   * The IP address family of the endpoints. IPv6 and dual stack need Valkey 7.2+ or Redis OSS 6.2+,
-   * a Nitro-based node type and matching subnets. Changing it replaces the group.
-   * @default - IPv4 (the ElastiCache default)
-   */
-  readonly networkType?: NetworkType;
-  /**
-   * Which address family discovery advertises on a dual-stack group.
-   * @default - the ElastiCache default
-   */
-  readonly ipDiscovery?: IpDiscovery;
-
   // Configuration
 
   /**
@@ -244,11 +203,6 @@ export interface ReplicationGroupProps {
    * or `evictionPolicy` is given
    */
   readonly parameterGroup?: IParameterGroup;
-  /**
-   * Parameters for a new parameter group of the engine's family.
-   * @default - none
-   */
-  readonly parameters?: Record<string, string>;
   /**
    * The eviction policy (`maxmemory-policy`) of a new parameter group: what leaves a full cache.
    * @default - the ElastiCache default, `volatile-lru`
@@ -327,27 +281,6 @@ export interface ReplicationGroupProps {
    * @default - an empty cache
    */
   readonly restoreFromS3?: string[];
-
-  // Maintenance
-
-  /**
-   * The weekly maintenance window (UTC).
-   * @default - a weekly 60-minute slot ElastiCache picks
-   */
-  readonly maintenanceWindow?: MaintenanceWindow;
-  /**
-   * Whether ElastiCache applies minor engine upgrades in the maintenance window
-   * (honoured for Valkey 7.2+ and Redis OSS 6.0+).
-   * @default true
-   */
-  readonly autoMinorVersionUpgrade?: boolean;
-  /**
-   * An SNS topic for the group's ElastiCache events (failovers, node replacements, maintenance...).
-   * When the topic is encrypted with a customer managed KMS key, the key policy is given a statement
-   * that lets ElastiCache (`elasticache.amazonaws.com`) publish (`kms:GenerateDataKey*`, `kms:Decrypt`).
-   * @default - no notifications
-   */
-  readonly notificationTopic?: sns.ITopic;
 
   // Logs
 

@@ -1,13 +1,12 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { CacheBaseProps } from '../cache-base';
 import { CacheEngineVersion } from '../engine';
 import { IpDiscovery, NetworkType } from '../network';
 import { NodeType } from '../node-type';
 import { EvictionPolicy, IParameterGroup, ParameterGroup } from '../parameter-group';
 import { ISubnetGroup, SubnetGroup } from '../subnet-group';
-import { MaintenanceWindow } from '../windows';
 import { CacheValidationError, invalid } from './errors';
 import { isToken, validateIntegerRange } from './validation';
 
@@ -16,14 +15,6 @@ import { isToken, validateIntegerRange } from './validation';
  * placement, security groups, parameter groups, ports and network types. Each construct keeps
  * its own flat, documented props; these helpers take the subset they need.
  */
-
-/** The network props every cache construct has. */
-export interface CacheNetworkInput {
-  readonly vpc?: ec2.IVpc;
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  readonly subnetGroup?: ISubnetGroup;
-  readonly securityGroups?: ec2.ISecurityGroup[];
-}
 
 /** Where a cache is placed: its subnet group and security groups. */
 export interface CacheNetwork {
@@ -39,7 +30,8 @@ export interface CacheNetwork {
  *
  * @param what the construct's kind, for messages and descriptions ('replication group')
  */
-export function resolveNetwork(scope: Construct, input: CacheNetworkInput, what: string): CacheNetwork {
+export function resolveNetwork(scope: Construct, input: Pick<CacheBaseProps, 'vpc' | 'vpcSubnets' | 'subnetGroup' | 'securityGroups'>,
+  what: string): CacheNetwork {
   if (!input.vpc && !input.subnetGroup) {
     throw new CacheValidationError(`Invalid vpc: got nothing. Allowed: a vpc (the ${what} creates a subnet group over its `
       + 'private subnets) or an existing subnetGroup.', scope);
@@ -143,13 +135,6 @@ export function validateNetworkType(scope: Construct, engine: CacheEngineVersion
   }
 }
 
-/** The maintenance and notification props every cache construct has. */
-export interface CacheMaintenanceInput {
-  readonly maintenanceWindow?: MaintenanceWindow;
-  readonly autoMinorVersionUpgrade?: boolean;
-  readonly notificationTopic?: sns.ITopic;
-}
-
 /** The L1 properties (shared by `CfnReplicationGroup` and `CfnCacheCluster`) that maintenance and notifications render to. */
 export interface CacheMaintenanceProps {
   readonly preferredMaintenanceWindow?: string;
@@ -161,7 +146,8 @@ export interface CacheMaintenanceProps {
  * Renders the maintenance window (undefined: ElastiCache picks a weekly slot), minor version
  * auto-upgrade (on unless turned off) and the SNS topic for ElastiCache events.
  */
-export function renderMaintenance(input: CacheMaintenanceInput): CacheMaintenanceProps {
+export function renderMaintenance(
+  input: Pick<CacheBaseProps, 'maintenanceWindow' | 'autoMinorVersionUpgrade' | 'notificationTopic'>): CacheMaintenanceProps {
   return {
     preferredMaintenanceWindow: input.maintenanceWindow?.value,
     autoMinorVersionUpgrade: input.autoMinorVersionUpgrade ?? true,
