@@ -14,3 +14,6 @@ export * from './user';
 export * from './user-group';
 export * from './monitoring';
 export * from './logging';
+export * from './serverless-engine';
+export * from './serverless-monitoring';
+export * from './serverless-cache';
