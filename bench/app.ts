@@ -55,7 +55,7 @@ export function buildBenchApp(app: App, mode: BenchMode, n: number): App {
 }
 
 /** The egress rule the ec2.SecurityGroup L2 writes when all outbound traffic is disallowed. */
-const NO_EGRESS: ec2.CfnSecurityGroup.EgressProperty = {
+export const NO_EGRESS: ec2.CfnSecurityGroup.EgressProperty = {
   cidrIp: '255.255.255.255/32',
   description: 'Disallow all traffic',
   ipProtocol: 'icmp',
@@ -130,7 +130,7 @@ export function handWrittenCache(scope: Construct, id: string, vpc: ec2.IVpc): v
 }
 
 /** An RBAC user that authenticates with a password generated into a secret (`{ username, password }`). */
-function passwordUser(cache: Construct, id: string, userName: string, accessString: string) {
+export function passwordUser(cache: Construct, id: string, userName: string, accessString: string) {
   const scope = new Construct(cache, id);
   const secret = new secretsmanager.CfnSecret(new Construct(scope, 'Secret'), 'Resource', {
     description: `Password of the ElastiCache Valkey user ${scope.node.path}`,
@@ -156,12 +156,12 @@ function passwordUser(cache: Construct, id: string, userName: string, accessStri
   return { scope, secret, user, userId };
 }
 
-function deletionPolicy(resource: CfnResource, policy: CfnDeletionPolicy): void {
+export function deletionPolicy(resource: CfnResource, policy: CfnDeletionPolicy): void {
   resource.cfnOptions.deletionPolicy = policy;
   resource.cfnOptions.updateReplacePolicy = policy;
 }
 
 /** A lowercase physical name from the construct path (letters, digits and hyphens). */
-function physicalName(scope: Construct, maxLength: number): string {
+export function physicalName(scope: Construct, maxLength: number): string {
   return Names.uniqueResourceName(scope, { separator: '-', maxLength }).toLowerCase();
 }

@@ -1,9 +1,9 @@
 /**
  * One benchmark measurement, run in its own process by `bench/run.ts`:
  *
- *   tsx bench/child.ts <library|l1> <N> [--validation]
+ *   tsx bench/child.ts <library|l1> <N> [--validation] [--serverless]
  *
- * Builds the app of `bench/app.ts`, synthesizes it into a temporary directory and prints one JSON
+ * Builds the app of `bench/app.ts` (of `bench/serverless.ts` with `--serverless`), synthesizes it into a temporary directory and prints one JSON
  * line: the time to load the modules, to build the constructs and to synthesize, and the peak
  * resident memory of the process.
  */
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { BENCH_MODES, BenchMode, buildBenchApp } from './app';
+import { buildServerlessBenchApp } from './serverless';
 
 /** What a child reports. Times in milliseconds, memory in bytes. */
 export interface BenchSample {
@@ -49,7 +50,8 @@ function main(): void {
   try {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const app = buildBenchApp(new App({ outdir }), mode as BenchMode, n);
+    const build = process.argv.includes('--serverless') ? buildServerlessBenchApp : buildBenchApp;
+    const app = build(new App({ outdir }), mode as BenchMode, n);
     const t1 = performance.now();
     const assembly = app.synth();
     const t2 = performance.now();

@@ -20,6 +20,7 @@
  *   --cpu-prof DIR         write a V8 CPU profile of every run to DIR (open in Chrome DevTools)
  *   --json FILE            also write the raw samples to FILE
  *   --max-ratio R          exit 1 when the library / L1 time ratio at the largest N is above R
+ *   --cache serverless     serverless caches (`bench/serverless.ts`) instead of replication groups
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,7 @@ interface Options {
   readonly cpuProf?: string;
   readonly json?: string;
   readonly maxRatio?: number;
+  readonly serverless: boolean;
 }
 
 /** A sample with the process time the parent measured. */
@@ -41,7 +43,7 @@ interface Measured extends BenchSample {
   readonly processMs: number;
 }
 
-const USAGE = 'Options: --sizes 1,10,100,300 --repeat 5 --validation --cpu-prof DIR --json FILE --max-ratio R';
+const USAGE = 'Options: --sizes 1,10,100,300 --repeat 5 --validation --cpu-prof DIR --json FILE --max-ratio R --cache serverless';
 
 function parseArgs(argv: string[]): Options {
   let sizes = [1, 10, 100, 300];
@@ -50,6 +52,7 @@ function parseArgs(argv: string[]): Options {
   let cpuProf: string | undefined;
   let json: string | undefined;
   let maxRatio: number | undefined;
+  let serverless = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -66,19 +69,28 @@ function parseArgs(argv: string[]): Options {
       case '--cpu-prof': cpuProf = resolve(value()); break;
       case '--json': json = value(); break;
       case '--max-ratio': maxRatio = Number(value()); break;
+      case '--cache': {
+        const cache = value();
+        if (cache !== 'serverless' && cache !== 'replication-group') {
+          throw new Error(`--cache takes serverless or replication-group; got ${cache}. ${USAGE}`);
+        }
+        serverless = cache === 'serverless';
+        break;
+      }
       default: throw new Error(`Unknown option ${arg}. ${USAGE}`);
     }
   }
   if (sizes.some(n => !Number.isInteger(n) || n < 1) || !Number.isInteger(repeat) || repeat < 1) {
     throw new Error(`--sizes takes positive integers and --repeat a positive integer. ${USAGE}`);
   }
-  return { sizes, repeat, validation, cpuProf, json, maxRatio };
+  return { sizes, repeat, validation, cpuProf, json, maxRatio, serverless };
 }
 
 /** Runs one measurement in a fresh process: node with tsx, as `npm run bench` itself. */
 function measure(mode: BenchMode, n: number, options: Options): Measured {
   const profile = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProf, `${mode}-${n}`)] : [];
-  const args = [...profile, '--import', 'tsx', join(__dirname, 'child.ts'), mode, String(n), ...(options.validation ? ['--validation'] : [])];
+  const args = [...profile, '--import', 'tsx', join(__dirname, 'child.ts'), mode, String(n), ...(options.validation ? ['--validation'] : []),
+    ...(options.serverless ? ['--serverless'] : [])];
   const start = performance.now();
   const result = spawnSync(process.execPath, args, { encoding: 'utf-8', maxBuffer: 16 * 1024 * 1024 });
   const processMs = performance.now() - start;
@@ -137,7 +149,7 @@ function main(): void {
     mkdirSync(options.cpuProf, { recursive: true });
   }
   const samples: Measured[] = [];
-  console.log(`cdk-elasticache synth benchmark: N = ${options.sizes.join(', ')} replication groups, best of ${options.repeat} runs, `
+  console.log(`cdk-elasticache synth benchmark: N = ${options.sizes.join(', ')} ${options.serverless ? 'serverless caches' : 'replication groups'}, best of ${options.repeat} runs, `
     + `template validation ${options.validation ? 'on' : 'off'}, node ${process.version}`);
   for (const n of options.sizes) {
     for (let r = 0; r < options.repeat; r++) {
