@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Size, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import {
-  EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup, SubnetGroup, ValkeyVersion,
+  EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup, ServerlessCache, SubnetGroup,
+  ValkeyVersion,
 } from '../lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -182,12 +183,78 @@ export class CacheStack extends Stack {
   }
 }
 
+/**
+ * A serverless cache (`new ServerlessCache(this, 'Cache', { vpc })`: Valkey 8, RBAC with an application user whose
+ * password is in Secrets Manager, daily snapshots kept 15 days, a final snapshot on delete) with usage limits, its
+ * recommended alarms (75% of each limit, throttling, evictions), and a Lambda function allowed to connect to both
+ * endpoints (6379 and the reader's 6380) and to read the application user's secret.
+ */
+export class ServerlessStack extends Stack {
+  public readonly cache: ServerlessCache;
+  public readonly consumer: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: CacheStackProps) {
+    super(scope, id, props);
+    const vpc = props.vpc;
+    this.cache = new ServerlessCache(this, 'Cache', {
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      dataStorageMaximum: Size.gibibytes(10),
+      ecpuPerSecondMaximum: 100_000,
+    });
+    const authSecret = this.cache.authSecret!;
+    this.consumer = new lambda.Function(this, 'Consumer', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline([
+        "const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');",
+        'const secrets = new SecretsManagerClient({});',
+        'exports.handler = async () => {',
+        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_AUTH_SECRET_ARN }));',
+        '  // A Valkey client connects with TLS to CACHE_HOST:CACHE_PORT (writes and reads) or CACHE_READER_PORT (reads from',
+        '  // replicas) and authenticates as the application user: AUTH <username> <password>.',
+        '  const { username, password } = JSON.parse(SecretString);',
+        '  return { host: process.env.CACHE_HOST, port: process.env.CACHE_PORT, readerPort: process.env.CACHE_READER_PORT, username,',
+        '    passwordLength: password.length };',
+        '};',
+      ].join('\n')),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      timeout: Duration.seconds(10),
+      environment: {
+        CACHE_HOST: this.cache.endpoint.hostname,
+        CACHE_PORT: this.cache.endpoint.portAsString,
+        CACHE_READER_PORT: this.cache.readerEndpoint.portAsString,
+        CACHE_AUTH_SECRET_ARN: authSecret.secretArn,
+      },
+    });
+    // One rule for both ports, 6379-6380.
+    this.cache.connections.allowDefaultPortFrom(this.consumer, 'Consumer to the serverless cache');
+    authSecret.grantRead(this.consumer);
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
+      vpc,
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      open: false,
+    });
+    endpoint.connections.allowDefaultPortFrom(this.consumer, 'Consumer to Secrets Manager');
+
+    const alarmTopic = new sns.Topic(this, 'CacheAlarms', { displayName: 'ElastiCache serverless alarms', enforceSSL: true });
+    this.cache.addRecommendedAlarms({ actions: [new cloudwatchActions.SnsAction(alarmTopic)] });
+    this.cache.addDashboard();
+    new CfnOutput(this, 'Endpoint', { description: 'Serverless endpoint (reads and writes), host:port', value: this.cache.endpoint.socketAddress });
+    new CfnOutput(this, 'ReaderEndpoint', { description: 'Serverless reader endpoint (reads), host:port',
+      value: this.cache.readerEndpoint.socketAddress });
+  }
+}
+
 /** Builds the example app: every stack `cdk synth` shows. */
 export function buildApp(app: App = new App()): App {
   const network = new NetworkStack(app, 'NetworkStack');
   new HandsOnStack(app, 'HandsOnStack', { vpc: network.vpc });
   new CacheStack(app, 'CacheStack', { vpc: network.vpc });
   new MemcachedStack(app, 'MemcachedStack', { vpc: network.vpc });
+  new ServerlessStack(app, 'ServerlessStack', { vpc: network.vpc });
   return app;
 }
 

@@ -7,7 +7,7 @@ describe('example app', () => {
     const app = buildApp(new App());
     const assembly = app.synth();
     const names = assembly.stacks.map(s => s.stackName).sort();
-    expect(names).toEqual(['CacheStack', 'HandsOnStack', 'MemcachedStack', 'NetworkStack']);
+    expect(names).toEqual(['CacheStack', 'HandsOnStack', 'MemcachedStack', 'NetworkStack', 'ServerlessStack']);
     for (const stack of assembly.stacks) {
       expect(stack.environment.account).toBe('unknown-account');
       expect(stack.environment.region).toBe('unknown-region');

@@ -1,0 +1,41 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../bin/app';
+
+describe('example app: ServerlessStack', () => {
+  const template = Template.fromJSON(buildApp().synth().getStackByName('ServerlessStack').template);
+
+  test('a serverless Valkey cache with usage limits in the NetworkStack VPC', () => {
+    template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', {
+      Engine: 'valkey',
+      MajorEngineVersion: '8',
+      CacheUsageLimits: { DataStorage: { Maximum: 10, Unit: 'GB' }, ECPUPerSecond: { Maximum: 100000 } },
+      SubnetIds: Match.arrayWith([{ 'Fn::ImportValue': Match.stringLikeRegexp('^NetworkStack:') }]),
+      UserGroupId: { Ref: Match.stringLikeRegexp('^CacheUserGroup') },
+    });
+  });
+
+  test('the consumer reaches both endpoints (6379-6380) and reads the application user\'s secret', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 6379, ToPort: 6380,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsumerSecurityGroup'), 'GroupId'] },
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CacheSecurityGroup'), 'GroupId'] },
+    });
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0];
+    expect(Object.keys(fn.Properties.Environment.Variables).sort())
+      .toEqual(['CACHE_AUTH_SECRET_ARN', 'CACHE_HOST', 'CACHE_PORT', 'CACHE_READER_PORT']);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: { Ref: Match.stringLikeRegexp('^CacheAppUserSecret') },
+      })]) },
+    });
+  });
+
+  test('alarms at 75% of each limit, throttling and evictions, to an SNS topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map(a => a.Properties.Threshold).sort((a, b) => a - b)).toEqual([0, 0, 75000, 7500000000]);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^CacheAlarms/) }]);
+    }
+  });
+});
