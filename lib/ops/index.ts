@@ -10,3 +10,7 @@ export * from './wait';
 export * from './failover';
 export * from './snapshot';
 export * from './token';
+export type {
+  ServerlessCacheDescription, ServerlessSnapshotSummary, ServerlessWaitResult, ServerlessSnapshotOptions, ServerlessSnapshotResult,
+} from './serverless';
+export { describeServerlessCache, formatServerlessDescription, waitForServerlessCache, createServerlessSnapshot } from './serverless';
