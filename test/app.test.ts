@@ -97,10 +97,10 @@ describe('example app', () => {
       AuthenticationMode: { Type: 'password', Passwords: [{ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId },
         ':SecretString:password::}}']] }] },
     });
-    // The consumer may connect on the cache's real port...
+    // The consumer may connect on the cache's port (the literal the template sets)...
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp',
-      FromPort: { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Port'] },
+      FromPort: 6379,
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsumerSecurityGroup'), 'GroupId'] },
       Description: 'Consumer to the cache',
     });
