@@ -15,6 +15,7 @@ import { ServerlessEngine } from './serverless-engine';
 import { ServerlessRecommendedAlarms, ServerlessRecommendedAlarmsOptions } from './serverless-monitoring';
 import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
+import { CacheConnections, selectCacheSubnets } from './private/common';
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
@@ -561,7 +562,8 @@ export class ServerlessCache extends ServerlessCacheBase {
     this.endpoint = new Endpoint(resource.attrEndpointAddress, Token.asNumber(resource.attrEndpointPort));
     this._readerEndpoint = new Endpoint(resource.attrReaderEndpointAddress, Token.asNumber(resource.attrReaderEndpointPort));
     // Literal ports (policy packs read them): both the endpoint's and the reader endpoint's.
-    this.connections = new ec2.Connections({ securityGroups, defaultPort: serverlessPorts(engine) });
+    // Rules for consumers of other stacks go to their stacks (CacheConnections).
+    this.connections = new CacheConnections({ securityGroups, defaultPort: serverlessPorts(engine) });
   }
 
   /** The reader endpoint (Valkey and Redis OSS, port 6380); Memcached has none, and reading it throws. */
@@ -650,33 +652,22 @@ export class ServerlessCache extends ServerlessCacheBase {
   }
 
   /**
-   * The subnets of the endpoints: `vpc.selectSubnets(vpcSubnets)` (private by default), not empty, all in
-   * `vpc`; public subnets are legal but warned about.
-   * TODO(i11): use the shared network rules of lib/private/common.ts (placeholder AZs, public and empty subnets) once merged.
+   * The subnets of the endpoints: the rules every cache shares (`selectCacheSubnets`: private by default, an
+   * empty selection is an error, public subnets a warning), and all of them in `vpc`.
    */
   private selectSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): ec2.ISubnet[] {
-    const selected = vpc.selectSubnets(selection);
-    if (selected.subnets.length === 0) {
-      invalid(this, 'vpcSubnets', phrase('a selection with no subnet'), 'Allowed: a selection that matches at least one subnet of '
-        + 'the VPC (by default its private subnets); the VPC has none of that kind.');
-    }
+    const selected = selectCacheSubnets(this, vpc, selection, 'serverless cache');
     const stack = Stack.of(this);
     const vpcId = JSON.stringify(stack.resolve(vpc.vpcId));
     for (const subnet of selected.subnets) {
       const cfn = subnet.node.defaultChild;
       if (cfn instanceof ec2.CfnSubnet) {
-        const subnetVpc = JSON.stringify(stack.resolve(cfn.vpcId));
         const comparable = isToken(cfn.vpcId) === isToken(vpc.vpcId);
-        if (comparable && subnetVpc !== vpcId) {
+        if (comparable && JSON.stringify(stack.resolve(cfn.vpcId)) !== vpcId) {
           invalid(this, 'vpcSubnets', phrase(`subnet ${subnet.node.path} of another VPC`), 'Allowed: subnets of vpc only; a '
             + 'serverless cache places all its endpoints in one VPC.');
         }
       }
-    }
-    if (selected.hasPublic) {
-      Annotations.of(this).addWarningV2('cdk-elasticache:publicSubnets', 'The serverless cache is placed in public subnets: its '
-        + 'endpoints get no public address, but a security group rule for 0.0.0.0/0 would expose it to any host in the VPC\'s '
-        + 'routes. Prefer private subnets (the default).');
     }
     return selected.subnets;
   }
@@ -695,7 +686,7 @@ class ImportedServerlessCache extends ServerlessCacheBase {
     this.serverlessCacheName = attrs.serverlessCacheName;
     this.engine = attrs.engine;
     this.authSecret = attrs.authSecret;
-    this.connections = new ec2.Connections({
+    this.connections = new CacheConnections({
       securityGroups: attrs.securityGroups,
       defaultPort: attrs.engine ? serverlessPorts(attrs.engine) : undefined,
     });
