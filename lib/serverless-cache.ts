@@ -510,7 +510,7 @@ export class ServerlessCache extends ServerlessCacheBase {
     }
 
     // Authentication
-    validateCacheKmsKey(this, props.kmsKey, removalPolicy);
+    validateCacheKmsKey(this, props.kmsKey, removalPolicy, 'serverless cache');
     const authentication = props.authentication
       ?? (memcached ? Authentication.none() : Authentication._defaultFor(engine._features, true));
     // A Memcached cache binds with Valkey's features, so that a user group is refused below with the serverless reason

@@ -376,6 +376,17 @@ describe('ServerlessCache validation', () => {
 });
 
 describe('ServerlessCache warnings', () => {
+  test('a customer managed key: create-only, and outlived by the final snapshot when deleted with the stack', () => {
+    const { stack, vpc } = setup();
+    const kmsKey = new kms.Key(stack, 'Key', { removalPolicy: RemovalPolicy.DESTROY });
+    new ServerlessCache(stack, 'Cache', { vpc, kmsKey });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map(w => String(w.entry.data));
+    expect(warnings).toEqual([
+      expect.stringMatching(/replace the serverless cache. Keep the key for the life of the cache .*\[ack: cdk-elasticache:kmsKeyCreateOnly\]/),
+      expect.stringMatching(/while the serverless cache leaves a final snapshot .*\[ack: cdk-elasticache:kmsKeyOutlivedBySnapshot\]/),
+    ]);
+  });
+
   test.each([
     ['no authentication on Valkey', { authentication: Authentication.none() }, 'cdk-elasticache:serverlessNoAuthentication'],
     ['public subnets', { vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, 'cdk-elasticache:publicSubnets'],
