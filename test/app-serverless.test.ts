@@ -1,8 +1,12 @@
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../bin/app';
+import { NetworkStack, ServerlessStack } from '../bin/app';
 
 describe('example app: ServerlessStack', () => {
-  const template = Template.fromJSON(buildApp().synth().getStackByName('ServerlessStack').template);
+  // The two stacks it needs, as buildApp() composes them (test/app.test.ts synthesizes the whole app).
+  const app = new App();
+  const network = new NetworkStack(app, 'NetworkStack');
+  const template = Template.fromStack(new ServerlessStack(app, 'ServerlessStack', { vpc: network.vpc }));
 
   test('a serverless Valkey cache with usage limits in the NetworkStack VPC', () => {
     template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', {
