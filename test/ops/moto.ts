@@ -1,6 +1,7 @@
 // A moto server (a local AWS API: ElastiCache subset, Secrets Manager, ...) for tests: started on
-// 127.0.0.1 with an ephemeral port, stopped by pid. One per test file: start it in beforeAll, stop
-// it in afterAll.
+// 127.0.0.1 with an ephemeral port (moto binds port 0 and prints the one it got), stopped by pid.
+// One per test file: start it in beforeAll, stop it in afterAll. test/servers/harness.ts does the
+// same for the cache servers; moto differs in that it picks its port itself (no race for it).
 //
 //   const available = motoAvailable();              // at module load: pick describe or describe.skip
 //   let moto: Moto;
@@ -65,11 +66,23 @@ export function startMoto(options: { timeoutMs?: number } = {}): Promise<Moto> {
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
   const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
-  // Even when a test file is aborted before afterAll, the server does not outlive the jest worker.
+  // Even when a test file is aborted before afterAll, the server does not outlive the jest worker:
+  // an exit hook, and (for a worker killed with SIGKILL) a watchdog that polls both pids.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  const watchdog = child.pid === undefined ? undefined : spawn('sh', ['-c',
+    'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill -9 "$2" 2>/dev/null',
+    'moto-watchdog', String(process.pid), String(child.pid)], { stdio: 'ignore', detached: true });
+  watchdog?.unref();
   const stop = async () => {
     process.removeListener('exit', killOnExit);
+    if (watchdog?.pid !== undefined && watchdog.exitCode === null) {
+      try {
+        process.kill(watchdog.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
