@@ -9,6 +9,9 @@ import { bareEnv, runCli } from './run-cli';
 
 const CDK = ['aws-cdk-lib', 'constructs'];
 
+// Seven processes at once take seconds on a busy 2-core machine.
+jest.setTimeout(30_000);
+
 describe('nothing under lib/ops (nor bin/cli.ts) imports aws-cdk-lib or constructs, even transitively', () => {
   const entries = [
     ...readdirSync(path.join(ROOT, 'lib', 'ops')).filter(f => f.endsWith('.ts')).map(f => path.join(ROOT, 'lib', 'ops', f)),
