@@ -2,10 +2,10 @@
 /**
  * cdk-elasticache: operations on deployed ElastiCache caches (a thin wrapper over lib/ops).
  *
- *   cdk-elasticache describe <id> [--json]
- *   cdk-elasticache wait <id> [--timeout 30m]
+ *   cdk-elasticache describe <id> [--serverless] [--json]
+ *   cdk-elasticache wait <id> [--serverless] [--timeout 30m]
  *   cdk-elasticache failover-drill <id> [--shard N] [--timeout 20m] [--json]
- *   cdk-elasticache snapshot <id> [--name NAME] [--timeout 60m] [--json]
+ *   cdk-elasticache snapshot <id> [--serverless] [--name NAME] [--timeout 60m] [--json]
  *   cdk-elasticache token <id> --user USER_ID [--serverless] [--json]
  *
  * Every command takes --region, --profile and --endpoint-url; region and credentials otherwise come from the
@@ -20,6 +20,9 @@ import { describeCache, formatDescription } from '../lib/ops/describe';
 import { createCommandClient, endpointProblem, profileProblem } from '../lib/ops/client';
 import { formatError } from '../lib/ops/errors';
 import { runFailoverDrill } from '../lib/ops/failover';
+import {
+  createServerlessSnapshot, describeServerlessCache, formatServerlessDescription, waitForServerlessCache, withServerlessFallback,
+} from '../lib/ops/serverless';
 import { CacheIdKind, cacheIdProblem } from '../lib/ops/ids';
 import { createSnapshot } from '../lib/ops/snapshot';
 import { generateIamAuthToken, IAM_AUTH_TOKEN_EXPIRY_SECONDS } from '../lib/ops/token';
@@ -48,26 +51,31 @@ const ID_HELP = '<id> is a replication group id (1-40 letters, digits and hyphen
 /** Each command: its synopsis, what it does, and its own options. */
 const COMMAND_HELP: Record<string, { synopsis: string; summary: string; details: string }> = {
   'describe': {
-    synopsis: 'describe <id> [--json]',
+    synopsis: 'describe <id> [--serverless] [--json]',
     summary: 'status, engine, nodes and roles, endpoints, security, failover, backups, pending changes',
     details: `Describes a replication group (Valkey / Redis OSS) or cache cluster (Memcached): status, engine and
 version, node type, every node with its role, AZ and status, endpoints, encryption and auth, Multi-AZ
-and failover, backups and windows, pending changes.
+and failover, backups and windows, pending changes. A serverless cache: status, engine and version, the
+endpoint and reader endpoint, usage limits, snapshot settings, authentication and its recent snapshots.
 
 ${ID_HELP}
-or a cache cluster id (the same rules, 1-50 characters).
+or a cache cluster id (the same rules, 1-50 characters), or a serverless cache name (looked up when the id
+names neither).
 
+  --serverless           <id> is a serverless cache (skips the replication group and cache cluster lookups)
   --json                 the description as JSON`,
   },
   'wait': {
-    synopsis: 'wait <id> [--timeout 30m]',
+    synopsis: 'wait <id> [--serverless] [--timeout 30m]',
     summary: 'wait until the cache is available (progress on stderr)',
-    details: `Polls the replication group or cache cluster every 15 seconds until it is available, one line of
-progress per poll on stderr. Stops at once on a status it never leaves (create-failed, deleting, ...).
+    details: `Polls the replication group, cache cluster or serverless cache every 15 seconds until it is available,
+one line of progress per poll on stderr. Stops at once on a status it never leaves (create-failed, deleting, ...).
 
 ${ID_HELP}
-or a cache cluster id (the same rules, 1-50 characters).
+or a cache cluster id (the same rules, 1-50 characters), or a serverless cache name (looked up when the id
+names neither).
 
+  --serverless           <id> is a serverless cache
   --timeout <duration>   how long to wait: 90s, 15m, 1h (default 30m)`,
   },
   'failover-drill': {
@@ -85,13 +93,17 @@ ${ID_HELP}.
   --json                 the result as JSON`,
   },
   'snapshot': {
-    synopsis: 'snapshot <id> [--name NAME] [--timeout 60m] [--json]',
-    summary: 'take a manual backup and wait until it is available (Valkey / Redis OSS)',
-    details: `Takes a manual backup of a replication group (or a single Redis OSS cache cluster) and waits until it is
-available. Refuses Memcached, which has no backups.
+    synopsis: 'snapshot <id> [--serverless] [--name NAME] [--timeout 60m] [--json]',
+    summary: 'take a manual backup and wait until it is available (Valkey / Redis OSS, serverless caches)',
+    details: `Takes a manual backup of a replication group (or a single Redis OSS cache cluster), or a snapshot of a
+serverless cache (Valkey, Redis OSS or Memcached), and waits until it is available. Refuses node-based
+Memcached, which has no backups, and a serverless cache that is not available.
 
 ${ID_HELP}
-or a cache cluster id (the same rules, 1-50 characters).
+or a cache cluster id (the same rules, 1-50 characters), or a serverless cache name (looked up when the id
+names neither).
+
+  --serverless           <id> is a serverless cache
 
   --name <name>          the snapshot name (default: <id>-manual-<UTC timestamp>)
   --timeout <duration>   how long to wait: 90s, 15m, 1h (default 60m)
@@ -143,10 +155,10 @@ const COMMON: Options = {
 };
 
 const COMMANDS: Record<string, Options> = {
-  'describe': { json: { type: 'boolean' } },
-  'wait': { timeout: { type: 'string' } },
+  'describe': { serverless: { type: 'boolean' }, json: { type: 'boolean' } },
+  'wait': { serverless: { type: 'boolean' }, timeout: { type: 'string' } },
   'failover-drill': { shard: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
-  'snapshot': { name: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
+  'snapshot': { serverless: { type: 'boolean' }, name: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
   'token': { user: { type: 'string' }, serverless: { type: 'boolean' }, json: { type: 'boolean' } },
 };
 
@@ -185,6 +197,12 @@ export function parseTimeout(text: string): number {
     throw new UsageError(`Invalid --timeout: got '${text}'. Allowed: a positive duration such as 90s, 15m or 1h.`);
   }
   return value;
+}
+
+/** The serverless operation with --serverless; otherwise the node-based one, falling back to a serverless cache of that name. */
+function nodeBasedOrServerless<T>(client: ElastiCacheClient, id: string, serverless: boolean, nodeBased: () => Promise<T>,
+  ofServerless: () => Promise<T>): Promise<T> {
+  return serverless ? ofServerless() : withServerlessFallback(client, id, nodeBased, ofServerless);
 }
 
 /** Runs one command; returns the exit code. Never throws: every failure is one line on stderr. */
@@ -235,7 +253,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     const id = parsed.positionals[0];
     const str = (name: string) => values[name] as string | undefined;
     // Everything is checked here, before a client exists: a wrong id never reaches ElastiCache.
-    const idProblem = cacheIdProblem(command === 'token' && values.serverless === true ? 'serverless-cache' : ID_KIND[command], id);
+    const serverless = values.serverless === true;
+    const idProblem = cacheIdProblem(serverless ? 'serverless-cache' : ID_KIND[command], id);
     if (idProblem) {
       throw new UsageError(idProblem);
     }
@@ -272,13 +291,21 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
 
     switch (command) {
       case 'describe': {
-        const description = await describeCache(client, id);
-        out(values.json ? JSON.stringify(description, null, 2) : formatDescription(description));
+        const c = client;
+        const text = await nodeBasedOrServerless(c, id, serverless,
+          async () => { const d = await describeCache(c, id); return values.json ? JSON.stringify(d, null, 2) : formatDescription(d); },
+          async () => {
+            const d = await describeServerlessCache(c, id);
+            return values.json ? JSON.stringify(d, null, 2) : formatServerlessDescription(d);
+          });
+        out(text);
         break;
       }
       case 'wait': {
-        const result = await waitForAvailable(client, id, wait);
-        out(`${id} is available (waited ${formatElapsed(result.elapsedMs)}).`);
+        const c = client;
+        const elapsedMs = await nodeBasedOrServerless(c, id, serverless, async () => (await waitForAvailable(c, id, wait)).elapsedMs,
+          async () => (await waitForServerlessCache(c, id, wait)).elapsedMs);
+        out(`${id} is available (waited ${formatElapsed(elapsedMs)}).`);
         break;
       }
       case 'failover-drill': {
@@ -299,10 +326,21 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         break;
       }
       case 'snapshot': {
-        const r = await createSnapshot(client, id, { ...wait, ...(str('name') ? { name: str('name') } : {}) });
-        out(values.json
-          ? JSON.stringify(r, null, 2)
-          : `Snapshot ${r.name} of ${r.source} is available (${formatElapsed(r.durationMs)}${r.sizes.length > 0 ? `, ${r.sizes.join(' + ')}` : ''}).`);
+        const c = client;
+        const snapshotOptions = { ...wait, ...(str('name') ? { name: str('name') } : {}) };
+        const text = await nodeBasedOrServerless(c, id, serverless,
+          async () => {
+            const r = await createSnapshot(c, id, snapshotOptions);
+            return values.json ? JSON.stringify(r, null, 2)
+              : `Snapshot ${r.name} of ${r.source} is available (${formatElapsed(r.durationMs)}${r.sizes.length > 0 ? `, ${r.sizes.join(' + ')}` : ''}).`;
+          },
+          async () => {
+            const r = await createServerlessSnapshot(c, id, snapshotOptions);
+            return values.json ? JSON.stringify(r, null, 2)
+              : `Snapshot ${r.name} of the serverless cache ${r.source} is available (${formatElapsed(r.durationMs)}`
+                + `${r.bytes !== undefined ? `, ${r.bytes} bytes` : ''}).`;
+          });
+        out(text);
         break;
       }
       case 'token': {

@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { formatElapsed, poll, SYSTEM_CLOCK, WaitOptions } from './clock';
 import { OpsError } from './errors';
-import { isNamed, regionOf } from './find';
+import { CacheNotFoundError, isNamed, regionOf } from './find';
+import { cacheIdProblem } from './ids';
 
 /**
  * Operations on serverless caches (`DescribeServerlessCaches`, `CreateServerlessCacheSnapshot`,
@@ -25,7 +26,7 @@ const DISPLAY: Record<string, string> = { valkey: 'Valkey', redis: 'Redis OSS', 
 /** The serverless cache, or `undefined` when there is none with that name. @internal */
 export async function getServerlessCache(client: ElastiCacheClient, name: string): Promise<ServerlessCache | undefined> {
   try {
-    return (await client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: name }))).ServerlessCaches?.[0];
+    return (await client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: name })))?.ServerlessCaches?.[0];
   } catch (e) {
     if (isNamed(e, 'ServerlessCacheNotFoundFault')) {
       return undefined;
@@ -79,6 +80,33 @@ export interface ServerlessSnapshotSummary {
   readonly createTime?: string;
   /** The data's size in bytes, as ElastiCache reports it. */
   readonly bytes?: string;
+}
+
+/**
+ * Runs `nodeBased` (an operation on a replication group or cache cluster); when `id` names neither but names a
+ * serverless cache, runs `serverless` instead. When it names nothing, the error says all three were looked for.
+ * An API that cannot answer serverless lookups (an ElastiCache emulator) leaves the node-based error as it was.
+ */
+export async function withServerlessFallback<T, S>(client: ElastiCacheClient, id: string, nodeBased: () => Promise<T>,
+  serverless: () => Promise<S>): Promise<T | S> {
+  try {
+    return await nodeBased();
+  } catch (e) {
+    // Serverless cache names have at most 40 characters: a longer id names only a cache cluster.
+    if (!(e instanceof CacheNotFoundError) || cacheIdProblem('serverless-cache', id) !== undefined) {
+      throw e;
+    }
+    let found: ServerlessCache | undefined;
+    try {
+      found = await getServerlessCache(client, id);
+    } catch {
+      throw e;
+    }
+    if (!found) {
+      throw new OpsError(`No replication group, cache cluster or serverless cache named '${id}' in ${await regionOf(client)}.`);
+    }
+    return serverless();
+  }
 }
 
 /** Describes a serverless cache and its snapshots. Throws an `OpsError` naming the region when there is none. */

@@ -66,7 +66,7 @@ describe('the command installed without aws-cdk-lib and constructs', () => {
     ]);
     expect(help).toEqual({ status: 0, stdout: expect.stringMatching(/^Usage: cdk-elasticache <command> <id> \[options\]\n/), stderr: '' });
     expect(ver).toEqual({ status: 0, stdout: `cdk-elasticache ${version}\n`, stderr: '' });
-    expect(describeHelp).toEqual({ status: 0, stdout: expect.stringMatching(/^Usage: cdk-elasticache describe <id> \[--json\] \[options\]\n/), stderr: '' });
+    expect(describeHelp).toEqual({ status: 0, stdout: expect.stringMatching(/^Usage: cdk-elasticache describe <id> \[--serverless\] \[--json\] \[options\]\n/), stderr: '' });
     expect(unknown).toEqual({ status: 2, stdout: '',
       stderr: "Unknown command 'frobnicate'. Commands: describe, wait, failover-drill, snapshot, token (see --help).\n" });
     expect(emptyId).toEqual({ status: 2, stdout: '', stderr: expect.stringMatching(/^Invalid cache id: got ''\. Allowed: [^\n]+\n$/) });
