@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -117,6 +117,10 @@ describe('a replication group used from another stack', () => {
             GroupId: { 'Fn::ImportValue': expect.stringMatching(/^Cache:ExportsOutputFnGetAttSessionsSecurityGroup/) },
           }));
         }
+      });
+
+      test('the cache-side idiom adds no warning of its own (no ignored egress rule on the consumer\'s group)', () => {
+        Annotations.fromStack(consumerStack).hasNoWarning('/Consumer/Api/SecurityGroup', Match.stringLikeRegexp('Ignoring Egress'));
       });
 
       test('the secrets are readable by the consumers: identity policies in the consumer stack', () => {
