@@ -186,6 +186,21 @@ describe('a replication group used from another stack', () => {
     expect(importsFrom(templates.Network)).toEqual([]);
   });
 
+  test('the cache\'s own security group of the VPC stack: a consumer\'s rule still goes to the consumer stack', () => {
+    const s = threeStacks();
+    const cacheGroup = new ec2.SecurityGroup(s.network, 'CacheGroup', { vpc: s.vpc, allowAllOutbound: false });
+    const cache = new ReplicationGroup(s.cacheStack, 'Sessions', { vpc: s.vpc, securityGroups: [cacheGroup] });
+    const consumerStack = new Stack(s.app, 'Consumer');
+    const fn = consumer(consumerStack, 'Api', s.vpc, { CACHE_HOST: cache.primaryEndpoint.hostname });
+    cache.connections.allowDefaultPortFrom(fn);
+    const templates = synth(s.app);
+    expect(ingressRules(templates.Network)).toEqual([]);
+    expect(ingressRules(templates.Consumer)).toEqual([expect.objectContaining({
+      FromPort: 6379, GroupId: { 'Fn::ImportValue': expect.stringMatching(/^Network:ExportsOutputFnGetAttCacheGroup/) },
+    })]);
+    expect(importsFrom(templates.Network)).toEqual([]);
+  });
+
   test('an explicit dependency decides over creation order', () => {
     const app = new App();
     const network = new Stack(app, 'Network');
