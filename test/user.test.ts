@@ -1,5 +1,5 @@
 import { App, CfnParameter, CfnResource, SecretValue, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnUser } from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AccessString, CacheEngine, KeyAccessLevel, User, UserAuthentication, UserAuthenticationType, UserProps } from '../lib';
@@ -10,19 +10,23 @@ function stack() {
   return new Stack(new App(), 'Stack');
 }
 
+// What the helpers allow beyond the key pattern (proven on real servers in test/servers/access-strings.test.ts).
+const RO = '-@all +@connection +@read +@transaction -@dangerous +eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots';
+const RW = '-@all +@connection +@read +@write +@transaction -@dangerous -@scripting -move +eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots';
+
 const GOOD_PASSWORD = 'Abcdefgh12345678!&#$^<>-';
 
 describe('AccessString', () => {
   test.each([
     [AccessString.disabled(), 'off -@all'],
     [AccessString.fullAccess(), 'on ~* &* +@all'],
-    [AccessString.readOnly(), 'on ~* -@all +@read -@dangerous +ping'],
-    [AccessString.readOnly('session:*'), 'on ~session:* -@all +@read -@dangerous +ping'],
-    [AccessString.readWrite(), 'on ~* -@all +@read +@write +@transaction -@dangerous +ping'],
-    [AccessString.readWrite('cart:{*}'), 'on ~cart:{*} -@all +@read +@write +@transaction -@dangerous +ping'],
-    [AccessString.keyPrefix('orders:'), 'on ~orders:* -@all +@read +@write +@transaction -@dangerous +ping'],
-    [AccessString.keyPrefix('orders:', KeyAccessLevel.READ_WRITE), 'on ~orders:* -@all +@read +@write +@transaction -@dangerous +ping'],
-    [AccessString.keyPrefix('orders:', KeyAccessLevel.READ_ONLY), 'on ~orders:* -@all +@read -@dangerous +ping'],
+    [AccessString.readOnly(), `on ~* ${RO}`],
+    [AccessString.readOnly('session:*'), `on ~session:* ${RO}`],
+    [AccessString.readWrite(), `on ~* ${RW}`],
+    [AccessString.readWrite('cart:{*}'), `on ~cart:{*} ${RW}`],
+    [AccessString.keyPrefix('orders:'), `on ~orders:* ${RW}`],
+    [AccessString.keyPrefix('orders:', KeyAccessLevel.READ_WRITE), `on ~orders:* ${RW}`],
+    [AccessString.keyPrefix('orders:', KeyAccessLevel.READ_ONLY), `on ~orders:* ${RO}`],
     [AccessString.of('on ~* -@all +get +set'), 'on ~* -@all +get +set'],
     [AccessString.of('on ~a:* resetkeys ~b:* +@all'), 'on ~a:* resetkeys ~b:* +@all'],
   ])('%s', (accessString, value) => {
@@ -43,6 +47,51 @@ describe('AccessString', () => {
     ['on RESET ~* +@all', "got 'RESET'"],
   ])('of(%p) is rejected', (value, message) => {
     expect(() => AccessString.of(value)).toThrow(message);
+  });
+
+  test.each([
+    'on ~* &* +@all',
+    'off -@all',
+    'ON ~app:* -@ALL +GET +@Read',
+    'on %R~reports:* %W~jobs:* %RW~cart:* -@all +@read +@write',
+    'on allkeys allchannels allcommands -@dangerous',
+    'on resetkeys ~a:* resetchannels &events:* nocommands +client|setname -client|kill +select|0',
+    'on ~app:* -@all +get (~logs:* %R~audit:* +@read) (&news:* +subscribe)',
+    'on clearselectors ~* +@all',
+    'on ~* -@all ' + ['keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo', 'stream',
+      'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting'].map(c => `+@${c}`).join(' '),
+  ])('of(%p) passes the grammar check', (value) => {
+    expect(AccessString.of(value).value).toBe(value);
+  });
+
+  test.each([
+    ['on ~* +@reads', "Invalid accessString: got '+@reads' in 'on ~* +@reads'. Allowed: a command category is one of @all, @keyspace, @read,"],
+    ['on ~* -@json', "got '-@json'"],
+    ['on ~* +@', "got '+@'"],
+    ['on ~', "got '~' in 'on ~'. Allowed: a key rule needs a pattern, such as ~app:* (or allkeys)."],
+    ['on %X~a:* +get', "got '%X~a:*' in 'on %X~a:* +get'. Allowed: key permissions are %R~, %W~ or %RW~ followed by a pattern."],
+    ['on %~a:* +get', "got '%~a:*'"],
+    ['on & +get', "got '&' in 'on & +get'. Allowed: a channel rule needs a pattern"],
+    ['on ~* +', "got '+' in 'on ~* +'. Allowed: a command rule is +<command>, -<command>, +<command>|<subcommand> or +@<category>."],
+    ['on ~* +get|', "got '+get|'"],
+    ['on ~* +client|set|name', "got '+client|set|name'"],
+    ['on ~* +@all enable', "got 'enable' in 'on ~* +@all enable'. Allowed: ACL rules are on, off, ~<pattern>,"],
+    ['on ~* get', "got 'get'"],
+    ['on ~* (~a:* +get', "got '(~a:* +get' in 'on ~* (~a:* +get'. Allowed: a selector is rules in parentheses"],
+    ['on ~* (on ~a:*)', "got 'on' in 'on ~* (on ~a:*)'. Allowed: a selector holds only key, channel and command rules."],
+    ['on ~* ()', "got '()'"],
+  ])('of(%p) is a grammar error naming accessString', (value, message) => {
+    expect(() => AccessString.of(value)).toThrow(CacheValidationError);
+    expect(() => AccessString.of(value)).toThrow(message);
+  });
+
+  test('a password rule inside a selector is rejected without echoing it', () => {
+    expect(() => AccessString.of('on ~* (>hunter2hunter2 +get)')).toThrow(expect.objectContaining({
+      message: expect.stringContaining("got a password rule starting with '>'"),
+    }));
+    expect(() => AccessString.of('on ~* (>hunter2hunter2 +get)')).toThrow(expect.objectContaining({
+      message: expect.not.stringContaining('hunter2'),
+    }));
   });
 
   test('the message never echoes a password rule', () => {
@@ -70,12 +119,31 @@ describe('AccessString', () => {
     const prefix = new CfnParameter(s, 'Prefix').valueAsString;
     expect(AccessString.of(raw).value).toBe(raw);
     expect(s.resolve(AccessString.keyPrefix(prefix).value)).toEqual({
-      'Fn::Join': ['', ['on ~', { Ref: 'Prefix' }, '* -@all +@read +@write +@transaction -@dangerous +ping']],
+      'Fn::Join': ['', ['on ~', { Ref: 'Prefix' }, `* ${RW}`]],
     });
   });
 });
 
 describe('User', () => {
+  test.each([
+    ['on ~* +@all -config -debug', 'config, debug'],
+    ['on ~* -@all +@read +CONFIG|get +bgsave +save', 'config, bgsave, save'],
+    ['on ~* -@all +@read (~a:* +shutdown)', 'shutdown'],
+  ])('an access string naming restricted commands (%p) warns restrictedCommand', (value, names) => {
+    const s = stack();
+    new User(s, 'Admin', { accessString: AccessString.of(value) });
+    const warnings = Annotations.fromStack(s).findWarning('/Stack/Admin', Match.stringLikeRegexp('restrictedCommand'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].entry.data).toContain(`The access string names ${names}: ElastiCache never runs these commands`);
+  });
+
+  test('the helpers name no restricted command (no warning)', () => {
+    const s = stack();
+    [AccessString.readOnly(), AccessString.readWrite(), AccessString.keyPrefix('a:'), AccessString.fullAccess(), AccessString.disabled(),
+      AccessString.of('on ~* -@all +configure +saveit')].forEach((accessString, i) => new User(s, `U${i}`, { accessString }));
+    expect(Annotations.fromStack(s).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
   test('defaults: Valkey, a generated id and name, a generated password in a secret, disabled', () => {
     const s = stack();
     const user = new User(s, 'AppUser');
@@ -148,7 +216,7 @@ describe('User', () => {
       GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"app"}' }),
     });
     template.hasResourceProperties('AWS::ElastiCache::User', {
-      UserId: 'app-user', UserName: 'app', Engine: 'redis', AccessString: 'on ~* -@all +@read -@dangerous +ping',
+      UserId: 'app-user', UserName: 'app', Engine: 'redis', AccessString: `on ~* ${RO}`,
     });
     expect(user.userId).toBe('app-user');
     expect(user.secret).toBeDefined();
