@@ -153,8 +153,9 @@ export function serverSuite(name: string, binaries: readonly string[], fn: () =>
     return;
   }
   describe(name, () => {
-    afterAll(stopAll, 20_000);
     fn();
+    // Declared after the suite's own hooks, so that it runs after them (they may still close clients).
+    afterAll(stopAll, 20_000);
   });
 }
 
