@@ -94,6 +94,7 @@ const CHECKS: Check[] = [
   // Scripts: the server checks every command a script runs against the user.
   { label: 'EVAL', args: fixed('EVAL', 'return 1', '0'), allowed: ALL },
   { label: 'EVAL reading own key', args: fixed('EVAL', "return redis.call('GET', KEYS[1])", '1', 'orders:1'), allowed: ALL },
+  { label: 'EVAL reading other key', args: fixed('EVAL', "return redis.call('GET', KEYS[1])", '1', 'other:1'), allowed: EVERY_KEY_READ },
   { label: 'EVAL writing own key', args: fixed('EVAL', "return redis.call('SET', KEYS[1], 'e')", '1', 'orders:e'), allowed: WRITE },
   { label: 'EVAL writing other key', args: fixed('EVAL', "return redis.call('SET', KEYS[1], 'e')", '1', 'other:e'), allowed: EVERY_KEY_WRITE },
   { label: 'EVAL writing an undeclared other key', args: fixed('EVAL', "return redis.call('SET', 'other:u', 'e')", '0'), allowed: EVERY_KEY_WRITE },
@@ -324,6 +325,7 @@ serverSuite('access strings on real servers', ['valkey-server', 'redis-server', 
                 await fx.admin.call('SELECT', '0');
               } else {
                 report.write = await verdict(() => client!.set(key, 'from-user')).then(v => v.verdict);
+                report.transaction = await client.readTransaction(key).catch((e: Error) => e.message);
               }
               report.errorEvents = client.errors.map(e => e.message);
               report.quit = await client.quit().catch((e: Error) => e.message);
@@ -331,7 +333,7 @@ serverSuite('access strings on real servers', ['valkey-server', 'redis-server', 
             reports.push({ lib, ...report });
             expected.push({
               lib, connect: 'ok', name, db: '1', read: 'from-admin',
-              ...(writes ? { transaction: ['OK', 'v'], script: 5, writtenToDb1: 'from-user' } : { write: 'denied' }),
+              ...(writes ? { transaction: ['OK', 'v'], script: 5, writtenToDb1: 'from-user' } : { write: 'denied', transaction: ['from-admin'] }),
               errorEvents: [], quit: 'OK',
             });
           }

@@ -31,6 +31,8 @@ export interface Client {
   get(key: string): Promise<string | null>;
   /** `MULTI` / `SET` / `GET` / `EXEC` through the client's transaction API. */
   transaction(key: string, value: string): Promise<unknown[]>;
+  /** `MULTI` / `GET` / `EXEC`. */
+  readTransaction(key: string): Promise<unknown[]>;
   /** A Lua script through the client's script API (EVALSHA, EVAL when the server does not know it): INCRBY on a key. */
   incrByScript(key: string, by: number): Promise<number>;
   /** The 'error' events the client emitted (ioredis / iovalkey report a refused SELECT only there). */
@@ -82,6 +84,7 @@ export async function connect(lib: ClientLib, server: RunningServer, opts: Conne
       set: (key, value) => client.set(key, value),
       get: async (key) => (await client.get(key)) as string | null,
       transaction: (key, value) => client.multi().set(key, value).get(key).exec() as Promise<unknown[]>,
+      readTransaction: (key) => client.multi().get(key).exec() as Promise<unknown[]>,
       incrByScript: async (key, by) => Number(await client.incrBy(key, by)),
       quit: () => client.quit(),
       disconnect: () => {
@@ -123,19 +126,22 @@ export async function connect(lib: ClientLib, server: RunningServer, opts: Conne
     call: (...args) => client.call(args[0], ...args.slice(1)),
     set: (key, value) => client.set(key, value),
     get: (key) => client.get(key),
-    transaction: async (key, value) => {
-      const results = await client.multi().set(key, value).get(key).exec();
-      return (results ?? []).map(([err, reply]: [Error | null, unknown]) => {
-        if (err) throw err;
-        return reply;
-      });
-    },
+    transaction: async (key, value) => unwrap(await client.multi().set(key, value).get(key).exec()),
+    readTransaction: async (key) => unwrap(await client.multi().get(key).exec()),
     incrByScript: async (key, by) => Number(await scripted.incrByScript(key, by)),
     quit: () => client.quit(),
     disconnect: () => {
       if (client.status !== 'end') client.disconnect();
     },
   };
+}
+
+/** ioredis's `exec()` result, `[error, reply][]`, as replies (throwing the first error). */
+function unwrap(results: [Error | null, unknown][] | null): unknown[] {
+  return (results ?? []).map(([err, reply]) => {
+    if (err) throw err;
+    return reply;
+  });
 }
 
 /** How the server answered a command: allowed (whatever the reply or a non-ACL error), or refused by the ACL. */
