@@ -12,7 +12,7 @@ import { NodeType } from './node-type';
 import { IParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
 import {
-  cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
+  CacheConnections, cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
 } from './private/common';
 import { CacheValidationError, invalid } from './private/errors';
 import { hitRateMetric, memcachedNodes, MonitoredCache } from './private/metrics';
@@ -89,10 +89,13 @@ export interface MemcachedClusterProps extends CacheBaseProps {
   /**
    * The name (cache cluster id) of the cluster: 1 to 50 letters, digits and hyphens, starting with
    * a letter, no two consecutive hyphens, no hyphen at the end. ElastiCache stores it lowercase, so
-   * it is lowercased here. A named cluster cannot be replaced by CloudFormation (a change of `port`,
-   * `engine` or the subnet group, or of `nodes` without `preferredAvailabilityZones`, replaces it).
+   * it is lowercased here. The cluster always has a name (given or generated), and CloudFormation does
+   * not replace a named resource: a change that needs a replacement (`port`, `engine`, the subnet
+   * group, `nodes` without `preferredAvailabilityZones`) fails at deployment instead of emptying the
+   * cache. Give a new name to replace it on purpose.
    *
-   * @default - a name generated from the construct path, lowercase, within 50 characters
+   * @default - a name generated from the construct path, lowercase, within 50 characters, that stays
+   * the same whatever else changes
    */
   readonly clusterName?: string;
   /**
@@ -331,9 +334,10 @@ export class MemcachedCluster extends MemcachedClusterBase {
     this.clusterName = resource.ref;
     this.configurationEndpoint = new Endpoint(resource.attrConfigurationEndpointAddress,
       Token.asNumber(resource.attrConfigurationEndpointPort));
-    this.connections = new ec2.Connections({
+    // The port the template sets, a literal (see ReplicationGroup).
+    this.connections = new CacheConnections({
       securityGroups: network.securityGroups,
-      defaultPort: ec2.Port.tcp(Token.asNumber(resource.attrConfigurationEndpointPort)),
+      defaultPort: ec2.Port.tcp(port),
     });
   }
 }
@@ -347,7 +351,7 @@ class ImportedMemcachedCluster extends MemcachedClusterBase {
     super(scope, id);
     this.attrs = attrs;
     this.clusterName = attrs.clusterName;
-    this.connections = new ec2.Connections({
+    this.connections = new CacheConnections({
       securityGroups: attrs.securityGroups,
       defaultPort: attrs.port !== undefined ? ec2.Port.tcp(attrs.port) : undefined,
     });
