@@ -4,9 +4,10 @@
  */
 
 /**
- * The command categories of `ACL CAT`, per engine. Valkey 7.2-8.x and Redis OSS 6.0-7.1 (every
- * version ElastiCache runs with RBAC) have the same 21; test/servers checks this list against
- * `ACL CAT` of real Valkey 8.0 and Redis OSS 7.0 servers, so that it cannot drift silently.
+ * The command categories of `ACL CAT`, per engine: the same 21 on Valkey 8.0 and Redis OSS 7.0,
+ * where test/servers compares this list with `ACL CAT` of real servers (so that it cannot drift
+ * silently), and, per their documentation, on the other versions ElastiCache runs with RBAC
+ * (Valkey 7.2-8.x, Redis OSS 6.0-7.1).
  */
 export const ACL_CATEGORIES: { readonly valkey: readonly string[]; readonly redis: readonly string[] } = (() => {
   const shared = [

@@ -31,7 +31,8 @@ describe('serversAvailable', () => {
       expect(serversAvailable(['sh'])).toBe(true);
 
       process.env[REQUIRE_SERVERS_ENV] = '1';
-      expect(() => serversAvailable(['no-such-server-xyz'], 'demo')).toThrow(/CDK_ELASTICACHE_REQUIRE_SERVERS=1/);
+      expect(() => serversAvailable(['no-such-server-xyz'], 'demo')).toThrow(new Error('demo: no-such-server-xyz not on the PATH; '
+        + 'install no-such-server-xyz (CDK_ELASTICACHE_REQUIRE_SERVERS=1 makes a missing server a failure)'));
       expect(write).toHaveBeenCalledTimes(1);
     } finally {
       write.mockRestore();

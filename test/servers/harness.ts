@@ -121,12 +121,12 @@ export function serversAvailable(binaries: readonly string[], suite = 'server te
   const missing = missingServers(binaries);
   if (missing.length === 0) return true;
   const packages = missing.map((b) => DEBIAN_PACKAGES[b] ?? b).join(', ');
-  const line = `${suite}: skipped, ${missing.join(', ')} not on the PATH; install ${packages}`;
+  const line = `${missing.join(', ')} not on the PATH; install ${packages}`;
   if (process.env[REQUIRE_SERVERS_ENV] === '1') {
-    throw new Error(`${line} (${REQUIRE_SERVERS_ENV}=1 makes a missing server a failure)`);
+    throw new Error(`${suite}: ${line} (${REQUIRE_SERVERS_ENV}=1 makes a missing server a failure)`);
   }
   // One raw line (console.* in jest adds a stack location under every message).
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${suite}: skipped, ${line}\n`);
   return false;
 }
 
