@@ -18,6 +18,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AccessString, CacheEngineVersion, KeyAccessLevel, RedisOssVersion, ReplicationGroup } from '../../lib';
+import { INVALID_ACCESS_STRINGS, VALID_ACCESS_STRINGS } from '../acl-samples';
 import { CLIENT_LIBS, Client, ClientLib, connect, verdict, Verdict } from './clients';
 import { probe, RunningServer, serverSuite, startRedis, startValkey } from './harness';
 
@@ -248,6 +249,26 @@ serverSuite('access strings on real servers', ['valkey-server', 'redis-server', 
       const { ACL_CATEGORIES } = require('../../lib/private/acl') as typeof import('../../lib/private/acl');
       const categories = await f().admin.call('ACL', 'CAT') as string[];
       expect([...categories].sort()).toEqual([...ACL_CATEGORIES[ENGINES[index].categories]].sort());
+    });
+
+    test('the grammar AccessString.of() checks agrees with the server: it accepts the valid strings and refuses the malformed ones', async () => {
+      const admin = f().admin;
+      const accepted = async (value: string) => {
+        try {
+          await admin.call('ACL', 'SETUSER', 'grammar-probe', 'reset', ...value.split(/\s+/));
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const valid = await Promise.all(VALID_ACCESS_STRINGS.map(async v => [v, await accepted(v)]));
+      expect(valid.filter(([, ok]) => !ok)).toEqual([]);
+      // Three the server takes and the library refuses as mistakes: an empty key pattern (matches only
+      // the key ''), an empty channel pattern, an empty selector.
+      const stricter = ['on ~', 'on & +get', 'on ~* ()'];
+      const invalid = await Promise.all(INVALID_ACCESS_STRINGS.map(async ([v]) => [v, await accepted(v)] as const));
+      expect(invalid.filter(([, ok]) => ok).map(([v]) => v)).toEqual(stricter);
+      await admin.call('ACL', 'DELUSER', 'grammar-probe');
     });
 
     test('a disabled user cannot authenticate, with any client', async () => {
