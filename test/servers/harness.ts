@@ -272,10 +272,29 @@ export interface ProcessSpec {
   /** Resolves true once the server answers on `port`; called repeatedly until it does. */
   readonly ready: () => Promise<boolean>;
   readonly startTimeoutMs?: number;
-  /** Run the binary as another user (PostgreSQL refuses root), via `runuser -u <user> --`. */
+  /**
+   * Run the binary as another user (PostgreSQL refuses root), e.g. `nobody`: spawned with that
+   * user's uid / gid (so the pid is the server's own, not a wrapper's), `dir` handed over to it.
+   * Only when the tests run as root; ignored otherwise.
+   */
   readonly runAs?: string;
   /** Environment additions. */
   readonly env?: Record<string, string>;
+}
+
+/** The uid and gid of a local user (`id -u` / `id -g`). */
+export function userIds(user: string): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+function chownTree(dir: string, uid: number, gid: number): void {
+  fs.chownSync(dir, uid, gid);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) chownTree(p, uid, gid);
+    else fs.chownSync(p, uid, gid);
+  }
 }
 
 /** Thrown when the port was taken before the server bound it (startProcess's callers retry). */
@@ -287,12 +306,15 @@ export class PortInUseError extends Error {}
  */
 export async function startProcess(spec: ProcessSpec): Promise<RunningServer> {
   installExitHook();
-  const command = spec.runAs ? 'runuser' : spec.binary;
-  const args = spec.runAs ? ['-u', spec.runAs, '--', spec.binary, ...spec.args] : spec.args;
-  const child = spawn(command, args, {
+  const identity = spec.runAs && process.getuid?.() === 0 ? userIds(spec.runAs) : undefined;
+  if (identity) {
+    chownTree(spec.dir, identity.uid, identity.gid);
+  }
+  const child = spawn(spec.binary, spec.args, {
     cwd: spec.dir,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...spec.env },
+    ...identity,
   });
   let log = '';
   child.stdout!.on('data', (d) => { log += d; });
