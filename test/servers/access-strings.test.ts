@@ -282,7 +282,8 @@ serverSuite('access strings on real servers', ['valkey-server', 'redis-server', 
       const row = fx.rows.find(r => r.level === level)!;
       const expected: Record<string, Verdict> = {};
       for (const check of CHECKS) expected[check.label] = check.allowed.includes(level) ? 'allowed' : 'denied';
-      for (const lib of CLIENT_LIBS) {
+      // The three clients run the matrix side by side (each on its own connection).
+      const results = await Promise.all(CLIENT_LIBS.map(async (lib) => {
         const client = await userClient(fx, lib, row.user, { name: `matrix-${lib}` });
         const actual: Record<string, Verdict> = {};
         const details: Record<string, string> = {};
@@ -297,9 +298,9 @@ serverSuite('access strings on real servers', ['valkey-server', 'redis-server', 
         }
         const mismatches = CHECKS.filter(c => actual[c.label] !== expected[c.label])
           .map(c => `${c.label}: ${actual[c.label]} (${details[c.label]})`);
-        expect({ user: row.user, lib, mismatches }).toEqual({ user: row.user, lib, mismatches: [] });
-        expect(await client.quit()).toBe('OK');
-      }
+        return { user: row.user, lib, mismatches, quit: await client.quit() };
+      }));
+      expect(results).toEqual(CLIENT_LIBS.map(lib => ({ user: row.user, lib, mismatches: [], quit: 'OK' })));
     });
 
     test.each([['rw', 'app'], ['rwPrefix', 'orders'], ['roPrefix', 'orders-reader']] as const)(
