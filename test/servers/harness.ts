@@ -25,7 +25,8 @@
  * suite fails.
  *
  * Other server kinds (PostgreSQL, ...) build on the generic pieces: `freePort()`, `makeTempDir()`,
- * `selfSignedCertificate()`, `startProcess()`, `requireServers()`.
+ * `selfSignedCertificate()`, `startProcess()` (with `runAs` for servers that refuse root), `probe()`,
+ * `serversAvailable()` / `serverSuite()`, `stopAll()`, and `DEBIAN_PACKAGES` for the skip line.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
