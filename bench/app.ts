@@ -80,8 +80,7 @@ export function handWrittenCache(scope: Construct, id: string, vpc: ec2.IVpc): v
   const cache = new Construct(scope, id);
 
   const defaultUser = passwordUser(cache, 'DefaultUser', 'default', 'off -@all');
-  const appUser = passwordUser(cache, 'AppUser', 'app', 'on ~* -@all +@connection +@read +@write +@transaction -@dangerous -@scripting -move '
-    + '+eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots');
+  const appUser = passwordUser(cache, 'AppUser', 'app', APP_USER_ACCESS_STRING);
   const userGroupScope = new Construct(cache, 'UserGroup');
   const userGroup = new elasticache.CfnUserGroup(userGroupScope, 'Resource', {
     engine: 'valkey',
@@ -129,6 +128,10 @@ export function handWrittenCache(scope: Construct, id: string, vpc: ec2.IVpc): v
   }
   deletionPolicy(group, CfnDeletionPolicy.SNAPSHOT);
 }
+
+/** The default application user's access string (least privilege read / write), written out. */
+export const APP_USER_ACCESS_STRING = 'on ~* -@all +@connection +@read +@write +@transaction -@dangerous -@scripting -move '
+  + '+eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots';
 
 /** An RBAC user that authenticates with a password generated into a secret (`{ username, password }`). */
 export function passwordUser(cache: Construct, id: string, userName: string, accessString: string) {

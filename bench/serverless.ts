@@ -9,7 +9,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { Construct } from 'constructs';
 import { ServerlessCache } from '../lib';
-import { BenchMode, CACHES_PER_STACK, deletionPolicy, networkStack, NO_EGRESS, passwordUser, physicalName } from './app';
+import {
+  APP_USER_ACCESS_STRING, BenchMode, CACHES_PER_STACK, deletionPolicy, networkStack, NO_EGRESS, passwordUser, physicalName,
+} from './app';
 
 /** Builds the serverless benchmark app: the network stack and `n` serverless caches, `CACHES_PER_STACK` per stack. */
 export function buildServerlessBenchApp(app: App, mode: BenchMode, n: number): App {
@@ -43,7 +45,7 @@ export function handWrittenServerlessCache(scope: Construct, id: string, vpc: ec
     vpcId: vpc.vpcId,
   });
   const defaultUser = passwordUser(cache, 'DefaultUser', 'default', 'off -@all');
-  const appUser = passwordUser(cache, 'AppUser', 'app', 'on ~* &* +@all');
+  const appUser = passwordUser(cache, 'AppUser', 'app', APP_USER_ACCESS_STRING);
   const userGroupScope = new Construct(cache, 'UserGroup');
   const userGroup = new elasticache.CfnUserGroup(userGroupScope, 'Resource', {
     engine: 'valkey',
