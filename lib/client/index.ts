@@ -142,9 +142,14 @@ export interface IoredisOptions {
   readonly tls?: { readonly servername: string };
 }
 
+/** The `socket` of node-redis options: TLS with the SNI server name, or plain TCP. */
+export type NodeRedisSocket =
+  | { readonly host: string; readonly port: number; readonly tls: true; readonly servername: string }
+  | { readonly host: string; readonly port: number; readonly tls: false };
+
 /** Options of `redis` (node-redis) `createClient(options)`. */
 export interface NodeRedisOptions {
-  readonly socket: { readonly host: string; readonly port: number; readonly tls: boolean; readonly servername?: string };
+  readonly socket: NodeRedisSocket;
   readonly username?: string;
   readonly password?: string;
 }
@@ -253,7 +258,7 @@ export class CacheConnection {
   public async nodeRedisOptions(options: SettingsOptions = {}): Promise<NodeRedisOptions> {
     const s = await this.settings(options);
     return {
-      socket: { host: s.host, port: s.port, tls: s.tls, ...(s.tls ? { servername: s.host } : {}) },
+      socket: s.tls ? { host: s.host, port: s.port, tls: true, servername: s.host } : { host: s.host, port: s.port, tls: false },
       ...(s.username !== undefined ? { username: s.username } : {}),
       ...(s.password !== undefined ? { password: s.password } : {}),
     };
