@@ -164,8 +164,8 @@ export abstract class MemcachedClusterBase extends CacheBase implements IMemcach
 
   /**
    * Wires a consumer in one call (a Lambda function, or an ECS service with `container`): opens the
-   * port to it (`consumer.connections.allowTo(this, port)`: across stacks, the rule is created
-   * in the consumer's stack) and sets the `CACHE_*` variables (`CACHE_<NAME>_*` with `options.name`):
+   * port to it (`connections.allowDefaultPortFrom(consumer)`: across stacks, the rule
+   * is created in the consumer's stack) and sets the `CACHE_*` variables (`CACHE_<NAME>_*` with `options.name`):
    * the configuration endpoint, for an auto-discovery client, and whether to use TLS. Memcached has
    * no authentication, so nothing is granted.
    */

@@ -374,8 +374,8 @@ export abstract class ReplicationGroupBase extends CacheBase implements IReplica
   /**
    * Wires a consumer in one call (a Lambda function, or an ECS service with `grantee` and `container`):
    *
-   * - opens the port to it (`consumer.connections.allowTo(this, port)`: across stacks, the rule
-   *   is created in the consumer's stack);
+   * - opens the port to it (`connections.allowDefaultPortFrom(consumer)`: across stacks, the
+   *   rule is created in the consumer's stack);
    * - grants it the credentials as identity policies of the grantee: read on the secret and
    *   `kms:Decrypt` on its customer managed key through Secrets Manager (RBAC password, AUTH token), or
    *   `elasticache:Connect` on the group and the user (IAM user, `options.user`);

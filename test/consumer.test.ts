@@ -118,6 +118,25 @@ describe.each([false, true])('a three-stack app (kmsKey: %s)', withKey => {
   });
 });
 
+test('across stacks, an AUTH token secret of the user\'s, encrypted with a key of the cache stack: no cycle', () => {
+  const app = new App();
+  const network = new NetworkStack(app, 'Network');
+  const cacheStack = new Stack(app, 'Cache');
+  const key = new kms.Key(cacheStack, 'TokenKey');
+  const token = new secretsmanager.Secret(cacheStack, 'Token', { encryptionKey: key, generateSecretString: { excludePunctuation: true } });
+  const cache = new ReplicationGroup(cacheStack, 'Legacy', { vpc: network.vpc, engine: RedisOssVersion.VER_5_0_6,
+    authentication: Authentication.authTokenFromSecret(token) });
+  const consumerStack = new Stack(app, 'Consumer');
+  const fn = new lambda.Function(consumerStack, 'Api', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: CODE,
+    vpc: network.vpc });
+  cache.connectFrom(fn);
+  app.synth();
+  Template.fromStack(consumerStack).hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+    Match.objectLike({ Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:ViaService': Match.anyValue() } } }),
+  ]) } });
+  expect(JSON.stringify(Template.fromStack(cacheStack).toJSON())).not.toContain('Consumer');
+});
+
 describe('connectFrom in one stack', () => {
   function oneStack() {
     const stack = new Stack(new App(), 'Stack');
@@ -127,11 +146,11 @@ describe('connectFrom in one stack', () => {
     return { stack, vpc, fn };
   }
 
-  test('opens the literal port with the rule (and logical id) that connections.allowFrom makes', () => {
+  test('opens the port with the same rule (and logical id) as connections.allowDefaultPortFrom', () => {
     const a = oneStack();
     new ReplicationGroup(a.stack, 'Cache', { vpc: a.vpc }).connectFrom(a.fn);
     const b = oneStack();
-    new ReplicationGroup(b.stack, 'Cache', { vpc: b.vpc }).connections.allowFrom(b.fn, ec2.Port.tcp(6379));
+    new ReplicationGroup(b.stack, 'Cache', { vpc: b.vpc }).connections.allowDefaultPortFrom(b.fn);
     const rules = (s: Stack) => Template.fromStack(s).findResources('AWS::EC2::SecurityGroupIngress');
     expect(Object.keys(rules(a.stack))).toHaveLength(1);
     expect(rules(a.stack)).toEqual(rules(b.stack));
@@ -302,7 +321,9 @@ describe('connectFrom in one stack', () => {
     const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
     const binding = new MemcachedCluster(stack, 'C', { vpc }).connectFrom({ connections: new ec2.Connections({ securityGroups: [sg] }) });
     expect(binding.environment.CACHE_ENGINE).toBe('memcached');
-    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 11211, ToPort: 11211 });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 11211, ToPort: 11211, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Sg'), 'GroupId'] },
+    });
   });
 
   test('the grantee option overrides the consumer as the principal', () => {

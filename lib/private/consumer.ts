@@ -8,6 +8,7 @@ import { CacheAuthMode, ConnectionEnvironment } from '../connection-environment'
 import { CacheConnectionBinding, ConnectFromOptions } from '../consumer';
 import { IUser, UserAuthenticationType } from '../user';
 import { invalid, phrase } from './errors';
+import { CacheSecret } from './secret';
 
 /** What a cache tells `wireConsumer` about itself and the chosen credentials. */
 export interface ConsumerFacts {
@@ -34,13 +35,12 @@ function isGrantable(x: unknown): x is iam.IGrantable {
 /**
  * The one call: opens the cache's port to the consumer, grants it the credentials, sets the variables.
  *
- * Everything it adds lives in the consumer's stack (the consumer's stack is the one that depends on
- * the cache's, through the endpoint and secret references): the ingress rule is made from the
- * consumer's side (`consumer.connections.allowTo(cache, port)`, which CDK places with the
- * consumer's security group when the stacks differ), and the grants are identity policies of the
- * grantee (Secrets Manager read, `kms:Decrypt` through Secrets Manager only, `elasticache:Connect`),
- * never statements in the cache stack's key or secret policies, which would point back at the
- * consumer and close a cycle.
+ * What it adds to another stack's resources lives in the consumer's stack when that stack depends on
+ * the cache's (it does, through the endpoint and secret references): the ingress rule through the
+ * caches' `CacheConnections`, read on a generated secret through `CacheSecret.grantRead` (its
+ * `kms:Decrypt` as an identity policy with `kms:ViaService`), and, for any other secret, the same
+ * grants as identity policies of the grantee, never statements in the cache stack's key or secret
+ * policies, which would point back at the consumer and close a cycle.
  */
 export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2.IConnectable, options: ConnectFromOptions,
   facts: ConsumerFacts): CacheConnectionBinding {
@@ -59,9 +59,8 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
       + 'no securityGroups, so no ingress rule is added: the consumer can reach the port only if the cache\'s security groups '
       + 'already allow it. Give securityGroups when importing the cache.');
   }
-  // The literal port of the template where known (policy packs can read it; no cross-stack export for it).
-  const port = Token.isUnresolved(facts.port) ? cache.connections.defaultPort! : ec2.Port.tcp(Number(facts.port));
-  consumer.connections.allowTo(cache, port);
+  // The caches' connections (CacheConnections) put the rule in the consumer's stack when it depends on the cache's.
+  cache.connections.allowDefaultPortFrom(consumer);
 
   // Credentials
   const grantee = options.grantee ?? (isGrantable(consumer) ? consumer : undefined);
@@ -71,7 +70,12 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
       + 'consumer runs as, for example { grantee: taskDefinition.taskRole } for an ECS service.');
   }
   if (facts.secret && grantee) {
-    grantSecretRead(facts.secret, grantee);
+    if (facts.secret instanceof CacheSecret) {
+      // The library's generated secrets keep their key grants out of the key policy across stacks.
+      facts.secret.grantRead(grantee);
+    } else {
+      grantSecretRead(facts.secret, grantee);
+    }
   }
   if (facts.grantIam && grantee) {
     facts.grantIam(grantee);
@@ -104,7 +108,8 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
 }
 
 /**
- * Read on a secret as an identity policy of the grantee (what `secret.grantRead` does, without the
+ * Read on a secret of the user's (an AUTH token from `authTokenFromSecret`, an imported user's) as an
+ * identity policy of the grantee (what `secret.grantRead` does, without the
  * key-policy statement its `kms.ViaServicePrincipal` falls back to): `GetSecretValue` and
  * `DescribeSecret` on the secret, and `kms:Decrypt` on its customer managed key when Secrets Manager
  * of this Region asks for it. The key's default policy delegates to IAM, so this is enough in the

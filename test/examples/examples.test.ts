@@ -17,26 +17,26 @@ import { fill, present } from '../../examples/eviction/fill';
 import { connectNodeRedis, SessionStore } from '../../examples/session-store/sessions';
 import { CacheConnection, isWrongPassError } from '../../lib/client';
 import { EvictionPolicy } from '../../lib';
-import { CacheServer, serverAvailable, startCacheServer } from './cache-server';
+import { REQUIRE_SERVERS_ENV, RunningServer, serversAvailable, startRedis, startValkey, stopAll } from '../servers/harness';
 import { motoAvailable, Moto, startMoto } from '../servers/moto';
 import { Postgres, postgresAvailable, startPostgres } from '../servers/postgres';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+// Valkey and Redis OSS through the shared harness (a skip line, or a failure under .ci/run); PostgreSQL
+// and moto are checked here the same way.
+const SUITE = 'the examples on real servers';
 const missing = [
-  ...(serverAvailable('valkey-server') ? [] : ['valkey-server (valkey from bookworm-backports)']),
-  ...(serverAvailable('redis-server') ? [] : ['redis-server (redis-server)']),
-  ...(postgresAvailable() ? [] : ['PostgreSQL 15 (postgresql) and root to run it as nobody']),
+  ...(postgresAvailable() ? [] : ['PostgreSQL 15 (the postgresql package; the tests run it as nobody, so as root)']),
   ...(motoAvailable() ? [] : ['moto (pip install "moto[server]")']),
 ];
-if (missing.length > 0 && process.env.CI_REQUIRE_SERVERS) {
-  throw new Error(`The examples' servers are missing: ${missing.join(', ')}`);
+if (missing.length > 0 && process.env[REQUIRE_SERVERS_ENV] === '1') {
+  throw new Error(`${SUITE}: ${missing.join(', ')} missing (${REQUIRE_SERVERS_ENV}=1 makes a missing server a failure)`);
 }
-const describeServers = missing.length === 0 ? describe : describe.skip;
 if (missing.length > 0) {
-  // One line, so that a developer knows what to install.
-  process.stderr.write(`Skipping the examples on real servers: install ${missing.join(', ')}.\n`);
+  process.stderr.write(`${SUITE}: skipped, install ${missing.join(', ')}\n`);
 }
+const describeServers = missing.length === 0 && serversAvailable(['valkey-server', 'redis-server'], SUITE) ? describe : describe.skip;
 
 // Synthesized once: the example app, its consumers' variables and the default app user's access string.
 const examples = buildExamples();
@@ -102,12 +102,12 @@ test('the example stacks wire their consumers with the documented variables', ()
     .toEqual(['volatile-lru', 'volatile-ttl', 'allkeys-lru']);
 });
 
-describeServers('the examples on real servers', () => {
+describeServers(SUITE, () => {
   let moto: Moto;
   let pg: Postgres;
-  let valkey: CacheServer;
-  let redis: CacheServer;
-  let evictionServer: CacheServer;
+  let valkey: RunningServer;
+  let redis: RunningServer;
+  let evictionServer: RunningServer;
   let sm: SecretsManagerClient;
   const admins: Valkey[] = [];
   const savedEnv = { ...process.env };
@@ -129,11 +129,11 @@ describeServers('the examples on real servers', () => {
 
   beforeAll(async () => {
     // Everything starts at once: initdb takes the longest.
-    const started = await Promise.allSettled([startMoto(), startPostgres(), startCacheServer('valkey-server'),
-      startCacheServer('redis-server'), startCacheServer('valkey-server', ['--maxmemory', '3mb'])]);
+    const started = await Promise.allSettled([startMoto(), startPostgres(), startValkey(), startRedis(),
+      startValkey({ config: ['--maxmemory', '3mb'] })]);
     const failed = started.find(r => r.status === 'rejected');
     [moto, pg, valkey, redis, evictionServer] = started.map(r => (r.status === 'fulfilled' ? r.value : undefined)) as
-      [Moto, Postgres, CacheServer, CacheServer, CacheServer];
+      [Moto, Postgres, RunningServer, RunningServer, RunningServer];
     if (failed) {
       throw (failed as PromiseRejectedResult).reason;
     }
@@ -146,7 +146,8 @@ describeServers('the examples on real servers', () => {
   afterAll(async () => {
     admins.forEach(a => a.disconnect());
     process.env = savedEnv;
-    await Promise.all([moto, pg, valkey, redis, evictionServer].filter(s => s !== undefined).map(s => s.stop()));
+    await Promise.all([moto, pg].filter(s => s !== undefined).map(s => s.stop()));
+    await stopAll();
   });
 
   describe('database cache: lazy loading and write-through over PostgreSQL', () => {

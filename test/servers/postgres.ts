@@ -4,10 +4,10 @@
 // pid we stop is the postmaster's), stopped by pid.
 import { ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './harness';
 
 const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 /** `nobody` / `nogroup` on Debian. */
@@ -30,19 +30,6 @@ export interface Postgres {
 export function postgresAvailable(): boolean {
   return fs.existsSync(path.join(BIN, 'initdb')) && fs.existsSync(path.join(BIN, 'postgres'))
     && spawnSync(path.join(BIN, 'postgres'), ['--version'], { stdio: 'ignore', uid: UID, gid: GID }).status === 0;
-}
-
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Initializes a data directory and starts the server; resolves when it accepts connections. */
