@@ -38,3 +38,19 @@ export async function connectValkey(connection: CacheConnection = CacheConnectio
     }
   }
 }
+
+/**
+ * For a long-lived client: when a reconnection meets WRONGPASS (the password was rotated while the
+ * client was connected), read the secret again and give the client the new password; its next
+ * reconnection attempt uses it.
+ */
+export function followRotations(client: Valkey, connection: CacheConnection): void {
+  client.on('error', (e: Error) => {
+    if (isWrongPassError(e)) {
+      connection.refresh();
+      connection.settings().then(s => {
+        client.options.password = s.password;
+      }, () => undefined); // an unreadable secret: the next WRONGPASS tries again
+    }
+  });
+}

@@ -11,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import Valkey from 'iovalkey';
 import { Pool } from 'pg';
 import { buildExamples } from '../../examples/app';
-import { connectValkey } from '../../examples/connect';
+import { connectValkey, followRotations } from '../../examples/connect';
 import { OrdersRepository, ORDERS_TABLE } from '../../examples/database-cache/orders';
 import { fill, present } from '../../examples/eviction/fill';
 import { connectNodeRedis, SessionStore } from '../../examples/session-store/sessions';
@@ -166,6 +166,7 @@ describeServers(SUITE, () => {
       await db.query("INSERT INTO orders VALUES (1, 'ada', 'pending', 42.00), (2, 'grace', 'pending', 7.50)");
       connection = CacheConnection.fromEnvironment();
       cache = await connectValkey(connection);
+      followRotations(cache, connection);
       repo = new OrdersRepository(db, cache, 300);
     });
 
@@ -216,6 +217,30 @@ describeServers(SUITE, () => {
       expect(await fresh.ping()).toBe('PONG');
       expect((await connection.settings()).password).toBe(rotated);
       fresh.disconnect();
+    });
+
+    test('a long-lived client follows a rotation: its reconnection meets WRONGPASS, re-reads the secret, and gets in', async () => {
+      const client = await connectValkey(connection);
+      followRotations(client, connection);
+      expect(await client.ping()).toBe('PONG');
+      const next = 'pw-rotated-again-0123456789';
+      await admins[0].call('ACL', 'SETUSER', 'app', 'resetpass', `>${next}`);
+      await sm.send(new PutSecretValueCommand({ SecretId: process.env.CACHE_SECRET_ARN, SecretString: JSON.stringify({ username: 'app', password: next }) }));
+      // The server drops the app's connections (as a failover or a node replacement would).
+      await admins[0].call('CLIENT', 'KILL', 'USER', 'app');
+      // The first reconnection is refused with the old password (what is in flight then fails with
+      // WRONGPASS); the next one uses the new password.
+      const replies: string[] = [];
+      for (let i = 0; i < 20 && replies[replies.length - 1] !== 'PONG'; i++) {
+        replies.push(await client.ping().catch(e => (isWrongPassError(e) ? 'WRONGPASS' : String(e))));
+        await new Promise(r => setTimeout(r, 100));
+      }
+      expect(replies[replies.length - 1]).toBe('PONG');
+      expect(replies.filter(r => r !== 'PONG' && r !== 'WRONGPASS')).toEqual([]);
+      expect(client.options.password).toBe(next);
+      // The repository's client (followRotations in beforeAll) got in again too.
+      expect(await cache.ping()).toBe('PONG');
+      client.disconnect();
     });
   });
 
