@@ -14,7 +14,7 @@ import { NodeType } from './node-type';
 import { IParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
 import {
-  CacheConnections, cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
+  cacheDefaultPort, CacheConnections, cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
 } from './private/common';
 import { ConsumerFacts, wireConsumer } from './private/consumer';
 import { CacheValidationError, invalid, phrase } from './private/errors';
@@ -103,10 +103,13 @@ export interface MemcachedClusterProps extends CacheBaseProps {
   /**
    * The name (cache cluster id) of the cluster: 1 to 50 letters, digits and hyphens, starting with
    * a letter, no two consecutive hyphens, no hyphen at the end. ElastiCache stores it lowercase, so
-   * it is lowercased here. A named cluster cannot be replaced by CloudFormation (a change of `port`,
-   * `engine` or the subnet group, or of `nodes` without `preferredAvailabilityZones`, replaces it).
+   * it is lowercased here. The cluster always has a name (given or generated), and CloudFormation does
+   * not replace a named resource: a change that needs a replacement (`port`, `engine`, the subnet
+   * group, `nodes` without `preferredAvailabilityZones`) fails at deployment instead of emptying the
+   * cache. Give a new name to replace it on purpose.
    *
-   * @default - a name generated from the construct path, lowercase, within 50 characters
+   * @default - a name generated from the construct path, lowercase, within 50 characters, that stays
+   * the same whatever else changes
    */
   readonly clusterName?: string;
   /**
@@ -367,7 +370,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
     // The port the template sets, a literal (see ReplicationGroup).
     this.connections = new CacheConnections({
       securityGroups: network.securityGroups,
-      defaultPort: ec2.Port.tcp(port),
+      defaultPort: cacheDefaultPort(port),
     });
     this.templatePort = port;
   }

@@ -22,7 +22,7 @@ import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
 import { SnapshotWindow } from './windows';
 import {
-  CacheConnections, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
+  cacheDefaultPort, CacheConnections, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
 } from './private/common';
 import { CacheAuthFacts, ConsumerFacts, resolveConsumerAuth, wireConsumer } from './private/consumer';
 import { CacheValidationError, invalid, phrase } from './private/errors';
@@ -253,8 +253,10 @@ export interface ReplicationGroupProps extends CacheBaseProps {
    * backups. Create-only: changing it replaces the group (warning `kmsKeyCreateOnly`), and a disabled
    * or deleted key makes the group and its backups irrecoverable. ElastiCache creates a KMS grant
    * with the deploying principal's permissions (`kms:CreateGrant`, `kms:DescribeKey`); nothing is
-   * added to the key policy. The secrets the group generates (passwords, AUTH token) are encrypted
-   * with the same key unless their own `encryptionKey` is given.
+   * added to the key policy for it. What the group creates follows the key: the secrets it generates
+   * (passwords, AUTH token) unless their own `encryptionKey` is given, and new log groups
+   * (`LogDestination.newLogGroup()`, which add a key policy statement for CloudWatch Logs) unless
+   * theirs is.
    * @default - the AWS owned key of ElastiCache
    */
   readonly kmsKey?: kms.IKey;
@@ -637,7 +639,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     // "could not be validated"). Rules for consumers of other stacks go to their stacks (CacheConnections).
     this.connections = new CacheConnections({
       securityGroups: network.securityGroups,
-      defaultPort: ec2.Port.tcp(port),
+      defaultPort: cacheDefaultPort(port),
     });
   }
 

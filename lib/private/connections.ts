@@ -32,6 +32,19 @@ export class CacheConnections extends ec2.Connections {
       super.allowFrom(other, portRange, description);
       return;
     }
+    const peers = other.connections.securityGroups;
+    if (peers.every(peer => peer.allowAllOutbound)) {
+      // The peer needs no egress rule (its groups allow all outbound traffic), and going through its
+      // allowTo() would warn about ignoring one: only the ingress rule, added as the peer's (remote),
+      // which puts it in the peer's stack. Whether this call came from the user or from the peer's
+      // allowTo(), that is the rule the peer's side would have added.
+      for (const group of this.securityGroups) {
+        for (const peer of peers) {
+          group.addIngressRule(peer, portRange, description, true);
+        }
+      }
+      return;
+    }
     this.handedToPeer = true;
     this.calledBack = false;
     try {
@@ -52,4 +65,24 @@ export class CacheConnections extends ec2.Connections {
     const own = this.securityGroups;
     return peers.length > 0 && own.length > 0 && own.every(sg => peers.every(peer => belongsToConsumerStack(sg, peer)));
   }
+}
+
+/**
+ * The default port of a new cache's `connections`: the literal port the template sets, so that the
+ * ingress rules carry it (policy packs read `FromPort` / `ToPort`; a token port is "could not be
+ * validated").
+ *
+ * Its string form stays `{IndirectPort}`, the form of the endpoint-attribute port the library used
+ * before 0.2: aws-cdk-lib builds the construct ids (and so the logical ids) and default descriptions
+ * of security group rules from it. A changed logical id makes CloudFormation create the rule anew
+ * before deleting the old one, and since EC2 holds one rule for both, the delete revokes it: consumers
+ * of a deployed cache would silently lose access. Keeping the form keeps every rule's id.
+ */
+export function cacheDefaultPort(port: number): ec2.Port {
+  return new ec2.Port({
+    protocol: ec2.Protocol.TCP,
+    fromPort: port,
+    toPort: port,
+    stringRepresentation: '{IndirectPort}',
+  });
 }
