@@ -14,7 +14,8 @@ import { NodeType } from './node-type';
 import { IParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
 import {
-  cacheDefaultPort, CacheConnections, cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
+  cacheDefaultPort, CacheConnections, cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType,
+  validatePort, validateZonesInSubnets,
 } from './private/common';
 import { ConsumerFacts, wireConsumer } from './private/consumer';
 import { CacheValidationError, invalid, phrase } from './private/errors';

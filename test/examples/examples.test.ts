@@ -18,7 +18,7 @@ import { connectNodeRedis, SessionStore } from '../../examples/session-store/ses
 import { CacheConnection, isWrongPassError } from '../../lib/client';
 import { EvictionPolicy } from '../../lib';
 import { REQUIRE_SERVERS_ENV, RunningServer, serversAvailable, startRedis, startValkey, stopAll } from '../servers/harness';
-import { motoAvailable, Moto, startMoto } from '../servers/moto';
+import { motoMissing, Moto, startMoto } from '../ops/moto';
 import { Postgres, postgresAvailable, startPostgres } from '../servers/postgres';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -28,7 +28,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const SUITE = 'the examples on real servers';
 const missing = [
   ...(postgresAvailable() ? [] : ['PostgreSQL 15 (the postgresql package; the tests run it as nobody, so as root)']),
-  ...(motoAvailable() ? [] : ['moto (pip install "moto[server]")']),
+  ...(motoMissing() === undefined ? [] : [`moto (${motoMissing()})`]),
 ];
 if (missing.length > 0 && process.env[REQUIRE_SERVERS_ENV] === '1') {
   throw new Error(`${SUITE}: ${missing.join(', ')} missing (${REQUIRE_SERVERS_ENV}=1 makes a missing server a failure)`);
