@@ -14,6 +14,8 @@ export * from './user';
 export * from './user-group';
 export * from './monitoring';
 export * from './logging';
+export * from './connection-environment';
+export * from './consumer';
 export * from './serverless-engine';
 export * from './serverless-monitoring';
 export * from './serverless-cache';
