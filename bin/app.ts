@@ -256,7 +256,6 @@ export class ServerlessStack extends Stack {
       dataStorageMaximum: Size.gibibytes(10),
       ecpuPerSecondMaximum: 100_000,
     });
-    const authSecret = this.cache.authSecret!;
     this.consumer = new lambda.Function(this, 'Consumer', {
       runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
@@ -264,9 +263,10 @@ export class ServerlessStack extends Stack {
         "const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');",
         'const secrets = new SecretsManagerClient({});',
         'exports.handler = async () => {',
-        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_AUTH_SECRET_ARN }));',
-        '  // A Valkey client connects with TLS to CACHE_HOST:CACHE_PORT (writes and reads) or CACHE_READER_PORT (reads from',
-        '  // replicas) and authenticates as the application user: AUTH <username> <password>.',
+        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_SECRET_ARN }));',
+        '  // A Valkey client connects with TLS to CACHE_HOST:CACHE_PORT (writes and reads) or CACHE_READER_HOST:CACHE_READER_PORT',
+        '  // (reads from replicas) and authenticates as the application user: AUTH <username> <password>.',
+        '  // cdk-elasticache/client does this from the same variables: (await CacheConnection.fromEnvironment().settings()).',
         '  const { username, password } = JSON.parse(SecretString);',
         '  return { host: process.env.CACHE_HOST, port: process.env.CACHE_PORT, readerPort: process.env.CACHE_READER_PORT, username,',
         '    passwordLength: password.length };',
@@ -275,16 +275,9 @@ export class ServerlessStack extends Stack {
       vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       timeout: Duration.seconds(10),
-      environment: {
-        CACHE_HOST: this.cache.endpoint.hostname,
-        CACHE_PORT: this.cache.endpoint.portAsString,
-        CACHE_READER_PORT: this.cache.readerEndpoint.portAsString,
-        CACHE_AUTH_SECRET_ARN: authSecret.secretArn,
-      },
     });
-    // One rule for both ports, 6379-6380.
-    this.cache.connections.allowDefaultPortFrom(this.consumer, 'Consumer to the serverless cache');
-    authSecret.grantRead(this.consumer);
+    // One call: a 6379-6380 rule, read on the application user's secret, the CACHE_* variables (CACHE_SERVERLESS=true).
+    this.cache.connectFrom(this.consumer);
     const endpoint = new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
       vpc,
       service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,

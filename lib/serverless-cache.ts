@@ -8,6 +8,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { Authentication } from './auth';
+import { CacheAuthMode } from './connection-environment';
+import { CacheConnectionBinding, ConnectFromOptions } from './consumer';
 import { Endpoint } from './endpoint';
 import { CacheDashboardOptions } from './monitoring';
 import { NetworkType } from './network';
@@ -16,6 +18,7 @@ import { ServerlessRecommendedAlarms, ServerlessRecommendedAlarmsOptions } from 
 import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
 import { CacheConnections, selectCacheSubnets } from './private/common';
+import { CacheAuthFacts, ConsumerFacts, resolveConsumerAuth, wireConsumer } from './private/consumer';
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
@@ -117,6 +120,11 @@ export interface IServerlessCache extends IResource, ec2.IConnectable, refs.ISer
 
   /** Grants IAM authentication as an RBAC user: `elasticache:Connect` on the cache and on the user. */
   grantConnect(grantee: iam.IGrantable, user: IUser): iam.Grant;
+  /**
+   * Wires a consumer in one call: opens both ports to it, grants it its credentials and sets the `CACHE_*`
+   * variables the runtime helper (`cdk-elasticache/client`) reads, `CACHE_SERVERLESS=true` among them.
+   */
+  connectFrom(consumer: ec2.IConnectable, options?: ConnectFromOptions): CacheConnectionBinding;
   /** A metric of the cache (namespace `AWS/ElastiCache`, dimension `clusterId`, one-minute period). */
   metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Creates the recommended alarms (see `ServerlessAlarmOverrides`), once. */
@@ -154,6 +162,12 @@ export interface ServerlessCacheAttributes {
    * @default - none
    */
   readonly authSecret?: secretsmanager.ISecret;
+  /**
+   * How clients authenticate, for `connectFrom()` (`CACHE_AUTH`): `RBAC_PASSWORD` reads `authSecret`; `IAM`
+   * needs the `user` option of `connectFrom()`.
+   * @default - `RBAC_PASSWORD` with an `authSecret`, `NONE` without
+   */
+  readonly authMode?: CacheAuthMode;
   /**
    * The cache's maximum data storage, for the recommended alarm at 75% of it.
    * @default - unknown: no data storage alarm unless its threshold is given
@@ -339,6 +353,27 @@ export abstract class ServerlessCacheBase extends Resource implements IServerles
       resourceArns: [this.serverlessCacheArn, user.userArn],
     });
   }
+
+  /**
+   * Wires a consumer in one call (a Lambda function, or an ECS service with `container` and `grantee`):
+   * opens both ports to it (6379 and the reader endpoint's 6380; Memcached 11211; across stacks the rule is
+   * created in the consumer's stack), grants it read on the application user's secret (or, with an IAM
+   * `user`, `elasticache:Connect`), and sets the `CACHE_*` variables: `CACHE_HOST` / `CACHE_PORT`,
+   * `CACHE_READER_HOST` / `CACHE_READER_PORT`, `CACHE_TLS=true`, `CACHE_AUTH`, `CACHE_SECRET_ARN`, `CACHE_USER`,
+   * and `CACHE_SERVERLESS=true` (IAM tokens are signed for a serverless cache).
+   */
+  public connectFrom(consumer: ec2.IConnectable, options: ConnectFromOptions = {}): CacheConnectionBinding {
+    const facts = this._consumerFacts();
+    if (this.engine?.isMemcached && (options.user !== undefined || options.secret !== undefined)) {
+      invalid(this, `connectFrom ${options.user !== undefined ? 'user' : 'secret'}`, phrase('a value'), 'Allowed: none on a '
+        + 'Memcached serverless cache, which has no authentication.');
+    }
+    const auth = resolveConsumerAuth(this, { ...facts.auth, grantConnect: (g, u) => this.grantConnect(g, u) }, options);
+    return wireConsumer(this, consumer, options, { ...facts.endpoint, ...auth });
+  }
+
+  /** What `connectFrom()` needs to know. @internal */
+  protected abstract _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> };
 
   // Monitoring: one series per metric, dimension `clusterId` = the cache name.
 
@@ -580,6 +615,29 @@ export class ServerlessCache extends ServerlessCacheBase {
     return this.limits;
   }
 
+  /** @internal */
+  protected _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> } {
+    const memcached = this.engine.isMemcached;
+    return {
+      endpoint: {
+        engine: this.engine.engine.name,
+        id: this.serverlessCacheName,
+        host: this.endpoint.hostname,
+        // The service's fixed ports, literal (no cross-stack export for them).
+        port: String(this.engine.port),
+        ...(memcached ? {} : { readerHost: this._readerEndpoint.hostname, readerPort: String(this.engine.readerPort) }),
+        serverless: true,
+        tls: true,
+      },
+      auth: {
+        mode: this.userGroup ? CacheAuthMode.RBAC_PASSWORD : CacheAuthMode.NONE,
+        authSecret: this.authSecret,
+        applicationUser: this.applicationUser,
+        givenUserGroup: this.userGroup !== undefined && this.applicationUser === undefined,
+      },
+    };
+  }
+
   /** A size in whole GB from 1 to 5,000 (tokens pass). */
   private gigabytes(prop: string, size: Size | undefined): number | undefined {
     if (size === undefined) {
@@ -711,6 +769,28 @@ class ImportedServerlessCache extends ServerlessCacheBase {
         + 'give it in fromServerlessCacheAttributes().', this);
     }
     return new Endpoint(this.attrs.readerEndpointAddress, this.attrs.engine.readerPort!);
+  }
+
+  /** @internal */
+  protected _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> } {
+    const endpoint = this.endpoint;
+    const engine = this.attrs.engine!;
+    return {
+      endpoint: {
+        engine: engine.engine.name,
+        id: this.serverlessCacheName,
+        host: endpoint.hostname,
+        port: String(engine.port),
+        ...(this.attrs.readerEndpointAddress !== undefined && engine.readerPort !== undefined
+          ? { readerHost: this.attrs.readerEndpointAddress, readerPort: String(engine.readerPort) } : {}),
+        serverless: true,
+        tls: true,
+      },
+      auth: {
+        mode: this.attrs.authMode ?? (this.authSecret ? CacheAuthMode.RBAC_PASSWORD : CacheAuthMode.NONE),
+        authSecret: this.authSecret,
+      },
+    };
   }
 
   /** @internal */

@@ -18,15 +18,17 @@ describe('example app: ServerlessStack', () => {
     });
   });
 
-  test('the consumer reaches both endpoints (6379-6380) and reads the application user\'s secret', () => {
+  test('the consumer, wired with connectFrom(), reaches both endpoints (6379-6380) and reads the application user\'s secret', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       FromPort: 6379, ToPort: 6380,
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsumerSecurityGroup'), 'GroupId'] },
       GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CacheSecurityGroup'), 'GroupId'] },
     });
     const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0];
-    expect(Object.keys(fn.Properties.Environment.Variables).sort())
-      .toEqual(['CACHE_AUTH_SECRET_ARN', 'CACHE_HOST', 'CACHE_PORT', 'CACHE_READER_PORT']);
+    expect(fn.Properties.Environment.Variables).toEqual(expect.objectContaining({
+      CACHE_ENGINE: 'valkey', CACHE_PORT: '6379', CACHE_READER_PORT: '6380', CACHE_TLS: 'true', CACHE_AUTH: 'rbac-password',
+      CACHE_SERVERLESS: 'true', CACHE_SECRET_ARN: { Ref: expect.stringMatching(/^CacheAppUserSecret/) },
+    }));
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
         Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],

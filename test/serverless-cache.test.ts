@@ -602,3 +602,65 @@ test('a consumer in another stack: VPC, cache and consumer stacks synthesize wit
   const rules = [...Object.values(ingress), ...Object.values(cacheIngress)];
   expect(rules.map(r => [r.Properties.FromPort, r.Properties.ToPort])).toEqual([[6379, 6380]]);
 });
+
+describe('ServerlessCache.connectFrom', () => {
+  const threeStacks = () => {
+    const app = new App();
+    const network = new Stack(app, 'Network');
+    const vpc = new ec2.Vpc(network, 'Vpc', { maxAzs: 2, natGateways: 0,
+      subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const cacheStack = new Stack(app, 'CacheStack');
+    const consumerStack = new Stack(app, 'Consumer');
+    const fn = new lambda.Function(consumerStack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'), vpc,
+    });
+    return { app, vpc, cacheStack, consumerStack, fn };
+  };
+
+  test('one call, across stacks: both ports, the application user\'s secret, the CACHE_* variables with CACHE_SERVERLESS', () => {
+    const { app, vpc, cacheStack, consumerStack, fn } = threeStacks();
+    const cache = new ServerlessCache(cacheStack, 'Cache', { vpc, kmsKey: new kms.Key(cacheStack, 'Key') });
+    const binding = cache.connectFrom(fn);
+    app.synth();
+    const resolved = consumerStack.resolve(binding.environment);
+    expect(Object.keys(resolved).sort()).toEqual(['CACHE_AUTH', 'CACHE_ENGINE', 'CACHE_HOST', 'CACHE_ID', 'CACHE_PORT', 'CACHE_READER_HOST',
+      'CACHE_READER_PORT', 'CACHE_SECRET_ARN', 'CACHE_SERVERLESS', 'CACHE_TLS', 'CACHE_USER']);
+    expect(resolved).toEqual(expect.objectContaining({
+      CACHE_ENGINE: 'valkey', CACHE_PORT: '6379', CACHE_READER_PORT: '6380', CACHE_TLS: 'true', CACHE_AUTH: 'rbac-password',
+      CACHE_USER: 'app', CACHE_SERVERLESS: 'true',
+    }));
+    const consumer = Template.fromStack(consumerStack);
+    consumer.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ CACHE_SERVERLESS: 'true' }) } });
+    consumer.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 6379, ToPort: 6380 });
+    consumer.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+      Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] })]) } });
+    expect(Template.fromStack(cacheStack).findResources('AWS::EC2::SecurityGroupIngress')).toEqual({});
+  });
+
+  test('an IAM user gets elasticache:Connect on the serverless cache and the user', () => {
+    const { vpc, cacheStack, consumerStack, fn } = threeStacks();
+    const worker = new User(cacheStack, 'Worker', { userName: 'worker', authentication: UserAuthentication.iam() });
+    const cache = new ServerlessCache(cacheStack, 'Cache', {
+      vpc, authentication: Authentication.userGroup(new UserGroup(cacheStack, 'Users', { users: [worker] })),
+    });
+    expect(() => cache.connectFrom(fn)).toThrow(/Invalid connectFrom user: got nothing/);
+    const binding = cache.connectFrom(fn, { user: worker });
+    expect(consumerStack.resolve(binding.environment)).toEqual(expect.objectContaining({ CACHE_AUTH: 'iam', CACHE_SERVERLESS: 'true' }));
+    Template.fromStack(consumerStack).hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+      Match.objectLike({ Action: 'elasticache:Connect', Resource: Match.arrayWith([Match.objectLike({ 'Fn::Join': Match.arrayWith([
+        Match.arrayWith([':serverlesscache:']) ]) })]) })]) } });
+  });
+
+  test('Memcached: port 11211, no reader endpoint, no credentials; an import needs its engine', () => {
+    const { vpc, cacheStack, consumerStack, fn } = threeStacks();
+    const cache = new ServerlessCache(cacheStack, 'Cache', { vpc, engine: ServerlessEngine.MEMCACHED_1_6 });
+    expect(() => cache.connectFrom(fn, { secret: cache.authSecret ?? ({} as never) })).toThrow(/Invalid connectFrom secret/);
+    const binding = cache.connectFrom(fn);
+    expect(Object.keys(binding.environment).sort()).toEqual(['CACHE_AUTH', 'CACHE_ENGINE', 'CACHE_HOST', 'CACHE_ID', 'CACHE_PORT',
+      'CACHE_SERVERLESS', 'CACHE_TLS']);
+    expect(binding.environment.CACHE_PORT).toBe('11211');
+    Template.fromStack(consumerStack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 11211, ToPort: 11211 });
+    const imported = ServerlessCache.fromServerlessCacheAttributes(consumerStack, 'Imported', { serverlessCacheName: 'x', endpointAddress: 'h' });
+    expect(() => imported.connectFrom(fn)).toThrow(/without engine/);
+  });
+});
