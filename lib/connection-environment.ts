@@ -22,7 +22,7 @@ export enum CacheAuthMode {
 export class ConnectionEnvironment {
   /** The engine: `valkey`, `redis` or `memcached`. */
   public static readonly ENGINE = 'ENGINE';
-  /** The replication group id, or the Memcached cluster name. */
+  /** The replication group id, the Memcached cluster name, or the serverless cache name. */
   public static readonly ID = 'ID';
   /** The host of the primary endpoint (replication group) or of the configuration endpoint (Memcached). */
   public static readonly HOST = 'HOST';
