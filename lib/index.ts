@@ -12,5 +12,6 @@ export * from './replication-group';
 export * from './access-string';
 export * from './user';
 export * from './user-group';
+export * from './rotation-options';
 export * from './monitoring';
 export * from './logging';

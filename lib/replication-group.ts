@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
-import { Authentication } from './auth';
+import { Authentication, AuthenticationConfig } from './auth';
 import { CacheBase, CacheBaseProps } from './cache-base';
 import { Endpoint } from './endpoint';
 import { CacheEngine, CacheEngineVersion, ValkeyVersion } from './engine';
@@ -15,6 +15,7 @@ import { LogDelivery } from './logging';
 import { CacheMetricOptions, IReplicationGroupMonitoring } from './monitoring';
 import { NodeType } from './node-type';
 import { EvictionPolicy, IParameterGroup } from './parameter-group';
+import { RotationOptions } from './rotation-options';
 import { ISubnetGroup } from './subnet-group';
 import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
@@ -28,6 +29,7 @@ import { LogDeliveries } from './private/log-delivery';
 import { hitRateMetric, MonitoredCache, replicationGroupNodes } from './private/metrics';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { allowEventNotifications } from './private/notifications';
+import { addSecretRotation } from './private/rotation';
 import { isToken, validateIdentifier, validateIntegerRange, validateLength } from './private/validation';
 
 /** The longest replication group id ElastiCache takes. */
@@ -445,6 +447,8 @@ export class ReplicationGroup extends ReplicationGroupBase {
   public readonly transitEncryption: boolean;
   /** The log deliveries (slow log, engine log). */
   private readonly logDeliveries: LogDeliveries;
+  /** What the authentication method contributed (for addRotation). */
+  private readonly auth: AuthenticationConfig;
 
   constructor(scope: Construct, id: string, props: ReplicationGroupProps) {
     super(scope, id, { physicalName: lowercase(props.replicationGroupId) });
@@ -571,6 +575,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     this.subnetGroup = network.subnetGroup;
     this.parameterGroup = parameterGroup;
     this.transitEncryption = transitEncryption;
+    this.auth = auth;
     this.authSecret = auth.secret;
     this.userGroup = auth.userGroup;
     this.applicationUser = auth.applicationUser;
@@ -582,6 +587,38 @@ export class ReplicationGroup extends ReplicationGroupBase {
       securityGroups: network.securityGroups,
       defaultPort: ec2.Port.tcp(endpointPort),
     });
+  }
+
+  /**
+   * Rotates the credentials the group generated with Secrets Manager on a schedule (every 30 days by
+   * default), by the library's rotation function (one per stack, shared by every rotation in it):
+   *
+   * - `Authentication.generatedUserGroup()` (the default): the application user's password and the
+   *   disabled `default` user's, as `user.addRotation()` does: the new password is added next to the
+   *   current one, so clients that hold the current one keep working until the next rotation.
+   * - `Authentication.generatedAuthToken()`: the AUTH token, `ROTATE` with the new token (old and new
+   *   both valid), then the new token becomes current in the secret, then `SET` (only the new one).
+   *
+   * Clients re-read `authSecret` when the server answers `WRONGPASS`. With a user group or a token of
+   * yours, rotate those: `user.addRotation()` on a user with a generated password, or by hand (README:
+   * Rotating credentials).
+   */
+  public addRotation(options: RotationOptions = {}): void {
+    const resource = this.node.defaultChild as CfnReplicationGroup;
+    if (this.auth.generatedAuthToken && this.authSecret) {
+      addSecretRotation(this, 'AuthTokenRotation', this.authSecret,
+        { kind: 'auth-token', replicationGroupId: resource.replicationGroupId ?? this.replicationGroupId }, options, [resource]);
+      return;
+    }
+    const users = this.auth.generatedUsers ?? [];
+    if (users.length === 0) {
+      invalid(this, 'addRotation', phrase(`a replication group with ${this.auth.description}`), 'Allowed: a group with '
+        + 'Authentication.generatedUserGroup() (the default) or Authentication.generatedAuthToken(), whose secrets the library '
+        + 'generated. For a user group of yours, call user.addRotation() on its users with generated passwords; rotate tokens '
+        + 'you hold by hand (README: Rotating credentials).');
+    }
+    // The first rotation runs at deployment: after the group exists (its users are modifying while it is created).
+    users.forEach(user => user.addRotation(options).node.addDependency(resource));
   }
 
   /**
