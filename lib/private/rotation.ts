@@ -32,7 +32,9 @@ export type RotationTarget =
 
 /**
  * The rotation function of a stack, created once and shared by every rotation in it: the function, its
- * own role (no managed policy; each rotation adds what it needs on its own resources) and its log group.
+ * own role and log group, and one customer managed policy (no AWS managed policy, no inline policy) to
+ * which each rotation adds the ARNs of its own user or group and secret: one statement per kind of
+ * resource, so that the policy stays far below IAM's size limit with many rotations.
  */
 export class RotationFunction extends Construct {
   /** The function of the stack that `scope` is in, created on first use. */
@@ -44,6 +46,8 @@ export class RotationFunction extends Construct {
   public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
+  public readonly policy: iam.ManagedPolicy;
+  private readonly statements = new Map<string, iam.PolicyStatement>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -55,10 +59,14 @@ export class RotationFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Rotation of the ElastiCache credentials (passwords, AUTH tokens) of this stack',
     });
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn],
-    }));
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: 'What the ElastiCache rotation function of this stack may do: the users, groups and secrets it rotates',
+      roles: [this.role],
+      statements: [new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      })],
+    });
     this.function = new lambda.Function(this, 'Function', {
       description: 'cdk-elasticache: rotates ElastiCache user passwords and AUTH tokens kept in Secrets Manager',
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -72,11 +80,24 @@ export class RotationFunction extends Construct {
       logGroup: this.logGroup,
       environment: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
+    this.function.node.addDependency(this.policy);
     // Secrets Manager invokes the function; only for secrets of this account.
     this.function.addPermission('InvokeBySecretsManager', {
       principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'),
       sourceAccount: Stack.of(this).account,
     });
+  }
+
+  /** Allows `actions` on `arn`, in the one statement of the policy that has exactly these actions. */
+  public allow(actions: string[], arn: string): void {
+    const key = actions.join(',');
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = new iam.PolicyStatement({ actions });
+      this.statements.set(key, statement);
+      this.policy.addStatements(statement);
+    }
+    statement.addResources(arn);
   }
 }
 
@@ -113,24 +134,19 @@ export function addSecretRotation(owner: Construct, id: string, secret: secretsm
   const stack = Stack.of(owner);
 
   Tags.of(secret).add(ROTATION_TAGS.kind, target.kind);
-  const arns: string[] = [];
-  let actions: string[];
   if (target.kind === 'user') {
     Tags.of(secret).add(ROTATION_TAGS.userId, target.userId);
-    actions = ['elasticache:DescribeUsers', 'elasticache:ModifyUser'];
-    arns.push(stack.formatArn({ service: 'elasticache', resource: 'user', resourceName: target.userId, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+    rotation.allow(['elasticache:DescribeUsers', 'elasticache:ModifyUser'], stack.formatArn({
+      service: 'elasticache', resource: 'user', resourceName: target.userId, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }));
   } else {
     Tags.of(secret).add(ROTATION_TAGS.replicationGroupId, target.replicationGroupId);
-    actions = ['elasticache:DescribeReplicationGroups', 'elasticache:ModifyReplicationGroup'];
-    arns.push(stack.formatArn({ service: 'elasticache', resource: 'replicationgroup', resourceName: target.replicationGroupId,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+    rotation.allow(['elasticache:DescribeReplicationGroups', 'elasticache:ModifyReplicationGroup'], stack.formatArn({
+      service: 'elasticache', resource: 'replicationgroup', resourceName: target.replicationGroupId, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }));
   }
-  rotation.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: arns }));
-  rotation.role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue',
-      'secretsmanager:UpdateSecretVersionStage'],
-    resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
-  }));
+  rotation.allow(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue',
+    'secretsmanager:UpdateSecretVersionStage'], secret.secretFullArn ?? `${secret.secretArn}-??????`);
   // A customer managed key: encrypt (PutSecretValue) and decrypt (GetSecretValue), through Secrets Manager only.
   secret.encryptionKey?.grantEncryptDecrypt(new kms.ViaServicePrincipal(`secretsmanager.${stack.region}.amazonaws.com`, rotation.role));
 

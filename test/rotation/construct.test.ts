@@ -92,26 +92,28 @@ describe('cache.addRotation() on the default cache (generated user group)', () =
     });
   });
 
-  test('least privilege: each user and each secret by ARN, nothing on *', () => {
-    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+  test('least privilege: one customer managed policy, each user and each secret by ARN, nothing on *', () => {
+    expect(template.findResources('AWS::IAM::Policy')).toEqual({});
+    const policies = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'));
     expect(policies).toHaveLength(1);
-    const statements = policies[0].Properties.PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>;
+    const [policyId, policy] = policies[0];
+    expect(policy.Properties.Roles).toEqual([{ Ref: roleId }]);
+    const statements = policy.Properties.PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>;
     expect(JSON.stringify(statements)).not.toContain('"*"');
     const secretId = (u: User) => ({ Ref: logicalIdOf(stack, u.secret!.node.defaultChild) });
-    const secretActions = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue',
-      'secretsmanager:UpdateSecretVersionStage'];
     const redisUser = second.applicationUser!;
     const logGroupId = Object.keys(template.findResources('AWS::Logs::LogGroup'))[0];
     expect(statements).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
-      { Action: ['elasticache:DescribeUsers', 'elasticache:ModifyUser'], Effect: 'Allow', Resource: userArn(defaultUser.userId) },
-      { Action: secretActions, Effect: 'Allow', Resource: secretId(defaultUser) },
-      { Action: ['elasticache:DescribeUsers', 'elasticache:ModifyUser'], Effect: 'Allow', Resource: userArn(appUser.userId) },
-      { Action: secretActions, Effect: 'Allow', Resource: secretId(appUser) },
-      { Action: ['elasticache:DescribeUsers', 'elasticache:ModifyUser'], Effect: 'Allow', Resource: userArn(redisUser.userId) },
-      { Action: secretActions, Effect: 'Allow', Resource: secretId(redisUser) },
+      { Action: ['elasticache:DescribeUsers', 'elasticache:ModifyUser'], Effect: 'Allow',
+        Resource: [userArn(defaultUser.userId), userArn(appUser.userId), userArn(redisUser.userId)] },
+      { Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage'], Effect: 'Allow',
+      Resource: [secretId(defaultUser), secretId(appUser), secretId(redisUser)] },
     ]);
     expect(logGroupId).toMatch(/^CdkElastiCacheRotationLogGroup/);
+    // the function starts once its permissions exist
+    expect(resources[fnId].DependsOn).toEqual(expect.arrayContaining([policyId, roleId]));
   });
 
   test('the secrets are tagged with what they are the password of (the handler reads the tags)', () => {
@@ -132,7 +134,7 @@ describe('cache.addRotation() on the default cache (generated user group)', () =
     });
     expect(appSchedule.DependsOn).toEqual(expect.arrayContaining([
       logicalIdOf(stack, appUser.node.defaultChild), logicalIdOf(stack, cache.node.defaultChild), fnId, roleId,
-      expect.stringMatching(/^CdkElastiCacheRotationRoleDefaultPolicy/),
+      expect.stringMatching(/^CdkElastiCacheRotationPolicy/),
       expect.stringMatching(/^CdkElastiCacheRotationFunctionInvokeBySecretsManager/),
     ]));
     const redisSchedule = resources[logicalIdOf(stack, second.node.findChild('AppUserRotation'))];
@@ -167,7 +169,7 @@ describe('cache.addRotation() with a generated AUTH token', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       Tags: [{ Key: 'cdk-elasticache:replication-group-id', Value: groupId }, { Key: 'cdk-elasticache:rotation', Value: 'auth-token' }],
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([{
         Action: ['elasticache:DescribeReplicationGroups', 'elasticache:ModifyReplicationGroup'], Effect: 'Allow',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:elasticache:eu-west-1:123456789012:replicationgroup:${groupId}`]] },
