@@ -450,5 +450,15 @@ exports.TAGS = TAGS;
 exports.RotationError = RotationError;
 exports.generatePassword = generatePassword;
 exports.makeHandler = makeHandler;
-/** The Lambda entry point (`index.handler`). */
-exports.handler = makeHandler();
+/** @type {ReturnType<typeof makeHandler> | undefined} */
+let defaultHandler;
+/**
+ * The Lambda entry point (`index.handler`); its clients are created on the first invocation, not when
+ * the module is loaded.
+ * @param {RotationEvent} event
+ * @param {LambdaContext} [context]
+ */
+exports.handler = (event, context) => {
+  defaultHandler ??= makeHandler();
+  return defaultHandler(event, context);
+};
