@@ -29,7 +29,7 @@ import { LogDeliveries } from './private/log-delivery';
 import { hitRateMetric, MonitoredCache, replicationGroupNodes } from './private/metrics';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { allowEventNotifications } from './private/notifications';
-import { addSecretRotation } from './private/rotation';
+import { rotateCacheCredentials } from './private/rotation';
 import { isToken, validateIdentifier, validateIntegerRange, validateLength } from './private/validation';
 
 /** The longest replication group id ElastiCache takes. */
@@ -605,20 +605,9 @@ export class ReplicationGroup extends ReplicationGroupBase {
    */
   public addRotation(options: RotationOptions = {}): void {
     const resource = this.node.defaultChild as CfnReplicationGroup;
-    if (this.auth.generatedAuthToken && this.authSecret) {
-      addSecretRotation(this, 'AuthTokenRotation', this.authSecret,
-        { kind: 'auth-token', replicationGroupId: resource.replicationGroupId ?? this.replicationGroupId }, options, [resource]);
-      return;
-    }
-    const users = this.auth.generatedUsers ?? [];
-    if (users.length === 0) {
-      invalid(this, 'addRotation', phrase(`a replication group with ${this.auth.description}`), 'Allowed: a group with '
-        + 'Authentication.generatedUserGroup() (the default) or Authentication.generatedAuthToken(), whose secrets the library '
-        + 'generated. For a user group of yours, call user.addRotation() on its users with generated passwords; rotate tokens '
-        + 'you hold by hand (README: Rotating credentials).');
-    }
-    // The first rotation runs at deployment: after the group exists (its users are modifying while it is created).
-    users.forEach(user => user.addRotation(options).node.addDependency(resource));
+    rotateCacheCredentials(this, {
+      auth: this.auth, resource, replicationGroupId: resource.replicationGroupId ?? this.replicationGroupId, kind: 'replication group',
+    }, options);
   }
 
   /**

@@ -254,7 +254,7 @@ describe('validation', () => {
     const cache = new ReplicationGroup(stack, 'Cache', {
       vpc: vpcIn(stack), authentication: auth(stack), transitEncryption: description !== 'no authentication',
     });
-    expect(() => cache.addRotation()).toThrow(`S/Cache: Invalid addRotation: got a replication group with ${description}. Allowed: a group `
+    expect(() => cache.addRotation()).toThrow(`S/Cache: Invalid addRotation: got a replication group with ${description}. Allowed: a replication group `
       + 'with Authentication.generatedUserGroup() (the default) or Authentication.generatedAuthToken()');
   });
 });
