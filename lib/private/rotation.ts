@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { ArnFormat, CfnResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -89,12 +88,12 @@ export class RotationFunction extends Construct {
     });
   }
 
-  /** Allows `actions` on `arn`, in the one statement of the policy that has exactly these actions. */
-  public allow(actions: string[], arn: string): void {
-    const key = actions.join(',');
+  /** Allows `actions` on `arn`, in the one statement of the policy that has exactly these actions and conditions. */
+  public allow(actions: string[], arn: string, conditions?: Record<string, Record<string, unknown>>): void {
+    const key = JSON.stringify([actions, conditions ?? {}]);
     let statement = this.statements.get(key);
     if (!statement) {
-      statement = new iam.PolicyStatement({ actions });
+      statement = new iam.PolicyStatement({ actions, conditions });
       this.statements.set(key, statement);
       this.policy.addStatements(statement);
     }
@@ -148,8 +147,13 @@ export function addSecretRotation(owner: Construct, id: string, secret: secretsm
   }
   rotation.allow(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue',
     'secretsmanager:UpdateSecretVersionStage'], secret.secretFullArn ?? `${secret.secretArn}-??????`);
-  // A customer managed key: encrypt (PutSecretValue) and decrypt (GetSecretValue), through Secrets Manager only.
-  secret.encryptionKey?.grantEncryptDecrypt(new kms.ViaServicePrincipal(`secretsmanager.${stack.region}.amazonaws.com`, rotation.role));
+  // A customer managed key: encrypt (PutSecretValue) and decrypt (GetSecretValue), through Secrets Manager only. In the
+  // function's own policy, not the key policy: that works for imported keys too (whose policy delegates to IAM, as the
+  // default does), and a key in another stack gets no statement that names this stack's role.
+  if (secret.encryptionKey) {
+    rotation.allow(['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'], secret.encryptionKey.keyArn,
+      { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } });
+  }
 
   const schedule = new secretsmanager.CfnRotationSchedule(owner, id, {
     secretId: secret.secretArn,

@@ -180,18 +180,30 @@ describe('cache.addRotation() with a generated AUTH token', () => {
     });
   });
 
-  test('the customer managed key: encrypt and decrypt through Secrets Manager only (in the key policy of a key of the stack)', () => {
-    const roleId = Object.keys(template.findResources('AWS::IAM::Role'))[0];
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([{
+  test('the customer managed key: encrypt and decrypt through Secrets Manager only, in the function\'s policy (not the key policy)', () => {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([{
         Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
         Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
         Effect: 'Allow',
-        Principal: { AWS: { 'Fn::GetAtt': [roleId, 'Arn'] } },
-        Resource: '*',
+        Resource: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as never), 'Arn'] },
       }]) },
     });
-    expect(key.keyArn).toBeDefined();
+    const roleId = Object.keys(template.findResources('AWS::IAM::Role'))[0];
+    const keyPolicy = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy;
+    expect(JSON.stringify(keyPolicy)).not.toContain(roleId);
+  });
+
+  test('an imported key gets the same statement (aws-cdk-lib\'s grant through Secrets Manager would add nothing for it)', () => {
+    const other = stackIn(new App(), 'Imported');
+    const imported = kms.Key.fromKeyArn(other, 'Key', 'arn:aws:kms:eu-west-1:123456789012:key/k');
+    new ReplicationGroup(other, 'Cache', { vpc: vpcIn(other), kmsKey: imported }).addRotation();
+    Template.fromStack(other).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+        Resource: 'arn:aws:kms:eu-west-1:123456789012:key/k',
+      })]) },
+    });
   });
 });
 
