@@ -67,7 +67,7 @@ function policyStatements(template: Template): Array<Record<string, unknown>> {
 }
 
 function keyPolicyPrincipals(template: Template): unknown[] {
-  return Object.values(template.findResources('AWS::KMS::Key')).flatMap(k => k.Properties.KeyPolicy.Statement.map((s: any) => s.Principal));
+  return Object.values(template.findResources('AWS::KMS::Key')).flatMap(k => k.Properties.KeyPolicy.Statement.map((s: { Principal: unknown }) => s.Principal));
 }
 
 /** The identity statement that grants the key through Secrets Manager, as aws-cdk-lib's key grant reads. */
