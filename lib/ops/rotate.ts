@@ -10,6 +10,7 @@ import {
   SecretListEntry,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { ClientOptions, commandLogger, resolveRegion } from './client';
 import { formatElapsed, poll, SYSTEM_CLOCK, WaitOptions } from './clock';
 import { OpsError } from './errors';
 import { findCache, isNamed, regionOf } from './find';
@@ -300,4 +301,32 @@ export async function rotateAuthToken(clients: RotationClients, id: string, opti
     await modify(token, 'SET');
   }
   return { replicationGroupId: id, secretArn: arn, steps, durationMs: clock.now() - start };
+}
+
+/** Secret names and ARNs as Secrets Manager takes them (names: letters, digits and `/_+=.@-`; ARNs add `:`). */
+const SECRET_ID = /^[A-Za-z0-9/_+=.@:-]{1,2048}$/;
+
+/**
+ * What is wrong with a secret name or ARN, as one line, or `undefined` when it may be one.
+ * @param orGroup the id may also be a replication group id (the message says so)
+ */
+export function secretIdProblem(id: string, orGroup = false): string | undefined {
+  return SECRET_ID.test(id) ? undefined : `Invalid ${orGroup ? 'secret or replication group id' : 'secret id'}: got ${JSON.stringify(id)}. `
+    + `Allowed: a secret name (letters, digits and / _ + = . @ -) or ARN${orGroup ? ', or a replication group id' : ''}.`;
+}
+
+/**
+ * The Secrets Manager client of the command: the region as `createCommandClient` resolves it, the
+ * profile, and the endpoint `AWS_ENDPOINT_URL_SECRETS_MANAGER`, else `--endpoint-url` (a local endpoint
+ * such as moto serves both APIs), else `AWS_ENDPOINT_URL`. @internal
+ */
+export function createSecretsManagerCommandClient(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): SecretsManagerClient {
+  const region = resolveRegion(options.region, env);
+  const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER?.trim() || options.endpoint || env.AWS_ENDPOINT_URL?.trim() || undefined;
+  return new SecretsManagerClient({
+    ...(region ? { region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    logger: commandLogger(options.onWarning ?? (() => undefined)),
+  });
 }

@@ -68,7 +68,7 @@ describe('the command installed without aws-cdk-lib and constructs', () => {
     expect(ver).toEqual({ status: 0, stdout: `cdk-elasticache ${version}\n`, stderr: '' });
     expect(describeHelp).toEqual({ status: 0, stdout: expect.stringMatching(/^Usage: cdk-elasticache describe <id> \[--json\] \[options\]\n/), stderr: '' });
     expect(unknown).toEqual({ status: 2, stdout: '',
-      stderr: "Unknown command 'frobnicate'. Commands: describe, wait, failover-drill, snapshot, token (see --help).\n" });
+      stderr: "Unknown command 'frobnicate'. Commands: describe, wait, failover-drill, snapshot, token, rotate, rotate-auth-token (see --help).\n" });
     expect(emptyId).toEqual({ status: 2, stdout: '', stderr: expect.stringMatching(/^Invalid cache id: got ''\. Allowed: [^\n]+\n$/) });
     expect(noRegion).toEqual({ status: 1, stdout: '', stderr: 'No AWS region: set AWS_REGION, give your profile a region, or pass --region\n' });
     expect(noCredentials).toEqual({ status: 1, stdout: '', stderr: expect.stringMatching(/^No AWS credentials: [^\n]+\n$/) });
