@@ -12,3 +12,4 @@ export * from './wait';
 export * from './failover';
 export * from './snapshot';
 export * from './token';
+export * from './rotate';
