@@ -110,6 +110,9 @@ async function resolveSecrets(clients: RotationClients, id: string): Promise<str
       + 'replication group or a secret).');
   }
   const group = found.group;
+  if (!group.AuthTokenEnabled && (group.UserGroupIds ?? []).length === 0) {
+    throw new OpsError(`Replication group '${id}' has no AUTH token and no user group: it has no credentials to rotate.`);
+  }
   const secrets: SecretListEntry[] = [];
   if (group.AuthTokenEnabled) {
     secrets.push(...await secretsTagged(clients.secretsManager, ROTATION_TAGS.replicationGroupId, [id]));

@@ -12,7 +12,7 @@ import { ROTATION_TAGS } from '../../lib/ops/rotate';
 import { REGION, replicationGroup } from './fixtures';
 
 // `cdk-elasticache rotate` and `rotate-auth-token` in-process, against aws-sdk-client-mock (their refusals
-// against moto are in rotate-moto.test.ts).
+// against moto are in cli-moto.test.ts).
 const ec = mockClient(ElastiCacheClient);
 const sm = mockClient(SecretsManagerClient);
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };

@@ -118,6 +118,14 @@ describe('rotateNow', () => {
       + 'and deploy, pass the secret\'s name or ARN, or rotate an AUTH token by hand with \'rotate-auth-token\'.'));
   });
 
+  test('a group without credentials', async () => {
+    sm.on(DescribeSecretCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [replicationGroup({ AuthTokenEnabled: false, UserGroupIds: [] })] });
+    await expect(rotateNow(clients, 'my-cache', { clock })).rejects.toThrow(new OpsError('Replication group \'my-cache\' has no AUTH '
+      + 'token and no user group: it has no credentials to rotate.'));
+    expect(sm.commandCalls(ListSecretsCommand)).toHaveLength(0);
+  });
+
   test('neither a secret nor a cache', async () => {
     sm.on(DescribeSecretCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
     ec.on(DescribeReplicationGroupsCommand).rejects(new ReplicationGroupNotFoundFault({ message: 'nf', $metadata: {} }));
