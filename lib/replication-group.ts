@@ -610,6 +610,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     const resource = this.node.defaultChild as CfnReplicationGroup;
     rotateCacheCredentials(this, {
       auth: this.auth, resource, replicationGroupId: resource.replicationGroupId ?? this.replicationGroupId, kind: 'replication group',
+      connections: this,
     }, options);
   }
 

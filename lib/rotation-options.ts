@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
 /**
  * Options of `user.addRotation()` and `cache.addRotation()`: the Secrets Manager rotation schedule of
@@ -16,4 +17,18 @@ export interface RotationOptions {
    * @default true
    */
   readonly rotateImmediatelyOnUpdate?: boolean;
+  /**
+   * Runs the rotation function in this VPC, so that `testSecret` also checks the new password (or
+   * token) on the cache itself: `AUTH` on the primary endpoint, over TLS. With `cache.addRotation()`,
+   * the cache's security group lets the function in. The subnets need a way to the Secrets Manager
+   * and ElastiCache APIs (a NAT gateway, or interface endpoints for both): without it, every rotation
+   * times out. One function per stack and VPC.
+   * @default - no VPC: the function calls only the AWS APIs, and checks the new password through them
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * The subnets of the function, with `vpc`.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
 }

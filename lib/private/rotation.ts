@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { ArnFormat, CfnResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -37,10 +38,11 @@ export type RotationTarget =
  * resource, so that the policy stays far below IAM's size limit with many rotations.
  */
 export class RotationFunction extends Construct {
-  /** The function of the stack that `scope` is in, created on first use. */
-  public static of(scope: IConstruct): RotationFunction {
+  /** The function of the stack that `scope` is in (and of the VPC, if any), created on first use. */
+  public static of(scope: IConstruct, vpc?: ec2.IVpc, vpcSubnets?: ec2.SubnetSelection): RotationFunction {
     const stack = Stack.of(scope);
-    return (stack.node.tryFindChild(SINGLETON_ID) as RotationFunction | undefined) ?? new RotationFunction(stack, SINGLETON_ID);
+    const id = vpc ? `${SINGLETON_ID}InVpc${vpc.node.addr.slice(0, 8).toUpperCase()}` : SINGLETON_ID;
+    return (stack.node.tryFindChild(id) as RotationFunction | undefined) ?? new RotationFunction(stack, id, vpc, vpcSubnets);
   }
 
   public readonly function: lambda.Function;
@@ -49,7 +51,10 @@ export class RotationFunction extends Construct {
   public readonly policy: iam.ManagedPolicy;
   private readonly statements = new Map<string, iam.PolicyStatement>();
 
-  private constructor(scope: Construct, id: string) {
+  /** Its security group, when it runs in a VPC. */
+  public readonly securityGroup?: ec2.SecurityGroup;
+
+  private constructor(scope: Construct, id: string, vpc?: ec2.IVpc, vpcSubnets?: ec2.SubnetSelection) {
     super(scope, id);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: logs.RetentionDays.ONE_YEAR,
@@ -67,6 +72,18 @@ export class RotationFunction extends Construct {
         resources: [this.logGroup.logGroupArn],
       })],
     });
+    if (vpc) {
+      // Out to the AWS APIs (443) and the cache; nothing comes in.
+      this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+        vpc, description: 'The ElastiCache rotation function: out to the AWS APIs and the caches it checks', allowAllOutbound: true,
+      });
+      // What Lambda needs to place the function in the VPC (EC2 takes no resource ARNs for these).
+      this.policy.addStatements(new iam.PolicyStatement({
+        actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+        resources: ['*'],
+      }));
+    }
     this.function = new lambda.Function(this, 'Function', {
       description: 'cdk-elasticache: rotates ElastiCache user passwords and AUTH tokens kept in Secrets Manager',
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -78,7 +95,11 @@ export class RotationFunction extends Construct {
       memorySize: 256,
       role: this.role,
       logGroup: this.logGroup,
-      environment: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      environment: {
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...(vpc ? { CDK_ELASTICACHE_DATA_PLANE_CHECK: 'true' } : {}),
+      },
+      ...(vpc ? { vpc, vpcSubnets, securityGroups: [this.securityGroup!] } : {}),
     });
     this.function.node.addDependency(this.policy);
     // Secrets Manager invokes the function; only for secrets of this account.
@@ -130,7 +151,7 @@ export function addSecretRotation(owner: Construct, id: string, secret: secretsm
   if (owner.node.tryFindChild(id)) {
     invalid(owner, 'addRotation', 'a second call', 'Allowed: one rotation per secret; it is already rotated.');
   }
-  const rotation = RotationFunction.of(owner);
+  const rotation = RotationFunction.of(owner, options.vpc, options.vpcSubnets);
   const stack = Stack.of(owner);
 
   Tags.of(secret).add(ROTATION_TAGS.kind, target.kind);
@@ -178,6 +199,8 @@ export interface CacheRotationSpec {
   readonly replicationGroupId?: string;
   /** How messages name the cache ('replication group', 'serverless cache'). */
   readonly kind: string;
+  /** The cache's connections: with `options.vpc`, the function is let in for its data-plane check. */
+  readonly connections?: ec2.IConnectable;
 }
 
 /**
@@ -187,6 +210,11 @@ export interface CacheRotationSpec {
  */
 export function rotateCacheCredentials(cache: Construct, spec: CacheRotationSpec, options: RotationOptions): void {
   const { auth, resource } = spec;
+  if (options.vpc && spec.connections && (auth.generatedAuthToken || (auth.generatedUsers ?? []).length > 0)) {
+    // The data-plane check of testSecret: the function is let in on the cache's port.
+    const rotation = RotationFunction.of(cache, options.vpc, options.vpcSubnets);
+    spec.connections.connections.allowDefaultPortFrom(rotation.securityGroup!, 'The rotation function checks new credentials on the cache');
+  }
   if (auth.generatedAuthToken && auth.secret && spec.replicationGroupId !== undefined) {
     addSecretRotation(cache, 'AuthTokenRotation', auth.secret, { kind: 'auth-token', replicationGroupId: spec.replicationGroupId },
       options, [resource]);
@@ -200,5 +228,14 @@ export function rotateCacheCredentials(cache: Construct, spec: CacheRotationSpec
       + 'you hold by hand (README: Rotating credentials).');
   }
   // The first rotation runs at deployment: after the cache exists (its users are modifying while it is created).
-  users.forEach(user => user.addRotation(options).node.addDependency(resource));
+  users.forEach(user => {
+    user.addRotation(options).node.addDependency(resource);
+    if (options.vpc && spec.replicationGroupId !== undefined) {
+      // The data-plane check finds the cache's endpoint through the group.
+      Tags.of(user.secret!).add(ROTATION_TAGS.replicationGroupId, spec.replicationGroupId);
+      RotationFunction.of(cache, options.vpc).allow(['elasticache:DescribeReplicationGroups'], Stack.of(cache).formatArn({
+        service: 'elasticache', resource: 'replicationgroup', resourceName: spec.replicationGroupId, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }));
+    }
+  });
 }

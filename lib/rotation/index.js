@@ -30,6 +30,8 @@
  */
 
 const crypto = require('node:crypto');
+const net = require('node:net');
+const tls = require('node:tls');
 const sm = require('@aws-sdk/client-secrets-manager');
 const ec = require('@aws-sdk/client-elasticache');
 
@@ -39,6 +41,9 @@ const TAGS = {
   userId: 'cdk-elasticache:user-id',
   replicationGroupId: 'cdk-elasticache:replication-group-id',
 };
+
+/** Set to `true` (by the constructs, when the function runs in the cache's VPC) for the data-plane check of testSecret. */
+const DATA_PLANE_CHECK_ENV = 'CDK_ELASTICACHE_DATA_PLANE_CHECK';
 
 /** Characters of generated passwords: letters and digits, which ElastiCache, every client and connection URLs take. */
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -72,6 +77,9 @@ const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequest
  * @property {number} [pollIntervalMs] between two status checks (default 10 s)
  * @property {number} [maxWaitMs] the longest wait for a user or group to be ready, when the Lambda context gives no deadline (default 10 min)
  * @property {number} [throttleRetries] retries of a throttled call (default 5)
+ * @property {boolean} [dataPlaneCheck] testSecret also sends AUTH with the pending password to the cache's primary endpoint
+ *   (default: the environment variable CDK_ELASTICACHE_DATA_PLANE_CHECK is `true`)
+ * @property {string} [tlsCa] the CA a TLS connection of the data-plane check trusts (default: Node.js's, which has Amazon's)
  */
 
 /** An error the handler raises itself, with a message that says what to do. */
@@ -125,6 +133,7 @@ function makeHandler(options = {}) {
   const log = options.log ?? (line => console.log(line));
   const pollIntervalMs = options.pollIntervalMs ?? 10_000;
   const throttleRetries = options.throttleRetries ?? 5;
+  const dataPlaneCheck = options.dataPlaneCheck ?? process.env[DATA_PLANE_CHECK_ENV] === 'true';
 
   /**
    * Sends a command, retrying throttling errors with exponential backoff.
@@ -164,6 +173,7 @@ function makeHandler(options = {}) {
         + 'version, or the version was deleted.');
     }
     const target = readTarget(secretId, description.Tags ?? []);
+    const groupOfUser = (description.Tags ?? []).find(/** @param {any} t */ t => t.Key === TAGS.replicationGroupId)?.Value;
     if (stages.includes('AWSCURRENT') && step !== 'finishSecret') {
       log(`${step}: version ${token} is already AWSCURRENT, nothing to do`);
       return;
@@ -178,7 +188,11 @@ function makeHandler(options = {}) {
       case 'setSecret':
         return setSecret(secretId, token, target, deadline);
       case 'testSecret':
-        return testSecret(target, deadline);
+        await testSecret(target, deadline);
+        if (dataPlaneCheck) {
+          await checkOnCache(secretId, token, target, target.kind === 'auth-token' ? target.replicationGroupId : groupOfUser);
+        }
+        return;
       case 'finishSecret':
         return finishSecret(secretId, token, versions, target, deadline);
       default:
@@ -334,6 +348,78 @@ function makeHandler(options = {}) {
   }
 
   /**
+   * The data-plane check: AUTH with the pending password (user) or token on the group's primary endpoint,
+   * over TLS when the group has encryption in transit. Only from inside the VPC (the constructs enable it there).
+   * @param {string} secretId
+   * @param {string} token
+   * @param {{ kind: 'user' | 'auth-token' }} target
+   * @param {string | undefined} groupId
+   */
+  async function checkOnCache(secretId, token, target, groupId) {
+    if (!groupId) {
+      log(`testSecret: no data-plane check (the secret has no tag ${TAGS.replicationGroupId})`);
+      return;
+    }
+    const pendingValue = await getValue(secretId, token, 'AWSPENDING');
+    if (pendingValue === undefined) {
+      throw new RotationError(`testSecret: version ${token} of secret ${secretId} has no AWSPENDING value: createSecret did not run.`);
+    }
+    const out = await call(elasticache, new ec.DescribeReplicationGroupsCommand({ ReplicationGroupId: groupId }));
+    const group = (out.ReplicationGroups ?? [])[0];
+    const endpoint = group?.NodeGroups?.[0]?.PrimaryEndpoint ?? group?.ConfigurationEndpoint;
+    if (!endpoint?.Address || !endpoint.Port) {
+      throw new RotationError(`testSecret: replication group ${groupId} reports no endpoint for the data-plane check.`);
+    }
+    const args = target.kind === 'user'
+      ? ['AUTH', String(JSON.parse(pendingValue).username), passwordOf('user', pendingValue, 'pending')]
+      : ['AUTH', pendingValue];
+    const where = `${endpoint.Address}:${endpoint.Port}`;
+    const reply = await respCommand(endpoint.Address, endpoint.Port, Boolean(group.TransitEncryptionEnabled), args);
+    if (!reply.startsWith('+OK')) {
+      throw new RotationError(`testSecret: ${where} refused the pending ${target.kind === 'user' ? 'password' : 'token'}: ${reply}`);
+    }
+    log(`testSecret: ${where} accepts the pending ${target.kind === 'user' ? 'password' : 'token'} (AUTH over `
+      + `${group.TransitEncryptionEnabled ? 'TLS' : 'plain TCP'})`);
+  }
+
+  /**
+   * Sends one RESP command on a new connection and resolves with the first line of the reply.
+   * @param {string} host
+   * @param {number} port
+   * @param {boolean} useTls
+   * @param {string[]} args
+   * @returns {Promise<string>}
+   */
+  function respCommand(host, port, useTls, args) {
+    const request = `*${args.length}\r\n${args.map(a => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+    return new Promise((resolve, reject) => {
+      const socket = useTls
+        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...(options.tlsCa ? { ca: options.tlsCa } : {}) })
+        : net.connect({ host, port });
+      let data = '';
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new RotationError(`testSecret: no answer from ${host}:${port} within 10 s (is the function's security group let in?)`));
+      }, 10_000);
+      socket.once(useTls ? 'secureConnect' : 'connect', () => socket.write(request));
+      socket.on('data', chunk => {
+        data += chunk.toString('utf8');
+        const end = data.indexOf('\r\n');
+        if (end >= 0) {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve(data.slice(0, end));
+        }
+      });
+      socket.once('error', e => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(new RotationError(`testSecret: cannot reach ${host}:${port} for the data-plane check: ${e.message}`));
+      });
+    });
+  }
+
+  /**
    * @param {string} secretId
    * @param {string} token
    * @param {Record<string, string[]>} versions
@@ -447,6 +533,7 @@ function makeHandler(options = {}) {
 }
 
 exports.TAGS = TAGS;
+exports.DATA_PLANE_CHECK_ENV = DATA_PLANE_CHECK_ENV;
 exports.RotationError = RotationError;
 exports.generatePassword = generatePassword;
 exports.makeHandler = makeHandler;

@@ -150,7 +150,8 @@ describe('cache.addRotation() on the default cache (generated user group)', () =
     expect(fs.readFileSync(path.join(assetDir, 'index.js'), 'utf8')).toEqual(fs.readFileSync(ROTATION_SOURCE, 'utf8'));
     const source = fs.readFileSync(ROTATION_SOURCE, 'utf8');
     expect(source.match(/require\('[^']+'\)/g)).toEqual([
-      "require('node:crypto')", "require('@aws-sdk/client-secrets-manager')", "require('@aws-sdk/client-elasticache')",
+      "require('node:crypto')", "require('node:net')", "require('node:tls')", "require('@aws-sdk/client-secrets-manager')",
+      "require('@aws-sdk/client-elasticache')",
     ]);
   });
 });
@@ -268,5 +269,42 @@ describe('validation', () => {
     });
     expect(() => cache.addRotation()).toThrow(`S/Cache: Invalid addRotation: got a replication group with ${description}. Allowed: a replication group `
       + 'with Authentication.generatedUserGroup() (the default) or Authentication.generatedAuthToken()');
+  });
+});
+
+describe('cache.addRotation({ vpc }): the function in the VPC, with the data-plane check', () => {
+  const stack = stackIn(new App(), 'InVpc');
+  const vpc = vpcIn(stack);
+  const cache = new ReplicationGroup(stack, 'Cache', { vpc });
+  cache.addRotation({ vpc });
+  const template = Template.fromStack(stack);
+  const groupId = (cache.node.defaultChild as CfnReplicationGroup).replicationGroupId!;
+  const sgs = template.findResources('AWS::EC2::SecurityGroup');
+  const fnSg = Object.keys(sgs).find(id => id.startsWith('CdkElastiCacheRotationInVpc'))!;
+
+  test('the function runs in the private subnets with its own security group and the check switched on', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SubnetIds: ['subnet-1', 'subnet-2'], SecurityGroupIds: [{ 'Fn::GetAtt': [fnSg, 'GroupId'] }] },
+      Environment: { Variables: Match.objectLike({ CDK_ELASTICACHE_DATA_PLANE_CHECK: 'true' }) },
+    });
+    expect(fnSg).toBeDefined();
+  });
+
+  test('the cache lets the function in on its port; the user secrets name the group, which the function may describe', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, SourceSecurityGroupId: { 'Fn::GetAtt': [fnSg, 'GroupId'] },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"app"}' }),
+      Tags: Match.arrayWith([{ Key: 'cdk-elasticache:replication-group-id', Value: groupId }]),
+    });
+    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))[0].Properties.PolicyDocument.Statement;
+    expect(statements).toEqual(expect.arrayContaining([
+      { Action: 'elasticache:DescribeReplicationGroups', Effect: 'Allow', Resource: expect.objectContaining({ 'Fn::Join': expect.anything() }) },
+      // what Lambda needs to place a function in a VPC (the one statement on *)
+      { Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], Effect: 'Allow', Resource: '*' },
+    ]));
+    template.resourceCountIs('AWS::Lambda::Function', 1);
   });
 });

@@ -326,6 +326,40 @@ describe('RBAC user', () => {
   });
 });
 
+describe('the data-plane check (dataPlaneCheck: true, the function in the VPC)', () => {
+  test('a secret without the group tag (user.addRotation()): skipped with a log line, the API check still runs', async () => {
+    secret = userSecret();
+    ecMock.on(DescribeUsersCommand).resolves(activeUser(2));
+    const checking = makeHandler({
+      secretsManager: new SecretsManagerClient({ region: 'eu-west-1', credentials }),
+      elastiCache: new ElastiCacheClient({ region: 'eu-west-1', credentials }),
+      log: line => logs.push(line), dataPlaneCheck: true,
+    });
+    startRotation();
+    await checking({ SecretId: SECRET, ClientRequestToken: TOKEN, Step: 'createSecret' });
+    await checking({ SecretId: SECRET, ClientRequestToken: TOKEN, Step: 'testSecret' });
+    expect(logs).toContain('testSecret: no data-plane check (the secret has no tag cdk-elasticache:replication-group-id)');
+    expect(ecMock.commandCalls(DescribeUsersCommand)).toHaveLength(1);
+    expect(ecMock.commandCalls(DescribeReplicationGroupsCommand)).toHaveLength(0);
+  });
+
+  test('a group that reports no endpoint', async () => {
+    secret = userSecret();
+    secret.tags.push({ Key: TAGS.replicationGroupId, Value: 'my-cache' });
+    ecMock.on(DescribeUsersCommand).resolves(activeUser(2));
+    ecMock.on(DescribeReplicationGroupsCommand).resolves(group());
+    const checking = makeHandler({
+      secretsManager: new SecretsManagerClient({ region: 'eu-west-1', credentials }),
+      elastiCache: new ElastiCacheClient({ region: 'eu-west-1', credentials }),
+      log: line => logs.push(line), dataPlaneCheck: true,
+    });
+    startRotation();
+    await checking({ SecretId: SECRET, ClientRequestToken: TOKEN, Step: 'createSecret' });
+    await expect(checking({ SecretId: SECRET, ClientRequestToken: TOKEN, Step: 'testSecret' })).rejects.toThrow(
+      'testSecret: replication group my-cache reports no endpoint for the data-plane check.');
+  });
+});
+
 describe('every step checks the secret first', () => {
   beforeEach(() => {
     secret = userSecret();

@@ -74,6 +74,7 @@ function fakeSecret(kind: 'user' | 'auth-token', initial: string) {
     return {};
   });
   return {
+    stages: () => Object.fromEntries(Object.entries(versions).map(([id, v]) => [id, [...v.stages]])),
     start: (token: string) => { versions[token] = { stages: ['AWSPENDING'], value: '' }; },
     value: (token: string) => versions[token].value,
   };
@@ -92,20 +93,24 @@ async function runStep(token: string, step: 'createSecret' | 'setSecret' | 'test
 
 serverSuite('rotation on real servers', ['valkey-server', 'redis-server'], () => {
   const servers: Record<string, RunningServer> = {};
+  let tlsServer: RunningServer;
   // Connections a test opens; closed after each test (before the harness stops the servers).
   const open: Valkey[] = [];
   const connect = (server: RunningServer, username: string, password: string) => {
-    const client = new Valkey({ host: HOST, port: server.port, username, password, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Valkey({ host: HOST, port: server.port, username, password, maxRetriesPerRequest: 0, retryStrategy: () => null,
+      ...(server.tls ? { tls: { ca: server.tls.ca } } : {}) });
     open.push(client);
     return client;
   };
 
   beforeAll(async () => {
-    const [valkey, redis] = await Promise.all([startValkey(), startRedis()]);
+    const [valkey, redis, valkeyTls] = await Promise.all([startValkey(), startRedis(), startValkey({ tls: true })]);
     Object.assign(servers, { 'Valkey': valkey, 'Redis OSS': redis });
+    tlsServer = valkeyTls;
     // An administrator of our own, so that the tests can change the default user's passwords.
-    await Promise.all(Object.values(servers).map(async server => {
-      const bootstrap = new Valkey({ host: HOST, port: server.port, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    await Promise.all([...Object.values(servers), valkeyTls].map(async server => {
+      const bootstrap = new Valkey({ host: HOST, port: server.port, maxRetriesPerRequest: 0, retryStrategy: () => null,
+        ...(server.tls ? { tls: { ca: server.tls.ca } } : {}) });
       await bootstrap.call('ACL', 'SETUSER', 'admin', 'on', `>${ADMIN_PASSWORD}`, '~*', '&*', '+@all');
       await bootstrap.quit();
     }));
@@ -203,6 +208,63 @@ serverSuite('rotation on real servers', ['valkey-server', 'redis-server'], () =>
       } finally {
         await admin.call('ACL', 'SETUSER', 'default', 'on', 'nopass');
       }
+    });
+  });
+
+  describe('the data-plane check of testSecret (the function in the VPC), over TLS', () => {
+    /** A handler with the check on, trusting the server's self-signed certificate. */
+    const checking = () => makeHandler({
+      secretsManager: new SecretsManagerClient({ region: 'eu-west-1', credentials }),
+      elastiCache: new ElastiCacheClient({ region: 'eu-west-1', credentials }),
+      sleep: async () => undefined, log: line => logs.push(line), dataPlaneCheck: true, tlsCa: tlsServer.tls!.ca,
+    });
+    let logs: string[];
+    const step = (h: ReturnType<typeof makeHandler>, token: string, s: 'createSecret' | 'setSecret' | 'testSecret') =>
+      h({ SecretId: SECRET, ClientRequestToken: token, Step: s });
+
+    beforeEach(async () => {
+      logs = [];
+      await connect(tlsServer, 'admin', ADMIN_PASSWORD).call('ACL', 'SETUSER', 'app', 'reset', 'on', `>${OLD}`, '~*', '&*', '+@all');
+      ecMock.on(DescribeUsersCommand).resolves({ Users: [{ UserId: 'app-user', Status: 'active', Authentication: { Type: 'password', PasswordCount: 2 } }] });
+      ecMock.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [{
+        ReplicationGroupId: 'my-cache', Status: 'available', TransitEncryptionEnabled: true,
+        NodeGroups: [{ PrimaryEndpoint: { Address: HOST, Port: tlsServer.port } }],
+      }] });
+    });
+
+    function userSecretWithGroup() {
+      const secret = fakeSecret('user', JSON.stringify({ username: 'app', password: OLD }));
+      // what cache.addRotation({ vpc }) adds: the group, whose endpoint the check connects to
+      smMock.on(DescribeSecretCommand).callsFake(() => ({ RotationEnabled: true, Tags: [
+        { Key: TAGS.kind, Value: 'user' }, { Key: TAGS.userId, Value: 'app-user' }, { Key: TAGS.replicationGroupId, Value: 'my-cache' },
+      ], VersionIdsToStages: secret.stages() }));
+      return secret;
+    }
+
+    test('passes when setSecret gave the user the new password', async () => {
+      const admin = connect(tlsServer, 'admin', ADMIN_PASSWORD);
+      ecMock.on(ModifyUserCommand).callsFake(async input => {
+        await admin.call('ACL', 'SETUSER', 'app', 'resetpass', ...input.AuthenticationMode!.Passwords!.map((p: string) => `>${p}`));
+        return {};
+      });
+      const secret = userSecretWithGroup();
+      const h = checking();
+      secret.start('d1');
+      await step(h, 'd1', 'createSecret');
+      await step(h, 'd1', 'setSecret');
+      await step(h, 'd1', 'testSecret');
+      expect(logs).toContain(`testSecret: ${HOST}:${tlsServer.port} accepts the pending password (AUTH over TLS)`);
+    });
+
+    test('fails when the server does not take the new password (a setSecret that did not reach the cache)', async () => {
+      ecMock.on(ModifyUserCommand).resolves({});
+      const secret = userSecretWithGroup();
+      const h = checking();
+      secret.start('d2');
+      await step(h, 'd2', 'createSecret');
+      await step(h, 'd2', 'setSecret');
+      await expect(step(h, 'd2', 'testSecret')).rejects.toThrow(new RegExp(`^testSecret: ${HOST}:${tlsServer.port} refused the pending `
+        + 'password: -WRONGPASS'));
     });
   });
 });
