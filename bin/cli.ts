@@ -304,7 +304,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       }
     }
     if (str('name') !== undefined && !str('name')!.trim()) {
-      throw new UsageError("Invalid --name: got ''. Allowed: a snapshot name that no other snapshot of the account has in the region.");
+      throw new UsageError(`Invalid --name: got '${str('name')}'. Allowed: a snapshot name that no other snapshot of the account has in the region.`);
     }
     const endpoint = str('endpoint-url');
     const endpointIssue = endpoint !== undefined ? endpointProblem(endpoint) : undefined;

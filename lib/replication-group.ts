@@ -21,7 +21,7 @@ import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
 import { SnapshotWindow } from './windows';
 import {
-  CacheConnections, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
+  cacheDefaultPort, CacheConnections, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
 } from './private/common';
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
@@ -588,7 +588,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     // "could not be validated"). Rules for consumers of other stacks go to their stacks (CacheConnections).
     this.connections = new CacheConnections({
       securityGroups: network.securityGroups,
-      defaultPort: ec2.Port.tcp(port),
+      defaultPort: cacheDefaultPort(port),
     });
   }
 

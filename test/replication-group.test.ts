@@ -268,7 +268,9 @@ describe('ReplicationGroup props', () => {
     cache.connections.allowDefaultPortFrom(client);
     const template = Template.fromStack(stack);
     template.hasResourceProperties(RG, { CacheNodeType: 'cache.r7g.large', Port: 6380 });
-    expect(cache.connections.defaultPort?.toString()).toBe('6380');
+    expect(cache.connections.defaultPort?.toRuleJson()).toEqual({ ipProtocol: 'tcp', fromPort: 6380, toPort: 6380 });
+    // Its string form (and so the rules' logical ids) stays the one of 0.1: a renamed rule is revoked by the cleanup.
+    expect(cache.connections.defaultPort?.toString()).toBe('{IndirectPort}');
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp',
       FromPort: 6380,
