@@ -255,7 +255,7 @@ export interface ReplicationGroupProps extends CacheBaseProps {
    * How clients authenticate.
    * @default - with encryption in transit, on Valkey and Redis OSS 6.0+:
    * `Authentication.generatedUserGroup()`, RBAC with a new user group (a disabled `default` user and
-   * an application user `app` with full access, its password in a new Secrets Manager secret,
+   * a least-privilege application user `app`, `AccessString.readWrite()`, its password in a new Secrets Manager secret,
    * `authSecret`); on Redis OSS before 6.0: `Authentication.generatedAuthToken()`, an AUTH token in a
    * new secret (`authSecret`); without encryption in transit: `Authentication.none()`
    */
