@@ -320,10 +320,23 @@ export class User extends UserBase {
    * user belongs to, so that the first rotation waits for it)
    */
   public addRotation(options: RotationOptions = {}): secretsmanager.CfnRotationSchedule {
+    return this._addRotation(options, false);
+  }
+
+  /**
+   * `addRotation()`; `byCache` when a cache's `addRotation()` calls it (the cache adds the data-plane check).
+   * @internal
+   */
+  public _addRotation(options: RotationOptions, byCache: boolean): secretsmanager.CfnRotationSchedule {
     if (!this.secret) {
       invalid(this, 'addRotation', phrase(`a user with ${this.authenticationType} authentication and no generated password`),
         'Allowed: a user with UserAuthentication.generatedPassword() (the default), whose secret the library rotates. Rotate passwords '
         + 'you hold yourself: UserAuthentication.password([current, next]), then [next] (README: Rotating credentials).');
+    }
+    if (options.vpc && !byCache) {
+      Annotations.of(this).addWarningV2('cdk-elasticache:rotationVpcWithoutCheck', 'addRotation({ vpc }) on a user runs the rotation '
+        + 'function in the VPC, but a user does not know its cache, so testSecret checks the new password through the API only. '
+        + 'Use cache.addRotation({ vpc }) for the check on the cache, or leave vpc out.');
     }
     // Next to the user, not in it: what depends on the user (its user groups) must not wait for the
     // schedule, which waits for the cache that waits for the user group.

@@ -229,7 +229,7 @@ export function rotateCacheCredentials(cache: Construct, spec: CacheRotationSpec
   }
   // The first rotation runs at deployment: after the cache exists (its users are modifying while it is created).
   users.forEach(user => {
-    user.addRotation(options).node.addDependency(resource);
+    user._addRotation(options, true).node.addDependency(resource);
     if (options.vpc && spec.replicationGroupId !== undefined) {
       // The data-plane check finds the cache's endpoint through the group.
       Tags.of(user.secret!).add(ROTATION_TAGS.replicationGroupId, spec.replicationGroupId);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, SecretValue, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -223,6 +223,16 @@ describe('user.addRotation()', () => {
     // the group does not wait for the schedule (which would be a cycle once the schedule waits for a cache)
     const group = Object.values(template.findResources('AWS::ElastiCache::UserGroup'))[0];
     expect(group.DependsOn ?? []).not.toContain(stack.getLogicalId(schedule));
+  });
+
+  test('with a vpc, a user warns that only a cache can check the password on the server; a cache does not warn', () => {
+    const stack = stackIn(new App(), 'Users');
+    const vpc = vpcIn(stack);
+    new User(stack, 'Orders', { userName: 'orders' }).addRotation({ vpc });
+    new ReplicationGroup(stack, 'Cache', { vpc }).addRotation({ vpc });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-elasticache:rotationVpcWithoutCheck'));
+    expect(warnings.map(w => w.id)).toEqual(['/Users/Orders']);
+    expect(warnings[0].entry.data).toMatch(/a user does not know its cache, so testSecret checks the new password through the API only/);
   });
 
   test.each([
