@@ -15,3 +15,5 @@ export * from './user-group';
 export * from './rotation-options';
 export * from './monitoring';
 export * from './logging';
+export * from './connection-environment';
+export * from './consumer';

@@ -9,6 +9,8 @@ import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { Authentication, AuthenticationConfig } from './auth';
 import { CacheBase, CacheBaseProps } from './cache-base';
+import { CacheAuthMode } from './connection-environment';
+import { CacheConnectionBinding, ConnectFromOptions } from './consumer';
 import { Endpoint } from './endpoint';
 import { CacheEngine, CacheEngineVersion, ValkeyVersion } from './engine';
 import { LogDelivery } from './logging';
@@ -24,6 +26,7 @@ import {
   cacheDefaultPort, CacheConnections, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort,
   validateZonesInSubnets,
 } from './private/common';
+import { CacheAuthFacts, ConsumerFacts, resolveConsumerAuth, wireConsumer } from './private/consumer';
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
 import { LogDeliveries } from './private/log-delivery';
@@ -94,6 +97,13 @@ export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IRe
    * the user.
    */
   grantConnect(grantee: iam.IGrantable, user: IUser): iam.Grant;
+
+  /**
+   * Wires a consumer in one call: opens the port to it, grants it the credentials (read on the
+   * secret and decrypt on its key, or `elasticache:Connect` for an IAM user) and sets the `CACHE_*`
+   * variables `cdk-elasticache/client` reads (on a Lambda function, or `options.container`).
+   */
+  connectFrom(consumer: ec2.IConnectable, options?: ConnectFromOptions): CacheConnectionBinding;
 }
 
 /** Attributes of an existing replication group. */
@@ -131,6 +141,22 @@ export interface ReplicationGroupAttributes {
    * @default - unknown: `nodeCount` and `memberClusterIds` throw
    */
   readonly nodes?: number;
+  /**
+   * The engine, for `connectFrom()` (`CACHE_ENGINE`).
+   * @default CacheEngine.VALKEY
+   */
+  readonly engine?: CacheEngine;
+  /**
+   * Whether the group has encryption in transit, for `connectFrom()` (`CACHE_TLS`).
+   * @default true
+   */
+  readonly transitEncryption?: boolean;
+  /**
+   * How clients authenticate, for `connectFrom()` (`CACHE_AUTH`): `RBAC_PASSWORD` and `AUTH_TOKEN`
+   * read `authSecret`; `IAM` needs the `user` option of `connectFrom()`.
+   * @default - `CacheAuthMode.RBAC_PASSWORD` with `authSecret` (the library's default), `CacheAuthMode.NONE` without
+   */
+  readonly authMode?: CacheAuthMode;
 }
 
 /** Properties of a `ReplicationGroup`. */
@@ -350,6 +376,30 @@ export abstract class ReplicationGroupBase extends CacheBase implements IReplica
     });
   }
 
+  /**
+   * Wires a consumer in one call (a Lambda function, or an ECS service with `grantee` and `container`):
+   *
+   * - opens the port to it (`connections.allowDefaultPortFrom(consumer)`: across stacks, the
+   *   rule is created in the consumer's stack);
+   * - grants it the credentials as identity policies of the grantee: read on the secret and
+   *   `kms:Decrypt` on its customer managed key through Secrets Manager (RBAC password, AUTH token), or
+   *   `elasticache:Connect` on the group and the user (IAM user, `options.user`);
+   * - sets the `CACHE_*` variables (`CACHE_<NAME>_*` with `options.name`) that
+   *   `cdk-elasticache/client` turns into client settings (see the README for the table).
+   *
+   * Unlike `grantConnect(grantee, user)`, which is IAM's `elasticache:Connect` only, this is the whole
+   * wiring. Nothing is added to the cache's stack, so a consumer in another stack creates no cycle.
+   */
+  public connectFrom(consumer: ec2.IConnectable, options: ConnectFromOptions = {}): CacheConnectionBinding {
+    const facts = this._consumerFacts();
+    const auth = resolveConsumerAuth(this, { ...facts.auth, grantConnect: (g, u) => this.grantConnect(g, u) }, options);
+    const base: ConsumerFacts = { ...facts.endpoint, ...auth };
+    return wireConsumer(this, consumer, options, base);
+  }
+
+  /** What `connectFrom()` needs to know. @internal */
+  protected abstract _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> };
+
   /** The ids of the member clusters (one per node), `<replicationGroupId>-001` to `-00N`. */
   public get memberClusterIds(): string[] {
     const count = this.nodeCount;
@@ -450,7 +500,9 @@ export class ReplicationGroup extends ReplicationGroupBase {
   public readonly transitEncryption: boolean;
   /** The log deliveries (slow log, engine log). */
   private readonly logDeliveries: LogDeliveries;
-  /** What the authentication method contributed (for addRotation). */
+  /** The port, as set in the template. */
+  private readonly templatePort: number;
+  /** The authentication method, bound (consumer facts, addRotation). */
   private readonly auth: AuthenticationConfig;
 
   constructor(scope: Construct, id: string, props: ReplicationGroupProps) {
@@ -578,8 +630,9 @@ export class ReplicationGroup extends ReplicationGroupBase {
     this.subnetGroup = network.subnetGroup;
     this.parameterGroup = parameterGroup;
     this.transitEncryption = transitEncryption;
-    this.auth = auth;
     this.authSecret = auth.secret;
+    this.auth = auth;
+    this.templatePort = port;
     this.userGroup = auth.userGroup;
     this.applicationUser = auth.applicationUser;
     this.replicationGroupId = resource.ref;
@@ -591,6 +644,30 @@ export class ReplicationGroup extends ReplicationGroupBase {
       securityGroups: network.securityGroups,
       defaultPort: cacheDefaultPort(port),
     });
+  }
+
+  /** @internal */
+  protected _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> } {
+    const auth = this.auth;
+    const mode = auth.applicationUser || auth.userGroup ? CacheAuthMode.RBAC_PASSWORD
+      : auth.authToken !== undefined ? CacheAuthMode.AUTH_TOKEN : CacheAuthMode.NONE;
+    return {
+      endpoint: {
+        engine: this.engine.engine.name,
+        id: this.replicationGroupId,
+        host: this.primaryEndpoint.hostname,
+        port: String(this.templatePort),
+        readerHost: this.readerEndpoint.hostname,
+        tls: this.transitEncryption,
+      },
+      auth: {
+        mode,
+        authSecret: auth.secret,
+        secretField: auth.secretJsonField,
+        applicationUser: auth.applicationUser,
+        givenUserGroup: auth.userGroup !== undefined && auth.applicationUser === undefined,
+      },
+    };
   }
 
   /**
@@ -828,6 +905,25 @@ class ImportedReplicationGroup extends ReplicationGroupBase {
 
   public get readerEndpoint(): Endpoint {
     return this.endpoint('readerEndpoint', 'readerEndpointAddress', this.attrs.readerEndpointAddress);
+  }
+
+  /** @internal */
+  protected _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> } {
+    const primary = this.primaryEndpoint;
+    return {
+      endpoint: {
+        engine: (this.attrs.engine ?? CacheEngine.VALKEY).name,
+        id: this.replicationGroupId,
+        host: primary.hostname,
+        port: primary.portAsString,
+        readerHost: this.attrs.readerEndpointAddress,
+        tls: this.attrs.transitEncryption ?? true,
+      },
+      auth: {
+        mode: this.attrs.authMode ?? (this.authSecret ? CacheAuthMode.RBAC_PASSWORD : CacheAuthMode.NONE),
+        authSecret: this.authSecret,
+      },
+    };
   }
 
   public get nodeCount(): number {
