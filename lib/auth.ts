@@ -82,6 +82,10 @@ export interface AuthenticationConfig {
   readonly userGroup?: IUserGroup;
   /** The application user the method created, if any. */
   readonly applicationUser?: User;
+  /** The users with generated passwords the method created (what `cache.addRotation()` rotates). */
+  readonly generatedUsers?: User[];
+  /** Whether `secret` is an AUTH token the method generated (what `cache.addRotation()` rotates). */
+  readonly generatedAuthToken?: boolean;
   /** The engine feature the method needs (`rbac`, `iamAuthentication`), if any beyond the AUTH token. */
   readonly requiredFeature?: 'rbac' | 'iamAuthentication';
   /** Whether the method needs encryption in transit. */
@@ -262,6 +266,7 @@ class GeneratedUserGroup extends Authentication {
       userGroupIds: [group.userGroupId],
       userGroup: group,
       applicationUser,
+      generatedUsers: [defaultUser, applicationUser].filter(u => u.secret !== undefined),
       secret: applicationUser.secret,
       requiredFeature: 'rbac',
       requiresTransitEncryption: true,
@@ -309,6 +314,7 @@ class GeneratedAuthToken extends Authentication {
       description: 'a generated AUTH token',
       authToken: secret.secretValue,
       secret,
+      generatedAuthToken: true,
       requiresTransitEncryption: true,
     };
   }

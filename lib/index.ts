@@ -12,6 +12,7 @@ export * from './replication-group';
 export * from './access-string';
 export * from './user';
 export * from './user-group';
+export * from './rotation-options';
 export * from './monitoring';
 export * from './logging';
 export * from './connection-environment';

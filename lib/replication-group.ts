@@ -17,6 +17,7 @@ import { LogDelivery } from './logging';
 import { CacheMetricOptions, IReplicationGroupMonitoring } from './monitoring';
 import { NodeType } from './node-type';
 import { EvictionPolicy, IParameterGroup } from './parameter-group';
+import { RotationOptions } from './rotation-options';
 import { ISubnetGroup } from './subnet-group';
 import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
@@ -32,6 +33,7 @@ import { LogDeliveries } from './private/log-delivery';
 import { hitRateMetric, MonitoredCache, replicationGroupNodes } from './private/metrics';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { allowEventNotifications } from './private/notifications';
+import { rotateCacheCredentials } from './private/rotation';
 import { isToken, validateIdentifier, validateIntegerRange, validateLength } from './private/validation';
 
 /** The longest replication group id ElastiCache takes. */
@@ -500,7 +502,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
   private readonly logDeliveries: LogDeliveries;
   /** The port, as set in the template. */
   private readonly templatePort: number;
-  /** The authentication method, bound. */
+  /** The authentication method, bound (consumer facts, addRotation). */
   private readonly auth: AuthenticationConfig;
 
   constructor(scope: Construct, id: string, props: ReplicationGroupProps) {
@@ -666,6 +668,28 @@ export class ReplicationGroup extends ReplicationGroupBase {
         givenUserGroup: auth.userGroup !== undefined && auth.applicationUser === undefined,
       },
     };
+  }
+
+  /**
+   * Rotates the credentials the group generated with Secrets Manager on a schedule (every 30 days by
+   * default), by the library's rotation function (one per stack, shared by every rotation in it):
+   *
+   * - `Authentication.generatedUserGroup()` (the default): the application user's password and the
+   *   disabled `default` user's, as `user.addRotation()` does: the new password is added next to the
+   *   current one, so clients that hold the current one keep working until the next rotation.
+   * - `Authentication.generatedAuthToken()`: the AUTH token, `ROTATE` with the new token (old and new
+   *   both valid), then the new token becomes current in the secret, then `SET` (only the new one).
+   *
+   * Clients re-read `authSecret` when the server answers `WRONGPASS`. With a user group or a token of
+   * yours, rotate those: `user.addRotation()` on a user with a generated password, or by hand (README:
+   * Rotating credentials).
+   */
+  public addRotation(options: RotationOptions = {}): void {
+    const resource = this.node.defaultChild as CfnReplicationGroup;
+    rotateCacheCredentials(this, {
+      auth: this.auth, resource, replicationGroupId: resource.replicationGroupId ?? this.replicationGroupId, kind: 'replication group',
+      connections: this,
+    }, options);
   }
 
   /**

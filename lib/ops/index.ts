@@ -12,6 +12,7 @@ export * from './wait';
 export * from './failover';
 export * from './snapshot';
 export * from './token';
+export * from './rotate';
 export type {
   ServerlessCacheDescription, ServerlessSnapshotSummary, ServerlessWaitResult, ServerlessSnapshotOptions, ServerlessSnapshotResult,
 } from './serverless';
