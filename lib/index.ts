@@ -8,6 +8,7 @@ export * from './cache-base';
 export * from './endpoint';
 export * from './memcached-cluster';
 export * from './auth';
+export * from './cluster-mode';
 export * from './replication-group';
 export * from './access-string';
 export * from './user';

@@ -9,6 +9,7 @@ import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { Authentication } from './auth';
 import { CacheBase, CacheBaseProps } from './cache-base';
+import { ClusterMode } from './cluster-mode';
 import { Endpoint } from './endpoint';
 import { CacheEngine, CacheEngineVersion, ValkeyVersion } from './engine';
 import { LogDelivery } from './logging';
@@ -28,12 +29,10 @@ import { LogDeliveries } from './private/log-delivery';
 import { hitRateMetric, MonitoredCache, replicationGroupNodes } from './private/metrics';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { allowEventNotifications } from './private/notifications';
-import { isToken, validateIdentifier, validateIntegerRange, validateLength } from './private/validation';
+import { isToken, validateIdentifier, validateLength } from './private/validation';
 
 /** The longest replication group id ElastiCache takes. */
 const MAX_ID_LENGTH = 40;
-/** Read replicas of a cluster-mode-disabled replication group: 0 to 5. */
-const MAX_REPLICAS = 5;
 /** Automatic backups are kept 0 to 35 days. */
 const MAX_RETENTION_DAYS = 35;
 
@@ -168,8 +167,13 @@ export interface ReplicationGroupProps extends CacheBaseProps {
    */
   readonly port?: number;
 
-  // Topology
+  // Topology (validated and rendered by lib/cluster-mode.ts)
 
+  /**
+   * The cluster mode.
+   * @default ClusterMode.DISABLED
+   */
+  readonly clusterMode?: ClusterMode;
   /**
    * The number of read replicas: 0 to 5. With none there is no failover: losing the primary
    * loses the data written since the last backup.
@@ -461,16 +465,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
     validateIdentifier(this, 'replicationGroupId', props.replicationGroupId, MAX_ID_LENGTH);
     validateLength(this, 'description', props.description, 1, 255);
 
-    // Topology
-    const replicas = props.replicas ?? 1;
-    if (isToken(replicas)) {
-      throw new CacheValidationError('Invalid replicas: got a token. Allowed: a literal integer from 0 to 5; the node count '
-        + '(replicas + 1), failover and Multi-AZ are derived from it at synth time.', this);
-    }
-    validateIntegerRange(this, 'replicas', replicas, 0, MAX_REPLICAS,
-      'a primary and up to 5 read replicas; for more, use cluster mode enabled');
-    const { automaticFailover, multiAz } = this.resolveFailover(replicas, nodeType, props);
-    this.validateZones(replicas, props.preferredAvailabilityZones);
+    // Topology (lib/cluster-mode.ts)
+    const clusterMode = props.clusterMode ?? ClusterMode.DISABLED;
+    const topology = clusterMode._resolveTopology(this, nodeType, props);
+    const replicas = topology.replicas;
 
     // Network and configuration
     validateNetworkType(this, engine, nodeType, props.networkType, props.ipDiscovery);
@@ -524,12 +522,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
       engineVersion: engine.version,
       cacheNodeType: nodeType.name,
       port,
-      cacheParameterGroupName: parameterGroup?.parameterGroupName ?? `default.${engine.parameterGroupFamily}`,
+      cacheParameterGroupName: parameterGroup?.parameterGroupName
+        ?? `default.${engine.parameterGroupFamily}${topology.defaultParameterGroupSuffix}`,
       // Topology
-      numCacheClusters: replicas + 1,
-      automaticFailoverEnabled: automaticFailover,
-      multiAzEnabled: multiAz,
-      preferredCacheClusterAZs: props.preferredAvailabilityZones,
+      ...topology.props,
       // Network
       cacheSubnetGroupName: network.subnetGroup.subnetGroupName,
       securityGroupIds: network.securityGroups.map(sg => sg.securityGroupId),
@@ -567,7 +563,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     this.engine = engine;
     this.nodeType = nodeType;
     this.replicas = replicas;
-    this.nodeCount = replicas + 1;
+    this.nodeCount = topology.nodeCount;
     this.subnetGroup = network.subnetGroup;
     this.parameterGroup = parameterGroup;
     this.transitEncryption = transitEncryption;
@@ -590,44 +586,6 @@ export class ReplicationGroup extends ReplicationGroupBase {
    */
   public addLogDelivery(delivery: LogDelivery): void {
     this.logDeliveries.add(delivery, 'addLogDelivery');
-  }
-
-  /** Failover and Multi-AZ follow the replica count unless set; set, they are checked against it. */
-  private resolveFailover(replicas: number, nodeType: NodeType, props: ReplicationGroupProps)
-    : { automaticFailover: boolean; multiAz: boolean } {
-    const hasReplica = replicas > 0;
-    if (props.automaticFailover === true && !hasReplica) {
-      invalid(this, 'automaticFailover', true, 'Allowed: false with 0 replicas. Failover promotes a read replica to primary, '
-        + 'so it needs at least one (replicas: 1 or more); ElastiCache rejects it on a single node, and a single node with '
-        + 'automatic failover blocks every later update of the group. Leave automaticFailover unset to follow the replica count.');
-    }
-    const automaticFailover = props.automaticFailover ?? hasReplica;
-    if (props.multiAz === true) {
-      if (!hasReplica) {
-        invalid(this, 'multiAz', true, 'Allowed: false with 0 replicas. Multi-AZ keeps a replica in another Availability Zone '
-          + 'to fail over to, so it needs replicas: 1 or more.');
-      }
-      if (!automaticFailover) {
-        invalid(this, 'multiAz', true, 'Allowed: false with automaticFailover: false. Multi-AZ fails over to a replica in '
-          + 'another Availability Zone, so it needs automatic failover.');
-      }
-      if (!nodeType.supportsMultiAz) {
-        invalid(this, 'multiAz', true, `Allowed: false on ${nodeType}; Multi-AZ is not supported on T1 nodes.`);
-      }
-    }
-    const multiAz = props.multiAz ?? (automaticFailover && nodeType.supportsMultiAz);
-    return { automaticFailover, multiAz };
-  }
-
-  /** One Availability Zone per node, the primary's first. */
-  private validateZones(replicas: number, zones: string[] | undefined): void {
-    if (!zones || isToken(zones)) {
-      return;
-    }
-    if (zones.length !== replicas + 1) {
-      invalid(this, 'preferredAvailabilityZones', zones, `Allowed: exactly one Availability Zone per node, the primary's first: `
-        + `${replicas + 1} for ${replicas} replica${replicas === 1 ? '' : 's'} (got ${zones.length}).`);
-    }
   }
 
   /** Data tiering is mandatory on r6gd nodes and impossible on any other. */
