@@ -9,13 +9,13 @@ import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { Authentication } from './auth';
 import { CacheBase, CacheBaseProps } from './cache-base';
-import { ClusterMode } from './cluster-mode';
+import { ClusterMode, ShardConfiguration } from './cluster-mode';
 import { Endpoint } from './endpoint';
 import { CacheEngine, CacheEngineVersion, ValkeyVersion } from './engine';
 import { LogDelivery } from './logging';
 import { CacheMetricOptions, IReplicationGroupMonitoring } from './monitoring';
 import { NodeType } from './node-type';
-import { EvictionPolicy, IParameterGroup } from './parameter-group';
+import { EvictionPolicy, IParameterGroup, ParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
 import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
@@ -49,7 +49,10 @@ export enum TransitEncryptionMode {
   PREFERRED = 'preferred',
 }
 
-/** A Valkey / Redis OSS replication group with cluster mode disabled: one primary and its read replicas. */
+/**
+ * A Valkey / Redis OSS replication group: one primary and its read replicas (cluster mode disabled),
+ * or shards of a primary and replicas each (cluster mode enabled).
+ */
 export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IReplicationGroupRef, IReplicationGroupMonitoring {
   /**
    * The id of the replication group (lowercase).
@@ -62,26 +65,35 @@ export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IRe
    */
   readonly replicationGroupArn: string;
   /**
-   * The primary endpoint: the node that takes writes (follows failovers).
+   * The primary endpoint: the node that takes writes (follows failovers). Cluster mode disabled
+   * and compatible only: reading it on a cluster-mode-enabled group throws (use `configurationEndpoint`).
    * @attribute
    */
   readonly primaryEndpoint: Endpoint;
   /**
    * The reader endpoint: spreads connections over the read replicas (the primary when there are none).
+   * Cluster mode disabled and compatible only.
    * @attribute
    */
   readonly readerEndpoint: Endpoint;
+  /**
+   * The configuration endpoint, which cluster clients discover the shards through. Cluster mode
+   * enabled and compatible only: reading it on a cluster-mode-disabled group throws.
+   * @attribute
+   */
+  readonly configurationEndpoint: Endpoint;
   /**
    * The secret clients read to authenticate, when there is one in Secrets Manager: the application
    * user's JSON `{ "username", "password" }` (the default, `Authentication.generatedUserGroup()`), or
    * the AUTH token.
    */
   readonly authSecret?: secretsmanager.ISecret;
-  /** The number of nodes: the primary plus the replicas. */
+  /** The number of nodes: the primary plus the replicas (of every shard). */
   readonly nodeCount: number;
   /**
-   * The ids of the member clusters (one per node), `<replicationGroupId>-001` to `-00N`:
-   * the `CacheClusterId` dimension of the node metrics.
+   * The ids of the member clusters (one per node), `<replicationGroupId>-001` to `-00N`, or
+   * `<replicationGroupId>-<shard>-00N` on a cluster-mode-enabled group (`-0001-001`): the
+   * `CacheClusterId` dimension of the node metrics.
    */
   readonly memberClusterIds: string[];
 
@@ -107,6 +119,11 @@ export interface ReplicationGroupAttributes {
    */
   readonly readerEndpointAddress?: string;
   /**
+   * The hostname of the configuration endpoint (cluster mode enabled or compatible).
+   * @default - unknown: `configurationEndpoint` throws
+   */
+  readonly configurationEndpointAddress?: string;
+  /**
    * The port the nodes listen on.
    * @default - unknown: the endpoints throw and `connections` has no default port
    */
@@ -123,7 +140,7 @@ export interface ReplicationGroupAttributes {
    */
   readonly authSecret?: secretsmanager.ISecret;
   /**
-   * The number of nodes (primary plus replicas).
+   * The number of nodes (primary plus replicas), of a cluster-mode-disabled group.
    * @default - unknown: `nodeCount` and `memberClusterIds` throw
    */
   readonly nodes?: number;
@@ -170,19 +187,45 @@ export interface ReplicationGroupProps extends CacheBaseProps {
   // Topology (validated and rendered by lib/cluster-mode.ts)
 
   /**
-   * The cluster mode.
+   * The cluster mode: `DISABLED`, one shard; `ENABLED`, the keyspace split over `shards`;
+   * `COMPATIBLE`, the step an existing group takes from disabled to enabled (one deployment each:
+   * disabled, compatible, enabled; one way only). Compatible and enabled need Valkey 7.2+ or
+   * Redis OSS 7.0+; they use the `default.<family>.cluster.on` parameter group, or a created one
+   * with `cluster-enabled yes`.
    * @default ClusterMode.DISABLED
    */
   readonly clusterMode?: ClusterMode;
   /**
-   * The number of read replicas: 0 to 5. With none there is no failover: losing the primary
-   * loses the data written since the last backup.
+   * The number of shards (`NumNodeGroups`) of a cluster-mode-enabled group: 1 to 500, within the
+   * node quota (`nodeQuota`). A later change is an online reshard (`UpdatePolicy:
+   * UseOnlineResharding` is always on): make it the only change of that deployment.
+   * `ClusterMode.ENABLED` only.
+   * @default - the length of `shardConfiguration`, or 1
+   */
+  readonly shards?: number;
+  /**
+   * The configuration of each shard (Availability Zones, id, slots), one entry per shard.
+   * `ClusterMode.ENABLED` only.
+   * @default - shards '0001' to 'N', placed by ElastiCache, the slots spread evenly
+   */
+  readonly shardConfiguration?: ShardConfiguration[];
+  /**
+   * The account's quota of nodes per cluster-mode-enabled group (Service Quotas, ElastiCache
+   * "Nodes per cluster (cluster mode enabled)"), which `shards x (1 + replicas)` is checked
+   * against: 90 by default, raisable up to 500. `ClusterMode.ENABLED` only.
+   * @default 90
+   */
+  readonly nodeQuota?: number;
+  /**
+   * The number of read replicas (per shard with cluster mode enabled): 0 to 5. With none there is
+   * no failover: losing the primary loses the data written since the last backup.
    * @default 1
    */
   readonly replicas?: number;
   /**
-   * Automatic failover: a replica is promoted when the primary fails. Needs at least one replica.
-   * @default - true when there is a replica, false with none
+   * Automatic failover: a replica is promoted when the primary fails. Needs at least one replica;
+   * always on with cluster mode enabled (ElastiCache requires it).
+   * @default - true when there is a replica, false with none; true with cluster mode enabled
    */
   readonly automaticFailover?: boolean;
   /**
@@ -193,7 +236,8 @@ export interface ReplicationGroupProps extends CacheBaseProps {
   readonly multiAz?: boolean;
   /**
    * The Availability Zone of each node, the primary's first: one entry per node (`replicas + 1`).
-   * Changing them replaces the group.
+   * Changing them replaces the group. Cluster mode disabled and compatible only (with cluster mode
+   * enabled, see `shardConfiguration`).
    * @default - ElastiCache places the nodes
    */
   readonly preferredAvailabilityZones?: string[];
@@ -201,10 +245,15 @@ export interface ReplicationGroupProps extends CacheBaseProps {
   // Configuration
 
   /**
-   * An existing parameter group, of the engine's family (`valkey8` for Valkey 8.x).
-   * @default - the engine's default group, `default.<family>`, set explicitly (so that an engine
-   * upgrade to a new major changes the group in the same update); a new group when `parameters`
-   * or `evictionPolicy` is given
+   * An existing parameter group, of the engine's family (`valkey8` for Valkey 8.x), with
+   * `cluster-enabled yes` for cluster mode compatible or enabled (checked when the group's
+   * parameters are known: a `ParameterGroup` of this app).
+   * @default - the engine's default group, `default.<family>` (`default.<family>.cluster.on` with
+   * cluster mode compatible or enabled), set explicitly (so that an engine upgrade to a new major
+   * changes the group in the same update); a new group when `parameters` or `evictionPolicy` is
+   * given (construct id `ClusterParameterGroup`, with `cluster-enabled yes`, for cluster mode
+   * compatible or enabled: the flag cannot change on a group in use, so moving to the cluster mode
+   * creates a new group)
    */
   readonly parameterGroup?: IParameterGroup;
   /**
@@ -313,6 +362,7 @@ export abstract class ReplicationGroupBase extends CacheBase implements IReplica
   public abstract readonly replicationGroupId: string;
   public abstract readonly primaryEndpoint: Endpoint;
   public abstract readonly readerEndpoint: Endpoint;
+  public abstract readonly configurationEndpoint: Endpoint;
   public abstract readonly authSecret?: secretsmanager.ISecret;
 
   /** The ARN of the group, `arn:<partition>:elasticache:<region>:<account>:replicationgroup:<id>`. */
@@ -349,7 +399,10 @@ export abstract class ReplicationGroupBase extends CacheBase implements IReplica
     });
   }
 
-  /** The ids of the member clusters (one per node), `<replicationGroupId>-001` to `-00N`. */
+  /**
+   * The ids of the member clusters (one per node): `<replicationGroupId>-001` to `-00N`, or
+   * `<replicationGroupId>-<shard>-00N` with cluster mode enabled.
+   */
   public get memberClusterIds(): string[] {
     const count = this.nodeCount;
     if (Token.isUnresolved(count)) {
@@ -408,9 +461,9 @@ export abstract class ReplicationGroupBase extends CacheBase implements IReplica
 }
 
 /**
- * A Valkey / Redis OSS replication group with cluster mode disabled: one primary node that takes
- * writes and 0 to 5 read replicas, with automatic failover and Multi-AZ, in a subnet group of
- * your VPC. Secure and durable by default: encrypted at rest and in transit, RBAC with an
+ * A Valkey / Redis OSS replication group: with cluster mode disabled (the default) one primary node
+ * that takes writes and 0 to 5 read replicas, with cluster mode enabled 1 to 500 shards of a primary
+ * and 0 to 5 replicas each; automatic failover and Multi-AZ, in a subnet group of your VPC. Secure and durable by default: encrypted at rest and in transit, RBAC with an
  * application user whose password is in Secrets Manager, daily backups kept 15 days and a final
  * snapshot on delete.
  *
@@ -423,8 +476,6 @@ export class ReplicationGroup extends ReplicationGroupBase {
   }
 
   public readonly replicationGroupId: string;
-  public readonly primaryEndpoint: Endpoint;
-  public readonly readerEndpoint: Endpoint;
   public readonly connections: ec2.Connections;
   public readonly authSecret?: secretsmanager.ISecret;
   public readonly nodeCount: number;
@@ -432,7 +483,13 @@ export class ReplicationGroup extends ReplicationGroupBase {
   public readonly engine: CacheEngineVersion;
   /** The node type. */
   public readonly nodeType: NodeType;
-  /** The number of read replicas. */
+  /** The cluster mode. */
+  public readonly clusterMode: ClusterMode;
+  /** The number of shards (1 unless cluster mode is enabled), as rendered; auto scaling may change it. */
+  public readonly shards: number;
+  /** The ids of the shards (`NodeGroupId`s), '0001'... */
+  public readonly shardIds: string[];
+  /** The number of read replicas (per shard), as rendered; auto scaling may change it. */
   public readonly replicas: number;
   /** The subnet group the nodes are in. */
   public readonly subnetGroup: ISubnetGroup;
@@ -449,6 +506,8 @@ export class ReplicationGroup extends ReplicationGroupBase {
   public readonly transitEncryption: boolean;
   /** The log deliveries (slow log, engine log). */
   private readonly logDeliveries: LogDeliveries;
+  /** The L1. */
+  private readonly resource: CfnReplicationGroup;
 
   constructor(scope: Construct, id: string, props: ReplicationGroupProps) {
     super(scope, id, { physicalName: lowercase(props.replicationGroupId) });
@@ -467,7 +526,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
 
     // Topology (lib/cluster-mode.ts)
     const clusterMode = props.clusterMode ?? ClusterMode.DISABLED;
-    const topology = clusterMode._resolveTopology(this, nodeType, props);
+    const topology = clusterMode._resolveTopology(this, engine, nodeType, {
+      ...props,
+      dataTiering: props.dataTiering ?? nodeType.supportsDataTiering,
+    });
     const replicas = topology.replicas;
 
     // Network and configuration
@@ -507,8 +569,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
 
     const network = resolveNetwork(this, props, 'replication group');
     validateZonesInSubnets(this, props.preferredAvailabilityZones, network.createdSubnetGroup?.subnets);
-    const parameterGroup = resolveParameterGroup(this, engine, props);
-    this.warn(engine, replicas, transitEncryption, transitEncryptionMode, atRestEncryption,
+    const parameterGroup = resolveParameterGroup(this, engine, props, clusterMode.clusterEnabled
+      ? { id: 'ClusterParameterGroup', parameters: topology.parameters } : {});
+    this.validateClusterParameters(clusterMode, props);
+    this.warn(engine, clusterMode.sharded ? undefined : replicas, transitEncryption, transitEncryptionMode, atRestEncryption,
       auth.authToken === undefined && auth.userGroupIds === undefined, props);
 
     this.logDeliveries = new LogDeliveries(this, engine, props.logs);
@@ -550,6 +614,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
       logDeliveryConfigurations: this.logDeliveries.render(),
     });
     resource.applyRemovalPolicy(removalPolicy);
+    if (topology.onlineResharding) {
+      // Shard changes in place, without replacement (CloudFormation UpdatePolicy).
+      resource.cfnOptions.updatePolicy = { ...resource.cfnOptions.updatePolicy, useOnlineResharding: true };
+    }
     allowEventNotifications(this, props.notificationTopic);
     // A retained group keeps using the groups it was created with: deleting them would fail.
     network.createdSubnetGroup?.applyRemovalPolicy(helperPolicy);
@@ -562,8 +630,12 @@ export class ReplicationGroup extends ReplicationGroupBase {
 
     this.engine = engine;
     this.nodeType = nodeType;
+    this.clusterMode = clusterMode;
+    this.shards = topology.shards;
+    this.shardIds = topology.shardIds;
     this.replicas = replicas;
     this.nodeCount = topology.nodeCount;
+    this.resource = resource;
     this.subnetGroup = network.subnetGroup;
     this.parameterGroup = parameterGroup;
     this.transitEncryption = transitEncryption;
@@ -571,13 +643,75 @@ export class ReplicationGroup extends ReplicationGroupBase {
     this.userGroup = auth.userGroup;
     this.applicationUser = auth.applicationUser;
     this.replicationGroupId = resource.ref;
-    const endpointPort = Token.asNumber(resource.attrPrimaryEndPointPort);
-    this.primaryEndpoint = new Endpoint(resource.attrPrimaryEndPointAddress, endpointPort);
-    this.readerEndpoint = new Endpoint(resource.attrReaderEndPointAddress, Token.asNumber(resource.attrReaderEndPointPort));
+    const endpointPort = Token.asNumber(clusterMode.sharded ? resource.attrConfigurationEndPointPort : resource.attrPrimaryEndPointPort);
     this.connections = new ec2.Connections({
       securityGroups: network.securityGroups,
       defaultPort: ec2.Port.tcp(endpointPort),
     });
+  }
+
+  /**
+   * The primary endpoint: the node that takes writes (follows failovers). Cluster mode disabled and
+   * compatible only.
+   */
+  public get primaryEndpoint(): Endpoint {
+    this.requireUnsharded('primaryEndpoint');
+    return new Endpoint(this.resource.attrPrimaryEndPointAddress, Token.asNumber(this.resource.attrPrimaryEndPointPort));
+  }
+
+  /** The reader endpoint: spreads connections over the read replicas. Cluster mode disabled and compatible only. */
+  public get readerEndpoint(): Endpoint {
+    this.requireUnsharded('readerEndpoint');
+    return new Endpoint(this.resource.attrReaderEndPointAddress, Token.asNumber(this.resource.attrReaderEndPointPort));
+  }
+
+  /**
+   * The configuration endpoint: cluster clients connect to it and discover the shards and their
+   * nodes (`CLUSTER SHARDS`). Cluster mode enabled and compatible only.
+   */
+  public get configurationEndpoint(): Endpoint {
+    if (!this.clusterMode.clusterEnabled) {
+      throw new CacheValidationError('Cannot read configurationEndpoint of a cluster-mode-disabled replication group: '
+        + 'it has none (CloudFormation\'s ConfigurationEndPoint attributes exist only with cluster mode enabled). Allowed: '
+        + 'primaryEndpoint and readerEndpoint, or clusterMode: ClusterMode.ENABLED (COMPATIBLE while migrating).', this);
+    }
+    return new Endpoint(this.resource.attrConfigurationEndPointAddress, Token.asNumber(this.resource.attrConfigurationEndPointPort));
+  }
+
+  /** The member cluster ids: `<id>-001`... or, with cluster mode enabled, `<id>-<shard>-001`... */
+  public get memberClusterIds(): string[] {
+    if (!this.clusterMode.sharded) {
+      return super.memberClusterIds;
+    }
+    return this.shardIds.flatMap(shard => Array.from({ length: this.replicas + 1 },
+      (_, i) => `${this.replicationGroupId}-${shard}-${String(i + 1).padStart(3, '0')}`));
+  }
+
+  private requireUnsharded(what: string): void {
+    if (this.clusterMode.sharded) {
+      throw new CacheValidationError(`Cannot read ${what} of a cluster-mode-enabled replication group: it has none `
+        + '(CloudFormation fails on its PrimaryEndPoint and ReaderEndPoint attributes there). Allowed: configurationEndpoint, '
+        + 'with a client that speaks the cluster protocol.', this);
+    }
+  }
+
+  /** `cluster-enabled` must match the cluster mode, in the user's parameters and in a given group whose parameters are known. */
+  private validateClusterParameters(clusterMode: ClusterMode, props: ReplicationGroupProps): void {
+    const wanted = clusterMode.clusterEnabled ? 'yes' : 'no';
+    const given = props.parameters?.['cluster-enabled'];
+    if (given !== undefined && !isToken(given) && given !== wanted) {
+      invalid(this, "parameters['cluster-enabled']", given, `Allowed: '${wanted}' with ClusterMode.${clusterMode.value.toUpperCase()}, `
+        + 'or leave it out (the library sets it).');
+    }
+    const group = props.parameterGroup;
+    if (group instanceof ParameterGroup) {
+      const value = group.parameter('cluster-enabled') ?? 'no';
+      if (!isToken(value) && value !== wanted) {
+        invalid(this, 'parameterGroup', phrase(`a group with cluster-enabled ${value}`), `Allowed: a group with cluster-enabled `
+          + `${wanted} with ClusterMode.${clusterMode.value.toUpperCase()}${clusterMode.clusterEnabled ? ' (ElastiCache runs the '
+            + 'nodes in cluster mode only with it)' : ''}.`);
+      }
+    }
   }
 
   /**
@@ -697,7 +831,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     }
   }
 
-  private warn(engine: CacheEngineVersion, replicas: number, transitEncryption: boolean, mode: string | undefined,
+  private warn(engine: CacheEngineVersion, replicas: number | undefined, transitEncryption: boolean, mode: string | undefined,
     atRest: boolean, noAuthentication: boolean, props: ReplicationGroupProps): void {
     const annotations = Annotations.of(this);
     if (replicas === 0) {
@@ -755,6 +889,10 @@ class ImportedReplicationGroup extends ReplicationGroupBase {
 
   public get readerEndpoint(): Endpoint {
     return this.endpoint('readerEndpoint', 'readerEndpointAddress', this.attrs.readerEndpointAddress);
+  }
+
+  public get configurationEndpoint(): Endpoint {
+    return this.endpoint('configurationEndpoint', 'configurationEndpointAddress', this.attrs.configurationEndpointAddress);
   }
 
   public get nodeCount(): number {
