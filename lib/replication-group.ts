@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { Authentication } from './auth';
 import { CacheBase, CacheBaseProps } from './cache-base';
 import { ClusterMode, ShardConfiguration } from './cluster-mode';
+import { ClusterScaling, ClusterScalingContext, ClusterScalingProps, ReplicaScaling, ShardScaling } from './cluster-scaling';
 import { Endpoint } from './endpoint';
 import { CacheEngine, CacheEngineVersion, ValkeyVersion } from './engine';
 import { LogDelivery } from './logging';
@@ -26,7 +27,9 @@ import {
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
 import { LogDeliveries } from './private/log-delivery';
-import { hitRateMetric, MonitoredCache, replicationGroupNodes } from './private/metrics';
+import {
+  aggregateOver, defaultAggregation, hitRateMetric, MAX_MATH_METRICS, MonitoredCache, replicationGroupNodes, shardedNodes,
+} from './private/metrics';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { allowEventNotifications } from './private/notifications';
 import { isToken, validateIdentifier, validateLength } from './private/validation';
@@ -463,9 +466,9 @@ export abstract class ReplicationGroupBase extends CacheBase implements IReplica
 /**
  * A Valkey / Redis OSS replication group: with cluster mode disabled (the default) one primary node
  * that takes writes and 0 to 5 read replicas, with cluster mode enabled 1 to 500 shards of a primary
- * and 0 to 5 replicas each; automatic failover and Multi-AZ, in a subnet group of your VPC. Secure and durable by default: encrypted at rest and in transit, RBAC with an
- * application user whose password is in Secrets Manager, daily backups kept 15 days and a final
- * snapshot on delete.
+ * and 0 to 5 replicas each; automatic failover and Multi-AZ, in a subnet group of your VPC.
+ * Secure and durable by default: encrypted at rest and in transit, RBAC with an application user
+ * whose password is in Secrets Manager, daily backups kept 15 days and a final snapshot on delete.
  *
  * @resource AWS::ElastiCache::ReplicationGroup
  */
@@ -508,6 +511,12 @@ export class ReplicationGroup extends ReplicationGroupBase {
   private readonly logDeliveries: LogDeliveries;
   /** The L1. */
   private readonly resource: CfnReplicationGroup;
+  /** The dimensions auto scaling changes ('shards', 'replicas'). */
+  private readonly scaling = new Set<string>();
+  private shardScaling?: ShardScaling;
+  private replicaScaling?: ReplicaScaling;
+  private readonly dataTiering: boolean;
+  private readonly nodeQuota: number;
 
   constructor(scope: Construct, id: string, props: ReplicationGroupProps) {
     super(scope, id, { physicalName: lowercase(props.replicationGroupId) });
@@ -636,6 +645,8 @@ export class ReplicationGroup extends ReplicationGroupBase {
     this.replicas = replicas;
     this.nodeCount = topology.nodeCount;
     this.resource = resource;
+    this.dataTiering = dataTiering;
+    this.nodeQuota = props.nodeQuota ?? 90;
     this.subnetGroup = network.subnetGroup;
     this.parameterGroup = parameterGroup;
     this.transitEncryption = transitEncryption;
@@ -685,6 +696,91 @@ export class ReplicationGroup extends ReplicationGroupBase {
     }
     return this.shardIds.flatMap(shard => Array.from({ length: this.replicas + 1 },
       (_, i) => `${this.replicationGroupId}-${shard}-${String(i + 1).padStart(3, '0')}`));
+  }
+
+  /**
+   * A metric of one shard: its nodes' metrics combined by `aggregation` (by default as `metric()`
+   * does), a math expression over the shard's members `<id>-<shard>-001`... Cluster mode enabled.
+   *
+   * @param shardId the shard, one of `shardIds` ('0001'...)
+   */
+  public shardMetric(shardId: string, metricName: string, props: CacheMetricOptions = {}): cloudwatch.IMetric {
+    if (!this.shardIds.includes(shardId)) {
+      invalid(this, 'shardMetric shardId', shardId, `Allowed: a shard of the group, ${this.shardIds.join(', ')}.`);
+    }
+    const options: CacheMetricOptions = { ...props };
+    const agg = options.aggregation ?? defaultAggregation(metricName);
+    delete (options as { aggregation?: string }).aggregation;
+    return aggregateOver(this._monitoredCache(), shardedNodes(this.replicationGroupId, [shardId], this.replicas), metricName,
+      options, agg, MAX_MATH_METRICS, `nodes of shard ${shardId}`);
+  }
+
+  /**
+   * Auto scales the shards (Application Auto Scaling, `elasticache:replication-group:NodeGroups`):
+   * add target-tracking policies (`scaleOnEngineCpuUtilization()`, `scaleOnMemoryUtilization()`...)
+   * and schedules to the returned object. Cluster mode enabled only, on the node types and versions
+   * ElastiCache auto scales; call it before `addRecommendedAlarms()` and `addDashboard()`, which
+   * then watch the group by role (`ReplicationGroupId` + `Role`) instead of by member. The
+   * template keeps `shards` as created: a later change of `shards` resets the live count.
+   */
+  public autoScaleShards(props: ClusterScalingProps): ShardScaling {
+    this.beforeScaling('autoScaleShards', this.shardScaling);
+    this.shardScaling = ShardScaling._create(this, props, this.scalingContext(this.shards,
+      cap => cap * (1 + (this.replicaScaling?.maxCapacity ?? this.replicas))));
+    this.scaling.add('shards');
+    return this.shardScaling;
+  }
+
+  /**
+   * Auto scales the replicas of every shard (`elasticache:replication-group:Replicas`), 1 to 5;
+   * see `autoScaleShards()`.
+   */
+  public autoScaleReplicas(props: ClusterScalingProps): ReplicaScaling {
+    this.beforeScaling('autoScaleReplicas', this.replicaScaling);
+    this.replicaScaling = ReplicaScaling._create(this, props, this.scalingContext(this.replicas,
+      cap => (this.shardScaling?.maxCapacity ?? this.shards) * (1 + cap)));
+    this.scaling.add('replicas');
+    return this.replicaScaling;
+  }
+
+  private beforeScaling(method: string, existing: ClusterScaling | undefined): void {
+    if (existing) {
+      throw new CacheValidationError(`Cannot call ${method}() twice: the group already has a scalable target for it. Allowed: `
+        + 'one call; add policies and schedules to the object it returned.', this);
+    }
+    const monitoring = ['RecommendedAlarms', 'Dashboard'].filter(id => this.node.tryFindChild(id));
+    if (monitoring.length) {
+      throw new CacheValidationError(`Cannot call ${method}() after ${monitoring.map(id => id === 'Dashboard' ? 'addDashboard()'
+        : 'addRecommendedAlarms()').join(' and ')}: they watch the group's members, which auto scaling changes. Allowed: `
+        + `${method}() first; the alarms and the dashboard then use the group-level dimensions (ReplicationGroupId + Role).`, this);
+    }
+  }
+
+  private scalingContext(current: number, nodesAt: (capacity: number) => number): ClusterScalingContext {
+    return {
+      sharded: this.clusterMode.sharded,
+      engine: this.engine,
+      nodeType: this.nodeType,
+      dataTiering: this.dataTiering,
+      current,
+      nodesAt,
+      nodeQuota: this.nodeQuota,
+      replicationGroupId: this.replicationGroupId,
+    };
+  }
+
+  /** @internal */
+  protected _monitoredCache(): MonitoredCache {
+    const sharded = this.clusterMode.sharded;
+    const groupLevel = this.scaling.size > 0 || this.nodeCount > MAX_MATH_METRICS;
+    return {
+      ...super._monitoredCache(),
+      nodes: () => (sharded ? shardedNodes(this.replicationGroupId, this.shardIds, this.replicas)
+        : replicationGroupNodes(this.memberClusterIds)),
+      hasReplicas: this.replicas > 0 || this.scaling.has('replicas'),
+      group: groupLevel ? { replicationGroupId: this.replicationGroupId, replicas: this.replicas > 0 || this.scaling.has('replicas') }
+        : undefined,
+    };
   }
 
   private requireUnsharded(what: string): void {
