@@ -115,6 +115,8 @@ export class HandsOnStack extends Stack {
 export class CacheStack extends Stack {
   public readonly cache: ReplicationGroup;
   public readonly consumer: lambda.Function;
+  /** The interface endpoint through which functions in the isolated subnets reach Secrets Manager. */
+  public readonly secretsManagerEndpoint: ec2.InterfaceVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: CacheStackProps) {
     super(scope, id, props);
@@ -149,7 +151,7 @@ export class CacheStack extends Stack {
     this.cache.connections.allowDefaultPortFrom(this.consumer, 'Consumer to the cache');
     authSecret.grantRead(this.consumer);
     // The function runs in isolated subnets: it reaches Secrets Manager through an interface endpoint.
-    const endpoint = new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
+    const endpoint = this.secretsManagerEndpoint = new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
       vpc,
       service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
@@ -180,6 +182,58 @@ export class CacheStack extends Stack {
       description: 'Secret holding the application user\'s credentials (RBAC), JSON { username, password }',
       value: authSecret.secretArn,
     });
+  }
+}
+
+/** Props of the `ConsumerStack`. */
+export interface ConsumerStackProps extends StackProps {
+  /** The VPC of the `NetworkStack`. */
+  readonly vpc: ec2.IVpc;
+  /** The replication group of the `CacheStack`. */
+  readonly cache: ReplicationGroup;
+  /** The Secrets Manager endpoint of the `CacheStack`. */
+  readonly secretsManagerEndpoint: ec2.InterfaceVpcEndpoint;
+}
+
+/**
+ * An application in a stack of its own that uses the CacheStack's replication group: a Lambda function in
+ * the VPC, wired with the README's one-liners. What it adds (the ingress rule on the cache's security
+ * group, the read grant on the secret) lands in this stack, which depends on the CacheStack and not the
+ * other way round.
+ */
+export class ConsumerStack extends Stack {
+  public readonly consumer: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: ConsumerStackProps) {
+    super(scope, id, props);
+    const { cache, vpc } = props;
+    const authSecret = cache.authSecret!;
+    this.consumer = new lambda.Function(this, 'Api', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline([
+        "const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');",
+        'const secrets = new SecretsManagerClient({});',
+        'exports.handler = async () => {',
+        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_AUTH_SECRET_ARN }));',
+        '  const { username } = JSON.parse(SecretString);',
+        '  return { host: process.env.CACHE_HOST, port: process.env.CACHE_PORT, username };',
+        '};',
+      ].join('\n')),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      timeout: Duration.seconds(10),
+      environment: {
+        CACHE_HOST: cache.primaryEndpoint.hostname,
+        CACHE_PORT: cache.primaryEndpoint.portAsString,
+        CACHE_AUTH_SECRET_ARN: authSecret.secretArn,
+      },
+    });
+    // As within one stack: the rule goes to this stack (the cache's connections see the peer is here).
+    cache.connections.allowDefaultPortFrom(this.consumer, 'Api (ConsumerStack) to the cache');
+    authSecret.grantRead(this.consumer);
+    // An aws-cdk-lib endpoint of another stack: allowed from this side, so that the rule is this stack's too.
+    this.consumer.connections.allowToDefaultPort(props.secretsManagerEndpoint, 'Api (ConsumerStack) to Secrets Manager');
   }
 }
 
@@ -240,8 +294,11 @@ export class ShardedCacheStack extends Stack {
 export function buildApp(app: App = new App()): App {
   const network = new NetworkStack(app, 'NetworkStack');
   new HandsOnStack(app, 'HandsOnStack', { vpc: network.vpc });
-  new CacheStack(app, 'CacheStack', { vpc: network.vpc });
+  const cacheStack = new CacheStack(app, 'CacheStack', { vpc: network.vpc });
   new MemcachedStack(app, 'MemcachedStack', { vpc: network.vpc });
+  new ConsumerStack(app, 'ConsumerStack', {
+    vpc: network.vpc, cache: cacheStack.cache, secretsManagerEndpoint: cacheStack.secretsManagerEndpoint,
+  });
   new ShardedCacheStack(app, 'ShardedCacheStack', { vpc: network.vpc });
   return app;
 }

@@ -10,6 +10,7 @@ import { CacheValidationError } from './private/errors';
 import { helperRemovalPolicy } from './private/names';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, validatePassword } from './private/passwords';
 import { validateUserGroupForCache } from './private/rbac';
+import { CacheSecret } from './private/secret';
 import { validateIntegerRange } from './private/validation';
 
 
@@ -288,7 +289,7 @@ class GeneratedAuthToken extends Authentication {
 
   public _bind(scope: Construct, options: AuthenticationBindOptions): AuthenticationConfig {
     warnAuthTokenOnRbacEngine(scope, options.engine);
-    const secret = new secretsmanager.Secret(scope, 'AuthToken', {
+    const secret = new CacheSecret(scope, 'AuthToken', {
       description: `AUTH token of the ElastiCache replication group ${scope.node.path}`,
       secretName: this.options.secretName,
       encryptionKey: this.options.encryptionKey ?? options.kmsKey,

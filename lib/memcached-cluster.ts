@@ -12,7 +12,7 @@ import { NodeType } from './node-type';
 import { IParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
 import {
-  cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
+  CacheConnections, cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
 } from './private/common';
 import { CacheValidationError, invalid } from './private/errors';
 import { hitRateMetric, memcachedNodes, MonitoredCache } from './private/metrics';
@@ -331,9 +331,10 @@ export class MemcachedCluster extends MemcachedClusterBase {
     this.clusterName = resource.ref;
     this.configurationEndpoint = new Endpoint(resource.attrConfigurationEndpointAddress,
       Token.asNumber(resource.attrConfigurationEndpointPort));
-    this.connections = new ec2.Connections({
+    // The port the template sets, a literal (see ReplicationGroup).
+    this.connections = new CacheConnections({
       securityGroups: network.securityGroups,
-      defaultPort: ec2.Port.tcp(Token.asNumber(resource.attrConfigurationEndpointPort)),
+      defaultPort: ec2.Port.tcp(port),
     });
   }
 }
@@ -347,7 +348,7 @@ class ImportedMemcachedCluster extends MemcachedClusterBase {
     super(scope, id);
     this.attrs = attrs;
     this.clusterName = attrs.clusterName;
-    this.connections = new ec2.Connections({
+    this.connections = new CacheConnections({
       securityGroups: attrs.securityGroups,
       defaultPort: attrs.port !== undefined ? ec2.Port.tcp(attrs.port) : undefined,
     });

@@ -22,7 +22,7 @@ import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
 import { SnapshotWindow } from './windows';
 import {
-  renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
+  CacheConnections, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
 } from './private/common';
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
@@ -584,7 +584,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     this.warn(engine, clusterMode.sharded ? undefined : replicas, transitEncryption, transitEncryptionMode, atRestEncryption,
       auth.authToken === undefined && auth.userGroupIds === undefined, props);
 
-    this.logDeliveries = new LogDeliveries(this, engine, props.logs);
+    this.logDeliveries = new LogDeliveries(this, engine, props.logs, { kmsKey: props.kmsKey });
 
     const resource = new CfnReplicationGroup(this, 'Resource', {
       // Identity
@@ -654,10 +654,11 @@ export class ReplicationGroup extends ReplicationGroupBase {
     this.userGroup = auth.userGroup;
     this.applicationUser = auth.applicationUser;
     this.replicationGroupId = resource.ref;
-    const endpointPort = Token.asNumber(clusterMode.sharded ? resource.attrConfigurationEndPointPort : resource.attrPrimaryEndPointPort);
-    this.connections = new ec2.Connections({
+    // The port the template sets, a literal: policy packs can read the ingress rules (a token port is
+    // "could not be validated"). Rules for consumers of other stacks go to their stacks (CacheConnections).
+    this.connections = new CacheConnections({
       securityGroups: network.securityGroups,
-      defaultPort: ec2.Port.tcp(endpointPort),
+      defaultPort: ec2.Port.tcp(port),
     });
   }
 
@@ -973,7 +974,7 @@ class ImportedReplicationGroup extends ReplicationGroupBase {
     this.attrs = attrs;
     this.replicationGroupId = attrs.replicationGroupId;
     this.authSecret = attrs.authSecret;
-    this.connections = new ec2.Connections({
+    this.connections = new CacheConnections({
       securityGroups: attrs.securityGroups,
       defaultPort: attrs.port !== undefined ? ec2.Port.tcp(attrs.port) : undefined,
     });

@@ -5,6 +5,7 @@ import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { CacheValidationError } from './private/errors';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
+import { validateSubnetSelection } from './private/subnets';
 import { isToken, validateLength } from './private/validation';
 
 /** An ElastiCache subnet group: the subnets of a VPC that cache nodes are placed in. */
@@ -70,6 +71,7 @@ export class SubnetGroup extends Resource implements ISubnetGroup {
         + 'and hyphens.', this);
     }
     const selection = props.vpc.selectSubnets(props.vpcSubnets);
+    validateSubnetSelection(this, selection);
     this.subnets = selection.subnets;
 
     const resource = new CfnSubnetGroup(this, 'Resource', {

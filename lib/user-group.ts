@@ -1,5 +1,6 @@
 import { Annotations, ArnFormat, IResource, Lazy, Resource, Stack } from 'aws-cdk-lib';
 import { CfnUserGroup } from 'aws-cdk-lib/aws-elasticache';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { AccessString } from './access-string';
@@ -66,6 +67,15 @@ export interface UserGroupProps {
    * @default - only the disabled `default` user
    */
   readonly users?: IUser[];
+  /**
+   * The customer managed KMS key that encrypts the generated password of the disabled `default`
+   * user the group creates (Valkey groups, whose users must authenticate: its password sits in a
+   * Secrets Manager secret nobody is told). Give the key of the cache (`kmsKey`) so that everything
+   * the cache uses is under one key, as the HIPAA, NIST 800-53 and PCI DSS packs ask. Unused when one
+   * of the users is named `default`; an error on a Redis OSS group (its default user has no password).
+   * @default - the AWS managed key of Secrets Manager (`aws/secretsmanager`)
+   */
+  readonly defaultUserEncryptionKey?: kms.IKey;
 }
 
 /** What user groups, created or imported, share: the ARN and the reference for L1 constructs. */
@@ -132,6 +142,10 @@ export class UserGroup extends UserGroupBase {
     validateUserGroupId(this, 'userGroupId', givenId);
     this.engine = props.engine ?? CacheEngine.VALKEY;
     validateGroupEngine(this, this.engine);
+    if (props.defaultUserEncryptionKey && !this.isValkey) {
+      invalid(this, 'defaultUserEncryptionKey', phrase('a key on a Redis OSS group'), 'Allowed: no key; the disabled default user of '
+        + 'a Redis OSS group has no password, hence no secret to encrypt (Valkey groups have one).');
+    }
 
     this.resource = new CfnUserGroup(this, 'Resource', {
       userGroupId: givenId ?? generateName(this, 40),
@@ -148,7 +162,8 @@ export class UserGroup extends UserGroupBase {
         userName: DEFAULT_USER_NAME,
         engine: this.engine,
         accessString: AccessString.disabled(),
-        authentication: this.isValkey ? UserAuthentication.generatedPassword() : UserAuthentication.noPassword(),
+        authentication: this.isValkey
+          ? UserAuthentication.generatedPassword({ encryptionKey: props.defaultUserEncryptionKey }) : UserAuthentication.noPassword(),
       });
     }
   }

@@ -9,6 +9,7 @@ import { CacheEngine } from './engine';
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { generateName, lowercase } from './private/names';
 import { literalSecret, validatePassword } from './private/passwords';
+import { CacheSecret } from './private/secret';
 import { isToken } from './private/validation';
 
 /** How an RBAC user authenticates, as ElastiCache names it in `AuthenticationMode.Type`. */
@@ -269,7 +270,8 @@ export class User extends UserBase {
     if (authentication._passwords) {
       passwords = this.renderPasswords(authentication._passwords);
     } else if (authentication._generated) {
-      const secret = new secretsmanager.Secret(this, 'Secret', {
+      // A CacheSecret: grants to consumers of other stacks keep the key policy out of it (lib/private/secret.ts).
+      const secret = new CacheSecret(this, 'Secret', {
         description: `Password of the ElastiCache ${this.engine.displayName} user ${this.node.path}`,
         secretName: authentication._generated.secretName,
         encryptionKey: authentication._generated.encryptionKey,

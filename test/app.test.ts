@@ -7,7 +7,7 @@ describe('example app', () => {
     const app = buildApp(new App());
     const assembly = app.synth();
     const names = assembly.stacks.map(s => s.stackName).sort();
-    expect(names).toEqual(['CacheStack', 'HandsOnStack', 'MemcachedStack', 'NetworkStack', 'ShardedCacheStack']);
+    expect(names).toEqual(['CacheStack', 'ConsumerStack', 'HandsOnStack', 'MemcachedStack', 'NetworkStack', 'ShardedCacheStack']);
     for (const stack of assembly.stacks) {
       expect(stack.environment.account).toBe('unknown-account');
       expect(stack.environment.region).toBe('unknown-region');
@@ -97,10 +97,10 @@ describe('example app', () => {
       AuthenticationMode: { Type: 'password', Passwords: [{ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId },
         ':SecretString:password::}}']] }] },
     });
-    // The consumer may connect on the cache's real port...
+    // The consumer may connect on the cache's port (the literal the template sets)...
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp',
-      FromPort: { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Port'] },
+      FromPort: 6379,
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsumerSecurityGroup'), 'GroupId'] },
       Description: 'Consumer to the cache',
     });
@@ -147,6 +147,41 @@ describe('example app', () => {
       }],
     });
     template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
+  });
+
+  test('ConsumerStack: a Lambda function of its own stack uses the CacheStack\'s group, without a dependency cycle', () => {
+    const assembly = buildApp(new App()).synth();
+    const consumer = assembly.getStackByName('ConsumerStack');
+    const cache = assembly.getStackByName('CacheStack');
+    expect(consumer.dependencies.map(d => d.id).filter(id => !id.endsWith('.assets')).sort()).toEqual(['CacheStack', 'NetworkStack']);
+    expect(JSON.stringify(cache.template)).not.toMatch(/ConsumerStack/);
+    const template = Template.fromJSON(consumer.template);
+    const fromCache = (name: string) => ({ 'Fn::ImportValue': Match.stringLikeRegexp(`^CacheStack:ExportsOutput.*${name}`) });
+    // The ingress rules on the cache's group and on the Secrets Manager endpoint's are in this stack.
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379,
+      GroupId: fromCache('CacheSecurityGroup'),
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiSecurityGroup'), 'GroupId'] },
+      Description: 'Api (ConsumerStack) to the cache',
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 443, GroupId: fromCache('SecretsManagerEndpointSecurityGroup'),
+      Description: 'Api (ConsumerStack) to Secrets Manager',
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: fromCache('CacheAppUserSecret'),
+      })]) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: Match.objectLike({ SubnetIds: Match.arrayWith([{ 'Fn::ImportValue': Match.stringLikeRegexp('^NetworkStack:') }]) }),
+      Environment: { Variables: {
+        CACHE_HOST: fromCache('PrimaryEndPointAddress'),
+        CACHE_PORT: fromCache('PrimaryEndPointPort'),
+        CACHE_AUTH_SECRET_ARN: fromCache('CacheAppUserSecret'),
+      } },
+    });
   });
 
   test('ShardedCacheStack: a cluster-mode-enabled group, shards and replicas auto scaled, alarms by role, the app tier allowed in', () => {

@@ -1,7 +1,8 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   CacheEngineVersion, LogDelivery, LogDestination, LogFormat, LogType, RedisOssVersion, ReplicationGroup, ValkeyVersion,
@@ -54,6 +55,49 @@ describe('log delivery', () => {
       Properties: { RetentionInDays: 90, LogGroupName: '/aws/vendedlogs/elasticache/orders' }, DeletionPolicy: 'Delete',
     });
     expect(rgProps(template).LogDeliveryConfigurations).toEqual([expect.objectContaining({ LogType: 'engine-log', LogFormat: 'text' })]);
+  });
+
+  test('new log groups follow the cache\'s kmsKey; its policy lets CloudWatch Logs use it, once', () => {
+    const { stack, vpc } = setup();
+    const key = new kms.Key(stack, 'Key');
+    new ReplicationGroup(stack, 'Cache', {
+      vpc, kmsKey: key,
+      logs: [LogDelivery.slowLog(LogDestination.newLogGroup()), LogDelivery.engineLog(LogDestination.newLogGroup())],
+    });
+    const template = Template.fromStack(stack);
+    const keyId = stack.getLogicalId(key.node.defaultChild as kms.CfnKey);
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups.map(g => g.Properties.KmsKeyId)).toEqual([{ 'Fn::GetAtt': [keyId, 'Arn'] }, { 'Fn::GetAtt': [keyId, 'Arn'] }]);
+    const statements = template.findResources('AWS::KMS::Key')[keyId].Properties.KeyPolicy.Statement;
+    expect(statements.filter((st: { Sid?: string }) => st.Sid === 'AllowCloudWatchLogsEncryption')).toEqual([{
+      Sid: 'AllowCloudWatchLogsEncryption',
+      Effect: 'Allow',
+      Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:*']] } } },
+    }]);
+  });
+
+  test('newLogGroup({ encryptionKey }) takes a key of its own; an imported key warns what its policy must allow', () => {
+    const { stack, vpc } = setup();
+    const own = new kms.Key(stack, 'LogKey');
+    const imported = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:123456789012:key/k');
+    new ReplicationGroup(stack, 'Cache', { vpc, logs: [LogDelivery.slowLog(LogDestination.newLogGroup({ encryptionKey: own }))] });
+    new ReplicationGroup(stack, 'Other', { vpc, kmsKey: imported, logs: [LogDelivery.slowLog(LogDestination.newLogGroup())] });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/k' });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/Stack/Other', Match.stringLikeRegexp('logs.<region>.amazonaws.com.*\\[ack: cdk-elasticache:logGroupKeyPolicy\\]'));
+    annotations.hasNoWarning('/Stack/Cache', Match.stringLikeRegexp('logGroupKeyPolicy'));
+  });
+
+  test('without a key, new log groups use CloudWatch Logs\' own encryption', () => {
+    const { stack, vpc } = setup();
+    new ReplicationGroup(stack, 'Cache', { vpc, logs: [LogDelivery.slowLog(LogDestination.newLogGroup())] });
+    expect(Object.values(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'))[0].Properties.KmsKeyId).toBeUndefined();
   });
 
   test('both logs to an existing log group', () => {

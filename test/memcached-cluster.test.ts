@@ -88,7 +88,7 @@ describe('MemcachedCluster', () => {
     }
   });
 
-  test('attributes: name, ARN, configuration endpoint, node ids, connections on the endpoint port', () => {
+  test('attributes: name, ARN, configuration endpoint, node ids, connections on the literal port', () => {
     const { stack, vpc } = setup();
     const cluster = new MemcachedCluster(stack, 'Cache', { vpc, nodes: 3 });
     const logicalId = stack.getLogicalId(cfnOf(cluster));
@@ -108,10 +108,12 @@ describe('MemcachedCluster', () => {
 
     const client = new ec2.SecurityGroup(stack, 'Client', { vpc });
     cluster.connections.allowDefaultPortFrom(client);
+    // The literal port the template sets, not the endpoint attribute (policy packs can read the rule).
+    expect(cluster.connections.defaultPort?.toString()).toBe('11211');
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp',
-      FromPort: { 'Fn::GetAtt': [logicalId, 'ConfigurationEndpoint.Port'] },
-      ToPort: { 'Fn::GetAtt': [logicalId, 'ConfigurationEndpoint.Port'] },
+      FromPort: 11211,
+      ToPort: 11211,
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Client'), 'GroupId'] },
       GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CacheSecurityGroup'), 'GroupId'] },
     });

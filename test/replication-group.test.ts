@@ -261,20 +261,33 @@ describe('ReplicationGroup props', () => {
     expect(props.TransitEncryptionEnabled).toBe(true);
   });
 
-  test('nodeType and port; connections use the real endpoint port', () => {
+  test('nodeType and port; connections use the literal port the template sets (policy packs can read the rule)', () => {
     const { stack, vpc } = setup();
     const cache = new ReplicationGroup(stack, 'Cache', { vpc, nodeType: NodeType.R7G_LARGE, port: 6380 });
     const client = new ec2.SecurityGroup(stack, 'Client', { vpc });
     cache.connections.allowDefaultPortFrom(client);
     const template = Template.fromStack(stack);
     template.hasResourceProperties(RG, { CacheNodeType: 'cache.r7g.large', Port: 6380 });
-    const logicalId = stack.getLogicalId(cache.node.defaultChild as CfnReplicationGroup);
+    expect(cache.connections.defaultPort?.toString()).toBe('6380');
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp',
-      FromPort: { 'Fn::GetAtt': [logicalId, 'PrimaryEndPoint.Port'] },
-      ToPort: { 'Fn::GetAtt': [logicalId, 'PrimaryEndPoint.Port'] },
+      FromPort: 6380,
+      ToPort: 6380,
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Client'), 'GroupId'] },
     });
+    // The endpoints keep the attribute: the port the group really answers on.
+    const logicalId = stack.getLogicalId(cache.node.defaultChild as CfnReplicationGroup);
+    expect(stack.resolve(cache.primaryEndpoint.port)).toEqual({ 'Fn::GetAtt': [logicalId, 'PrimaryEndPoint.Port'] });
+  });
+
+  test('connections of an import: the given port, none without one', () => {
+    const { stack } = setup();
+    const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-12345678');
+    const withPort = ReplicationGroup.fromReplicationGroupAttributes(stack, 'WithPort', { replicationGroupId: 'a', port: 6390, securityGroups: [sg] });
+    expect(withPort.connections.defaultPort?.toString()).toBe('6390');
+    const without = ReplicationGroup.fromReplicationGroupAttributes(stack, 'Without', { replicationGroupId: 'b', securityGroups: [sg] });
+    expect(without.connections.defaultPort).toBeUndefined();
+    expect(() => without.connections.allowDefaultPortFrom(ec2.Peer.ipv4('10.0.0.0/16'))).toThrow(/no default port/);
   });
 
   test.each([

@@ -7,7 +7,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagRuleCompliance, NIST80053R5Checks, PCIDSS321Checks, rules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { MemcachedCluster, RedisOssVersion, ReplicationGroup } from '../lib';
+import {
+  Authentication, LogDelivery, LogDestination, MemcachedCluster, RedisOssVersion, ReplicationGroup, User, UserAuthentication, UserGroup,
+} from '../lib';
 
 /**
  * The policy packs security teams run on CDK apps, over the library's defaults: cdk-nag v3 (AwsSolutions,
@@ -26,10 +28,13 @@ const REASONS = {
 
 /** Why the findings on resources other than the caches are left to the user (one line each). */
 const SECRET_ROTATION = 'rotation needs a rotation function of the user\'s own (README: Security > Rotation)';
+const KEY_POLICY = 'the default policy of the user\'s kms.Key lets the account\'s IAM principals use kms:CreateGrant '
+  + 'without kms:GrantIsForAWSResource; nothing the library adds';
 const SECRET_KMS = 'secrets use the aws/secretsmanager key unless the cache has a kmsKey (then they use it, see ValkeyCmk)';
 
 function vpcIn(stack: Stack): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+  const existing = stack.node.tryFindChild('Vpc') as ec2.IVpc | undefined;
+  return existing ?? ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: 'vpc-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'],
     privateSubnetIds: ['subnet-1', 'subnet-2'], privateSubnetRouteTableIds: ['rtb-1', 'rtb-2'],
   });
@@ -56,12 +61,25 @@ function buildApp(outdir: string): { app: App; acknowledged: Acknowledged[] } {
   const redis = new Stack(app, 'RedisOss');
   const cmk = new Stack(app, 'ValkeyCmk');
   const memcached = new Stack(app, 'Memcached');
+  const oneKey = new Stack(app, 'OneKey');
+  // One key of the app for everything a cache creates: the data, the users' secrets (its own user group,
+  // whose created default user takes the key too) and a new log group for the slow log.
+  const key = new kms.Key(oneKey, 'Key', { enableKeyRotation: true });
+  const appUser = new User(oneKey, 'AppUser', { userName: 'app', authentication: UserAuthentication.generatedPassword({ encryptionKey: key }) });
+  const userGroup = new UserGroup(oneKey, 'Users', { users: [appUser], defaultUserEncryptionKey: key });
   const caches = [
     new ReplicationGroup(valkey, 'Cache', { vpc: vpcIn(valkey) }),
     new ReplicationGroup(redis, 'Cache', { vpc: vpcIn(redis), engine: RedisOssVersion.VER_7_1 }),
     new ReplicationGroup(cmk, 'Cache', { vpc: vpcIn(cmk), kmsKey: kms.Key.fromKeyArn(cmk, 'Key', 'arn:aws:kms:eu-west-1:123456789012:key/k') }),
+    new ReplicationGroup(oneKey, 'Cache', {
+      vpc: vpcIn(oneKey), kmsKey: key, authentication: Authentication.userGroup(userGroup),
+      logs: [LogDelivery.slowLog(LogDestination.newLogGroup())],
+    }),
   ];
   const memcachedCluster = new MemcachedCluster(memcached, 'Memcached', { vpc: vpcIn(memcached) });
+  // A consumer of each engine, let in with the README's one-liner: the packs read the rule's literal port.
+  caches[0].connections.allowDefaultPortFrom(new ec2.SecurityGroup(valkey, 'Client', { vpc: vpcIn(valkey) }), 'Client to Valkey');
+  memcachedCluster.connections.allowDefaultPortFrom(new ec2.SecurityGroup(memcached, 'Client', { vpc: vpcIn(memcached) }));
 
   const acknowledged: Acknowledged[] = [
     ...caches.map(cache => ({ construct: cache, id: 'AwsSolutions-AEC6', reason: REASONS.AEC6,
@@ -134,14 +152,35 @@ const EXPECTED: Array<[string, string]> = [
   ...secretFindings('RedisOss/Cache/AppUser/Secret/Resource', true),
   ...secretFindings('ValkeyCmk/Cache/AppUser/Secret/Resource', false),
   ...secretFindings('ValkeyCmk/Cache/DefaultUser/Secret/Resource', false),
+  // One key for everything: the user group's secrets (the created default user's too) are under it.
+  ...secretFindings('OneKey/AppUser/Secret/Resource', false),
+  ...secretFindings('OneKey/Users/DefaultUser/Secret/Resource', false),
+  ['cloudwatch_log_group_retention_period_check OneKey/Cache/SlowLogGroup/Resource', 'the new log group keeps one month '
+    + 'by default; the Control Tower rule asks for a year: LogDestination.newLogGroup({ retention })'],
+  // The kms.Key default policy (the account's principals may use kms:*, CreateGrant included): the user's key.
+  ['kms_create_grant_aws_service_check OneKey/Key/Resource', KEY_POLICY],
+  ['kms_create_grant_aws_service_check ', KEY_POLICY],
 ];
 
 describe('policy packs over the default replication group and Memcached cluster', () => {
-  const { findings, acknowledged } = synthesizeWithPacks();
+  const { findings, acknowledged, app } = synthesizeWithPacks();
 
   test('the findings are exactly the expected ones: none on an ElastiCache resource', () => {
     expect(findings).toEqual(EXPECTED.map(([finding]) => finding).sort());
     expect(findings.filter(f => /AEC|ElastiCache|elasticache/.test(f) || /\/Cache\/Resource$|\/Memcached\/Resource$/.test(f))).toEqual([]);
+  });
+
+  test('a cache with a kmsKey leaves no KMS finding: its secrets, its user group\'s and its new log group use the key', () => {
+    expect(findings.filter(f => /KMS|Encrypted/i.test(f) && /OneKey|ValkeyCmk/.test(f) && !/kms_create_grant/.test(f))).toEqual([]);
+  });
+
+  test('the consumers\' ingress rules are validated: no EC2RestrictedSSH / EC2RestrictedCommonPorts finding', () => {
+    const rules = app.node.findAll().filter(c => c instanceof ec2.CfnSecurityGroupIngress);
+    expect(rules.map(r => r.node.path).sort()).toEqual([
+      expect.stringMatching(/^Memcached\/Memcached\/SecurityGroup\/from MemcachedClient[0-9A-F]{8}:11211$/),
+      expect.stringMatching(/^Valkey\/Cache\/SecurityGroup\/from ValkeyClient[0-9A-F]{8}:6379$/),
+    ]);
+    expect(findings.filter(f => /EC2Restricted|CdkNagValidationFailure|SecurityGroup/.test(f))).toEqual([]);
   });
 
   test('every acknowledgement is needed: the rule really flags the resource, and has a reason', () => {

@@ -1,6 +1,7 @@
 import { App, CfnParameter, SecretValue, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnServerlessCache, CfnUser, CfnUserGroup } from 'aws-cdk-lib/aws-elasticache';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import {
   AccessString, CacheEngine, CacheEngineVersion, IUserGroup, RedisOssVersion, User, UserAuthentication,
   UserAuthenticationType, UserGroup, ValkeyVersion,
@@ -17,6 +18,17 @@ function logicalId(s: Stack, user: User) {
 }
 
 describe('UserGroup', () => {
+  test('defaultUserEncryptionKey encrypts the created default user\'s password; a Redis OSS group has no secret for it', () => {
+    const s = stack();
+    const key = new kms.Key(s, 'Key');
+    new UserGroup(s, 'Users', { defaultUserEncryptionKey: key });
+    Template.fromStack(s).hasResourceProperties('AWS::SecretsManager::Secret', {
+      KmsKeyId: { 'Fn::GetAtt': [s.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] },
+    });
+    expect(() => new UserGroup(s, 'Redis', { engine: CacheEngine.REDIS_OSS, defaultUserEncryptionKey: key })).toThrow(
+      'Stack/Redis: Invalid defaultUserEncryptionKey: got a key on a Redis OSS group. Allowed: no key;');
+  });
+
   test('defaults: Valkey, a generated id, and a disabled default user with a generated password', () => {
     const s = stack();
     const group = new UserGroup(s, 'Users');

@@ -8,7 +8,13 @@ import { NodeType } from '../node-type';
 import { EvictionPolicy, IParameterGroup, ParameterGroup } from '../parameter-group';
 import { ISubnetGroup, SubnetGroup } from '../subnet-group';
 import { CacheValidationError, invalid } from './errors';
+import { isPlaceholderZone, selectCacheSubnets } from './subnets';
 import { isToken, validateIntegerRange } from './validation';
+
+export { belongsToConsumerStack } from './cross-stack';
+export { CacheConnections } from './connections';
+export { CacheSecret } from './secret';
+export { isPlaceholderZone, selectCacheSubnets, validateSubnetSelection, warnPublicSubnets } from './subnets';
 
 /**
  * The logic the cache constructs (replication group, Memcached cluster) share: network
@@ -25,8 +31,9 @@ export interface CacheNetwork {
 }
 
 /**
- * Resolves the subnet group (given, or created over `vpc.selectSubnets(vpcSubnets)`) and the
- * security groups (given, or one created with no egress and no ingress).
+ * Resolves the subnet group (given, or created over `vpc.selectSubnets(vpcSubnets)`: an empty
+ * selection is an error, public subnets a warning, see `selectCacheSubnets`) and the security groups
+ * (given, or one created with no egress and no ingress).
  *
  * @param what the construct's kind, for messages and descriptions ('replication group')
  */
@@ -52,6 +59,7 @@ export function resolveNetwork(scope: Construct, input: Pick<CacheBaseProps, 'vp
   let createdSubnetGroup: SubnetGroup | undefined;
   let subnetGroup = input.subnetGroup;
   if (!subnetGroup) {
+    selectCacheSubnets(scope, input.vpc!, input.vpcSubnets, what);
     createdSubnetGroup = new SubnetGroup(scope, 'SubnetGroup', {
       vpc: input.vpc!,
       vpcSubnets: input.vpcSubnets,
@@ -177,13 +185,16 @@ export function cacheNodeIds(scope: Construct, count: number, what: string): str
   return Array.from({ length: count }, (_, i) => String(i + 1).padStart(4, '0'));
 }
 
-/** Each preferred AZ must hold a subnet of the group (checked when both are known at synth time). */
+/**
+ * Each preferred AZ must hold a subnet of the group (checked when both are known at synth time; not
+ * while the subnets' zones are the CDK's placeholders, see `isPlaceholderZone`).
+ */
 export function validateZonesInSubnets(scope: Construct, zones: string[] | undefined, subnets: ec2.ISubnet[] | undefined): void {
   if (!zones || isToken(zones) || !subnets) {
     return;
   }
   const available = subnets.map(s => s.availabilityZone);
-  if (available.length === 0 || available.some(az => isToken(az))) {
+  if (available.length === 0 || available.some(az => isToken(az)) || subnets.some(isPlaceholderZone)) {
     return;
   }
   const missing = zones.filter(z => !isToken(z) && !available.includes(z));

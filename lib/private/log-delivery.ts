@@ -1,7 +1,7 @@
 import { IResolvable, Lazy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CacheEngineVersion } from '../engine';
-import { LogDelivery, LogDestinationConfig } from '../logging';
+import { LogDelivery, LogDestinationBindOptions, LogDestinationConfig } from '../logging';
 import { invalid } from './errors';
 
 /** One rendered `LogDeliveryConfigurations` entry. */
@@ -20,7 +20,8 @@ export class LogDeliveries {
   private readonly configs: LogDeliveryConfig[] = [];
   private readonly types = new Set<string>();
 
-  constructor(private readonly scope: Construct, private readonly engine: CacheEngineVersion, initial: LogDelivery[] = []) {
+  constructor(private readonly scope: Construct, private readonly engine: CacheEngineVersion, initial: LogDelivery[] = [],
+    private readonly bindOptions: LogDestinationBindOptions = {}) {
     initial.forEach(d => this.add(d, 'logs'));
   }
 
@@ -35,7 +36,7 @@ export class LogDeliveries {
         + `${type.value} configuration); send it to a single destination.`);
     }
     this.types.add(type.value);
-    this.configs.push({ logType: type.value, logFormat: delivery.format, ...delivery.destination._bind(this.scope, type) });
+    this.configs.push({ logType: type.value, logFormat: delivery.format, ...delivery.destination._bind(this.scope, type, this.bindOptions) });
   }
 
   /** The `LogDeliveryConfigurations` of the L1 (omitted when there is no delivery). */

@@ -93,7 +93,7 @@ serverSuite('cluster mode on real Valkey nodes', ['valkey-server'], () => {
       // Through one seed node (as through the configuration endpoint) a cluster client reaches every shard;
       // a client that does not speak the cluster protocol is redirected (MOVED) for two keys in three.
       const cluster = new Cluster([{ host: HOST, port: nodes[0].port }], {
-        clusterRetryStrategy: () => null, redisOptions: { maxRetriesPerRequest: 1, retryStrategy: () => null },
+        clusterRetryStrategy: () => null, redisOptions: { maxRetriesPerRequest: 1 },
       });
       try {
         const keys = Array.from({ length: 30 }, (_, i) => `user:${i}`);
