@@ -48,9 +48,8 @@ export interface GeneratedSecretProps {
 export class GeneratedSecret extends Resource implements secretsmanager.ISecret {
   public readonly encryptionKey?: kms.IKey;
   public readonly secretArn: string;
-  /** The ARN in grants: the full ARN in this account and Region, `<arn>-??????` elsewhere. */
-  protected readonly arnForPolicies: string;
   private policy?: secretsmanager.ResourcePolicy;
+  private policyArn?: string;
   private readonly givenName?: string;
   private parsedName?: string;
 
@@ -71,13 +70,6 @@ export class GeneratedSecret extends Resource implements secretsmanager.ISecret 
     });
     this.encryptionKey = props.encryptionKey;
     this.givenName = props.secretName;
-    this.arnForPolicies = Lazy.uncachedString({
-      produce: context => {
-        const consumer = Stack.of(context.scope);
-        return this.stack.account !== consumer.account || this.stack.region !== consumer.region
-          ? `${this.secretArn}-??????` : this.secretArn;
-      },
-    });
     this.node.addValidation({ validate: () => this.policy?.document.validateForResourcePolicy() ?? [] });
     // As Secret does: Secrets Manager may use the key on behalf of the account.
     if (this.encryptionKey) {
@@ -86,6 +78,20 @@ export class GeneratedSecret extends Resource implements secretsmanager.ISecret 
       this.encryptionKey.grantEncryptDecrypt(principal);
       this.encryptionKey.grant(principal, 'kms:CreateGrant', 'kms:DescribeKey');
     }
+  }
+
+  /** The ARN in grants: the full ARN in this account and Region, `<arn>-??????` elsewhere (made on first use). */
+  protected get arnForPolicies(): string {
+    if (this.policyArn === undefined) {
+      this.policyArn = Lazy.uncachedString({
+        produce: context => {
+          const consumer = Stack.of(context.scope);
+          return this.stack.account !== consumer.account || this.stack.region !== consumer.region
+            ? `${this.secretArn}-??????` : this.secretArn;
+        },
+      });
+    }
+    return this.policyArn;
   }
 
   /** The full ARN (CloudFormation's `Ref` of the secret). */
