@@ -8,14 +8,19 @@
  *   cdk-elasticache snapshot <id> [--name NAME] [--timeout 60m] [--json]
  *   cdk-elasticache token <id> --user USER_ID [--serverless] [--json]
  *
- * Every command takes --region and --profile; credentials and region otherwise come from the AWS SDK's chains.
+ * Every command takes --region, --profile and --endpoint-url; region and credentials otherwise come from the
+ * AWS CLI's environment variables and the AWS SDK's chains. Ids are checked locally before any call.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { Clock, formatElapsed, SYSTEM_CLOCK } from '../lib/ops/clock';
 import { describeCache, formatDescription } from '../lib/ops/describe';
+import { createCommandClient, endpointProblem, profileProblem } from '../lib/ops/client';
 import { formatError } from '../lib/ops/errors';
 import { runFailoverDrill } from '../lib/ops/failover';
+import { CacheIdKind, cacheIdProblem } from '../lib/ops/ids';
 import { createSnapshot } from '../lib/ops/snapshot';
 import { generateIamAuthToken, IAM_AUTH_TOKEN_EXPIRY_SECONDS } from '../lib/ops/token';
 import { waitForAvailable } from '../lib/ops/wait';
@@ -24,42 +29,117 @@ import { waitForAvailable } from '../lib/ops/wait';
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
-  /** Builds the ElastiCache client from --region / --profile. */
-  readonly createClient?: (options: { region?: string; profile?: string }) => ElastiCacheClient;
+  /** Builds the ElastiCache client from --region / --profile / --endpoint-url. */
+  readonly createClient?: (options: { region?: string; profile?: string; endpoint?: string }) => ElastiCacheClient;
   readonly clock?: Clock;
+  /** The environment (AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWS_CONFIG_FILE, ...). */
+  readonly env?: NodeJS.ProcessEnv;
 }
+
+const COMMON_HELP = `Options of every command:
+  --region <region>      AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region)
+  --profile <name>       profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE or the default chain)
+  --endpoint-url <url>   the ElastiCache API endpoint, e.g. a local one (default: AWS_ENDPOINT_URL_ELASTICACHE,
+                         AWS_ENDPOINT_URL, or the region's endpoint)
+  -h, --help             help`;
+
+const ID_HELP = '<id> is a replication group id (1-40 letters, digits and hyphens, starting with a letter, no \'--\', no trailing \'-\')';
+
+/** Each command: its synopsis, what it does, and its own options. */
+const COMMAND_HELP: Record<string, { synopsis: string; summary: string; details: string }> = {
+  'describe': {
+    synopsis: 'describe <id> [--json]',
+    summary: 'status, engine, nodes and roles, endpoints, security, failover, backups, pending changes',
+    details: `Describes a replication group (Valkey / Redis OSS) or cache cluster (Memcached): status, engine and
+version, node type, every node with its role, AZ and status, endpoints, encryption and auth, Multi-AZ
+and failover, backups and windows, pending changes.
+
+${ID_HELP}
+or a cache cluster id (the same rules, 1-50 characters).
+
+  --json                 the description as JSON`,
+  },
+  'wait': {
+    synopsis: 'wait <id> [--timeout 30m]',
+    summary: 'wait until the cache is available (progress on stderr)',
+    details: `Polls the replication group or cache cluster every 15 seconds until it is available, one line of
+progress per poll on stderr. Stops at once on a status it never leaves (create-failed, deleting, ...).
+
+${ID_HELP}
+or a cache cluster id (the same rules, 1-50 characters).
+
+  --timeout <duration>   how long to wait: 90s, 15m, 1h (default 30m)`,
+  },
+  'failover-drill': {
+    synopsis: 'failover-drill <id> [--shard N] [--timeout 20m] [--json]',
+    summary: 'call TestFailover and follow it until a new primary serves (disrupts writes briefly)',
+    details: `Checks that the replication group can fail over (available, automatic failover enabled, a replica in
+the shard), calls TestFailover, and follows the events and node roles until another node is primary.
+Refuses, before changing anything, Memcached, single cache clusters and groups that cannot fail over.
+Writes pause for a few seconds during a failover: run it when you mean it.
+
+${ID_HELP}.
+
+  --shard <N>            the shard (node group) id or number, 1-4 digits (default: the first)
+  --timeout <duration>   how long to wait for the new primary: 90s, 15m, 1h (default 20m)
+  --json                 the result as JSON`,
+  },
+  'snapshot': {
+    synopsis: 'snapshot <id> [--name NAME] [--timeout 60m] [--json]',
+    summary: 'take a manual backup and wait until it is available (Valkey / Redis OSS)',
+    details: `Takes a manual backup of a replication group (or a single Redis OSS cache cluster) and waits until it is
+available. Refuses Memcached, which has no backups.
+
+${ID_HELP}
+or a cache cluster id (the same rules, 1-50 characters).
+
+  --name <name>          the snapshot name (default: <id>-manual-<UTC timestamp>)
+  --timeout <duration>   how long to wait: 90s, 15m, 1h (default 60m)
+  --json                 the result as JSON`,
+  },
+  'token': {
+    synopsis: 'token <id> --user <userId> [--serverless] [--json]',
+    summary: 'print an IAM authentication token (valid 15 minutes) for Valkey / Redis OSS clients',
+    details: `Prints an IAM authentication token for a Valkey / Redis OSS user, valid 15 minutes: the password to send
+with the user id as the username. Signing is local; no AWS call is made.
+
+${ID_HELP},
+or with --serverless a serverless cache name (the same rules).
+
+  --user <userId>        the ElastiCache user id (IAM users have user name = user id)
+  --serverless           <id> is a serverless cache
+  --json                 the token with its user, cache and expiry as JSON`,
+  },
+};
 
 export const USAGE = `Usage: cdk-elasticache <command> <id> [options]
 
 Operations on deployed ElastiCache caches (Valkey / Redis OSS replication groups, Memcached clusters).
 
 Commands:
-  describe <id>              status, engine, nodes and roles, endpoints, security, failover, backups, pending changes
-  wait <id>                  wait until the cache is available (progress on stderr)
-  failover-drill <id>        call TestFailover and follow it until a new primary serves (disrupts writes briefly)
-  snapshot <id>              take a manual backup and wait until it is available (Valkey / Redis OSS)
-  token <id> --user <userId> print an IAM authentication token (valid 15 minutes) for Valkey / Redis OSS clients
+${Object.values(COMMAND_HELP).map(c => `  ${c.synopsis}\n      ${c.summary}`).join('\n')}
 
-Options:
-  --region <region>    AWS region (default: AWS_REGION or the profile's region)
-  --profile <name>     profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE or the default chain)
-  --json               machine-readable output (describe, failover-drill, snapshot, token)
-  --timeout <duration> how long to wait: 90s, 15m, 1h (wait: 30m, failover-drill: 20m, snapshot: 60m)
-  --shard <N>          failover-drill: the shard (node group) id or number (default: the first)
-  --name <name>        snapshot: the snapshot name (default: <id>-manual-<UTC timestamp>)
-  --user <userId>      token: the ElastiCache user id (IAM users have user name = user id)
-  --serverless         token: <id> is a serverless cache
-  -h, --help           this help
+${COMMON_HELP}
+  --version              the version of cdk-elasticache
 
-Exit codes: 0 success, 1 operation failed or refused, 2 usage error.
+'cdk-elasticache <command> --help' describes a command and its options.
+Exit codes: 0 success, 1 operation failed or refused, 2 usage error (bad arguments, an invalid id, an unknown
+profile: nothing was sent to AWS).
 `;
+
+/** The help of one command. */
+export function commandUsage(command: string): string {
+  const c = COMMAND_HELP[command];
+  return `Usage: cdk-elasticache ${c.synopsis} [options]\n\n${c.details}\n\n${COMMON_HELP}\n`;
+}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 const COMMON: Options = {
-  region: { type: 'string' },
-  profile: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  'region': { type: 'string' },
+  'profile': { type: 'string' },
+  'endpoint-url': { type: 'string' },
+  'help': { type: 'boolean', short: 'h' },
 };
 
 const COMMANDS: Record<string, Options> = {
@@ -69,6 +149,30 @@ const COMMANDS: Record<string, Options> = {
   'snapshot': { name: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
   'token': { user: { type: 'string' }, serverless: { type: 'boolean' }, json: { type: 'boolean' } },
 };
+
+/** What kind of id each command takes. */
+const ID_KIND: Record<string, CacheIdKind> = {
+  'describe': 'cache',
+  'wait': 'cache',
+  'failover-drill': 'replication-group',
+  'snapshot': 'cache',
+  'token': 'replication-group',
+};
+
+/** The version in the package.json next to the command (`dist/bin/cli.js` or `bin/cli.ts`). */
+export function packageVersion(): string {
+  for (let dir = __dirname, i = 0; i < 4; i++, dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'cdk-elasticache' && pkg.version) {
+        return pkg.version;
+      }
+    } catch {
+      // not here: one level up
+    }
+  }
+  return 'unknown';
+}
 
 /** A usage error: exit code 2. */
 class UsageError extends Error {}
@@ -83,27 +187,36 @@ export function parseTimeout(text: string): number {
   return value;
 }
 
-function defaultClient(options: { region?: string; profile?: string }): ElastiCacheClient {
-  return new ElastiCacheClient({
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-  });
-}
-
 /** Runs one command; returns the exit code. Never throws: every failure is one line on stderr. */
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const out = (text: string) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   const err = (text: string) => io.stderr.write(`${text}\n`);
+  const env = io.env ?? process.env;
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === undefined || command === '--help' || command === '-h') {
     out(USAGE);
     return command === undefined ? 2 : 0;
+  }
+  if (command === '--version') {
+    out(`cdk-elasticache ${packageVersion()}`);
+    return 0;
+  }
+  if (command === 'help') {
+    if (rest.length === 0) {
+      out(USAGE);
+      return 0;
+    }
+    if (rest.length === 1 && COMMAND_HELP[rest[0]]) {
+      out(commandUsage(rest[0]));
+      return 0;
+    }
   }
   let client: ElastiCacheClient | undefined;
   try {
     const options = COMMANDS[command];
     if (!options) {
-      throw new UsageError(`Unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(', ')} (see --help).`);
+      const what = command === 'help' ? `help topic '${rest.join(' ')}'` : `command '${command}'`;
+      throw new UsageError(`Unknown ${what}. Commands: ${Object.keys(COMMANDS).join(', ')} (see --help).`);
     }
     let parsed;
     try {
@@ -113,7 +226,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     }
     const values = parsed.values as Record<string, string | boolean | undefined>;
     if (values.help) {
-      out(USAGE);
+      out(commandUsage(command));
       return 0;
     }
     if (parsed.positionals.length !== 1) {
@@ -121,16 +234,40 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     }
     const id = parsed.positionals[0];
     const str = (name: string) => values[name] as string | undefined;
+    // Everything is checked here, before a client exists: a wrong id never reaches ElastiCache.
+    const idProblem = cacheIdProblem(command === 'token' && values.serverless === true ? 'serverless-cache' : ID_KIND[command], id);
+    if (idProblem) {
+      throw new UsageError(idProblem);
+    }
+    const shard = str('shard');
+    if (shard !== undefined && !/^\d{1,4}$/.test(shard)) {
+      throw new UsageError(`Invalid --shard: got '${shard}'. Allowed: a shard (node group) id or number of 1-4 digits, such as 0001 or 2.`);
+    }
     const clock = io.clock ?? SYSTEM_CLOCK;
     const timeoutMs = str('timeout') !== undefined ? parseTimeout(str('timeout')!) : undefined;
     const onProgress = (line: string) => err(line);
     const wait = { clock, onProgress, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
-    if (command === 'token' && !str('user')) {
+    if (command === 'token' && !str('user')?.trim()) {
       throw new UsageError("'token' needs --user <userId> (see --help).");
     }
-    client = (io.createClient ?? defaultClient)({
+    if (str('name') !== undefined && !str('name')!.trim()) {
+      throw new UsageError("Invalid --name: got ''. Allowed: a snapshot name that no other snapshot of the account has in the region.");
+    }
+    const endpoint = str('endpoint-url');
+    const endpointIssue = endpoint !== undefined ? endpointProblem(endpoint) : undefined;
+    if (endpointIssue) {
+      throw new UsageError(endpointIssue);
+    }
+    const profile = str('profile') ?? (env.AWS_PROFILE?.trim() || undefined);
+    const profileIssue = profile !== undefined ? profileProblem(profile, str('profile') !== undefined ? 'from --profile' : 'from AWS_PROFILE', env) : undefined;
+    if (profileIssue) {
+      throw new UsageError(profileIssue);
+    }
+    const createClient = io.createClient ?? (o => createCommandClient({ ...o, onWarning: err }, env));
+    client = createClient({
       ...(str('region') ? { region: str('region') } : {}),
       ...(str('profile') ? { profile: str('profile') } : {}),
+      ...(endpoint ? { endpoint } : {}),
     });
 
     switch (command) {
@@ -145,7 +282,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         break;
       }
       case 'failover-drill': {
-        const r = await runFailoverDrill(client, id, { ...wait, ...(str('shard') ? { shard: str('shard') } : {}) });
+        const r = await runFailoverDrill(client, id, { ...wait, ...(shard ? { shard } : {}) });
         if (values.json) {
           out(JSON.stringify(r, null, 2));
         } else {

@@ -89,10 +89,13 @@ export interface MemcachedClusterProps extends CacheBaseProps {
   /**
    * The name (cache cluster id) of the cluster: 1 to 50 letters, digits and hyphens, starting with
    * a letter, no two consecutive hyphens, no hyphen at the end. ElastiCache stores it lowercase, so
-   * it is lowercased here. A named cluster cannot be replaced by CloudFormation (a change of `port`,
-   * `engine` or the subnet group, or of `nodes` without `preferredAvailabilityZones`, replaces it).
+   * it is lowercased here. The cluster always has a name (given or generated), and CloudFormation does
+   * not replace a named resource: a change that needs a replacement (`port`, `engine`, the subnet
+   * group, `nodes` without `preferredAvailabilityZones`) fails at deployment instead of emptying the
+   * cache. Give a new name to replace it on purpose.
    *
-   * @default - a name generated from the construct path, lowercase, within 50 characters
+   * @default - a name generated from the construct path, lowercase, within 50 characters, that stays
+   * the same whatever else changes
    */
   readonly clusterName?: string;
   /**

@@ -283,8 +283,10 @@ export interface ReplicationGroupProps extends CacheBaseProps {
    * backups. Create-only: changing it replaces the group (warning `kmsKeyCreateOnly`), and a disabled
    * or deleted key makes the group and its backups irrecoverable. ElastiCache creates a KMS grant
    * with the deploying principal's permissions (`kms:CreateGrant`, `kms:DescribeKey`); nothing is
-   * added to the key policy. The secrets the group generates (passwords, AUTH token) are encrypted
-   * with the same key unless their own `encryptionKey` is given.
+   * added to the key policy for it. What the group creates follows the key: the secrets it generates
+   * (passwords, AUTH token) unless their own `encryptionKey` is given, and new log groups
+   * (`LogDestination.newLogGroup()`, which add a key policy statement for CloudWatch Logs) unless
+   * theirs is.
    * @default - the AWS owned key of ElastiCache
    */
   readonly kmsKey?: kms.IKey;

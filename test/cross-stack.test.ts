@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -67,7 +67,7 @@ function policyStatements(template: Template): Array<Record<string, unknown>> {
 }
 
 function keyPolicyPrincipals(template: Template): unknown[] {
-  return Object.values(template.findResources('AWS::KMS::Key')).flatMap(k => k.Properties.KeyPolicy.Statement.map((s: any) => s.Principal));
+  return Object.values(template.findResources('AWS::KMS::Key')).flatMap(k => k.Properties.KeyPolicy.Statement.map((s: { Principal: unknown }) => s.Principal));
 }
 
 /** The identity statement that grants the key through Secrets Manager, as aws-cdk-lib's key grant reads. */
@@ -117,6 +117,10 @@ describe('a replication group used from another stack', () => {
             GroupId: { 'Fn::ImportValue': expect.stringMatching(/^Cache:ExportsOutputFnGetAttSessionsSecurityGroup/) },
           }));
         }
+      });
+
+      test('the cache-side idiom adds no warning of its own (no ignored egress rule on the consumer\'s group)', () => {
+        Annotations.fromStack(consumerStack).hasNoWarning('/Consumer/Api/SecurityGroup', Match.stringLikeRegexp('Ignoring Egress'));
       });
 
       test('the secrets are readable by the consumers: identity policies in the consumer stack', () => {
@@ -178,6 +182,21 @@ describe('a replication group used from another stack', () => {
     expect(ingressRules(templates.Network)).toEqual([]);
     expect(ingressRules(templates.Cache)).toEqual([expect.objectContaining({
       FromPort: 6379, SourceSecurityGroupId: { 'Fn::ImportValue': expect.stringMatching(/^Network:/) },
+    })]);
+    expect(importsFrom(templates.Network)).toEqual([]);
+  });
+
+  test('the cache\'s own security group of the VPC stack: a consumer\'s rule still goes to the consumer stack', () => {
+    const s = threeStacks();
+    const cacheGroup = new ec2.SecurityGroup(s.network, 'CacheGroup', { vpc: s.vpc, allowAllOutbound: false });
+    const cache = new ReplicationGroup(s.cacheStack, 'Sessions', { vpc: s.vpc, securityGroups: [cacheGroup] });
+    const consumerStack = new Stack(s.app, 'Consumer');
+    const fn = consumer(consumerStack, 'Api', s.vpc, { CACHE_HOST: cache.primaryEndpoint.hostname });
+    cache.connections.allowDefaultPortFrom(fn);
+    const templates = synth(s.app);
+    expect(ingressRules(templates.Network)).toEqual([]);
+    expect(ingressRules(templates.Consumer)).toEqual([expect.objectContaining({
+      FromPort: 6379, GroupId: { 'Fn::ImportValue': expect.stringMatching(/^Network:ExportsOutputFnGetAttCacheGroup/) },
     })]);
     expect(importsFrom(templates.Network)).toEqual([]);
   });

@@ -57,6 +57,9 @@ describe.each(CACHES)('%s placement', (_name, create) => {
     });
     expect(() => create(stack, 'Cache', { vpc, zones: ['us-east-1a', 'us-east-1d'] })).toThrow(
       "Invalid preferredAvailabilityZones: got ['us-east-1d']");
+    // The check asks for no lookup the app did not need.
+    create(stack, 'Good', { vpc, zones: ['us-east-1b', 'us-east-1a'] });
+    expect(stack.node.root instanceof App && stack.node.root.synth().manifest.missing).toBeFalsy();
   });
 
   test('public subnets: a warning that says how to pick private ones', () => {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { LogDestination, NodeType } from '../lib';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -61,5 +62,37 @@ describe('README', () => {
       .map(d => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     fs.rmSync(dir, { recursive: true, force: true });
     expect(diagnostics).toEqual([]);
+  });
+});
+
+describe('README drift', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  test('the status line does not announce what is already here as coming next', () => {
+    const status = readme.split('\n').filter(l => l.startsWith('> ')).join(' ');
+    const [here, next] = status.split(/come next/)[0].split(/\.\s+(?=[A-Z][^.]*$)/);
+    expect(here).toMatch(/monitoring/);
+    expect(here).toMatch(/integ tests/);
+    expect(next ?? '').not.toMatch(/monitoring|integ/);
+  });
+
+  test('every NodeType.of() the README cites is one NodeType.of() accepts', () => {
+    const cited = [...readme.matchAll(/NodeType\.of\('([^']+)'/g)].map(m => m[1]);
+    expect(cited.length).toBeGreaterThan(2);
+    for (const name of cited) {
+      expect(() => NodeType.of(name)).not.toThrow();
+    }
+  });
+
+  test('every LogDestination factory is documented', () => {
+    const factories = Object.getOwnPropertyNames(LogDestination).filter(n => typeof (LogDestination as unknown as Record<string, unknown>)[n] === 'function');
+    expect(factories.sort()).toEqual(['cloudWatchLogs', 'firehose', 'newLogGroup']);
+    for (const name of factories) {
+      expect(readme).toContain(`LogDestination.${name}(`);
+    }
+  });
+
+  test('the replication group defaults table has the description and its length', () => {
+    expect(readme).toMatch(/\| description \| `Replication group <construct path>` \(1-255 characters\) \| `description` \|/);
   });
 });

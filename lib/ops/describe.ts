@@ -1,5 +1,5 @@
 import { CacheCluster, ElastiCacheClient, Endpoint, ReplicationGroup } from '@aws-sdk/client-elasticache';
-import { CacheEngine } from '../engine';
+import { CacheEngine } from '../cache-engine';
 import { findCache, getCacheCluster } from './find';
 
 /** One endpoint clients connect to. */

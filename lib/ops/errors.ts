@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 /**
  * The error every operation of `cdk-elasticache/ops` throws for a condition it recognises:
  * an unknown cache, a refused drill, a timeout. Its message is one line, written for a person.
@@ -51,12 +53,32 @@ const KNOWN: Record<string, string> = {
 /** Node.js network error codes. */
 const NETWORK_CODES = new Set(['ENOTFOUND', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
+/** What the SDK attaches to an error that came back from an HTTP answer. */
+interface ResponseMetadata {
+  readonly httpStatusCode?: number;
+  readonly requestId?: string;
+}
+
+function metadataOf(error: Error): ResponseMetadata | undefined {
+  const metadata = (error as { $metadata?: ResponseMetadata }).$metadata;
+  return typeof metadata?.httpStatusCode === 'number' ? metadata : undefined;
+}
+
+/** `HTTP 503 Service Unavailable, request id abc` (`no request id` when the answer had none). */
+function httpPart(metadata: ResponseMetadata): string {
+  const status = metadata.httpStatusCode!;
+  const reason = STATUS_CODES[status];
+  return `HTTP ${status}${reason ? ` ${reason}` : ''}, ${metadata.requestId ? `request id ${metadata.requestId}` : 'no request id'}`;
+}
+
 /**
  * Renders any error of an operation as one clear line, without a stack trace.
  *
  * `OpsError`s keep their message; SDK errors are recognised by name (the AWS error code:
  * `ReplicationGroupNotFoundFault`, `AccessDenied`, `Throttling`, `CredentialsProviderError`, ...);
- * anything else is `<name>: <message>`.
+ * an answer without a readable AWS error (an HTML page from a proxy or load balancer, an empty
+ * body) gives its HTTP status and request id; anything else is `<name>: <message>`, with the
+ * HTTP status and request id for server-side (5xx) errors.
  */
 export function formatError(error: unknown): string {
   if (error instanceof OpsError) {
@@ -66,6 +88,16 @@ export function formatError(error: unknown): string {
     return oneLine(`Unexpected failure: ${String(error)}`);
   }
   const message = oneLine(error.message || '(no message)');
+  const metadata = metadataOf(error);
+  // The SDK names an error it cannot read `Unknown` (or a status-derived name) with the message
+  // `Unknown`, or fails to parse the body at all: say what came back instead.
+  if (metadata && (error.message === 'Unknown' || error.name === 'Unknown' || /Deserialization error|XML parse error/i.test(error.message))) {
+    const status = metadata.httpStatusCode!;
+    const advice = status >= 500
+      ? 'a failure at AWS or at a proxy in between; try again in a moment'
+      : 'check --endpoint-url / AWS_ENDPOINT_URL, a proxy in between, or the credentials';
+    return `The ElastiCache API answered ${httpPart(metadata)} without an AWS error in the body: ${advice}`;
+  }
   const template = KNOWN[error.name];
   if (template) {
     return oneLine(template.replace('%s', message));
@@ -79,6 +111,9 @@ export function formatError(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   if ((typeof code === 'string' && NETWORK_CODES.has(code)) || error.name === 'TimeoutError') {
     return oneLine(`Cannot reach the ElastiCache API (check the network, proxy and --region): ${message}`);
+  }
+  if (metadata && metadata.httpStatusCode! >= 500) {
+    return oneLine(`${error.name}: ${message} (${httpPart(metadata)})`);
   }
   return oneLine(`${error.name}: ${message}`);
 }

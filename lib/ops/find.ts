@@ -6,6 +6,7 @@ import {
   ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import { OpsError } from './errors';
+import { assertCacheId, MAX_REPLICATION_GROUP_ID_LENGTH, sameId } from './ids';
 
 /** What an id names: a replication group (Valkey / Redis OSS) or a cache cluster (Memcached, or a single Redis OSS node). */
 export type FoundCache =
@@ -26,11 +27,31 @@ export function isNamed(error: unknown, name: string): boolean {
   return error instanceof Error && error.name === name;
 }
 
+/**
+ * The one item of a describe answer, checked to be the resource asked for: ElastiCache lists every
+ * resource when the id is empty, and an id that differs (a proxy, a bug, a mock) must never be acted on.
+ * @internal
+ */
+export function theOne<T>(items: T[] | undefined, idOf: (item: T) => string | undefined, id: string, what: string): T | undefined {
+  const list = items ?? [];
+  if (list.length === 0) {
+    return undefined;
+  }
+  if (list.length === 1 && sameId(idOf(list[0]), id)) {
+    return list[0];
+  }
+  const got = list.length === 1
+    ? `${what} '${idOf(list[0]) ?? '(no id)'}'`
+    : `${list.length} ${what}s (${list.slice(0, 5).map(i => idOf(i) ?? '(no id)').join(', ')}${list.length > 5 ? ', ...' : ''})`;
+  throw new OpsError(`Asked ElastiCache for ${what} '${id}' and it answered with ${got}: refusing to act on ${list.length === 1 ? 'it' : 'them'}.`);
+}
+
 /** The replication group, or `undefined` when there is none with that id. @internal */
 export async function getReplicationGroup(client: ElastiCacheClient, id: string): Promise<ReplicationGroup | undefined> {
+  assertCacheId('replication-group', id);
   try {
     const out = await client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: id }));
-    return out.ReplicationGroups?.[0];
+    return theOne(out.ReplicationGroups, g => g.ReplicationGroupId, id, 'replication group');
   } catch (e) {
     if (isNamed(e, 'ReplicationGroupNotFoundFault')) {
       return undefined;
@@ -41,9 +62,10 @@ export async function getReplicationGroup(client: ElastiCacheClient, id: string)
 
 /** The cache cluster with its nodes, or `undefined` when there is none with that id. @internal */
 export async function getCacheCluster(client: ElastiCacheClient, id: string): Promise<CacheCluster | undefined> {
+  assertCacheId('cache-cluster', id);
   try {
     const out = await client.send(new DescribeCacheClustersCommand({ CacheClusterId: id, ShowCacheNodeInfo: true }));
-    return out.CacheClusters?.[0];
+    return theOne(out.CacheClusters, c => c.CacheClusterId, id, 'cache cluster');
   } catch (e) {
     if (isNamed(e, 'CacheClusterNotFoundFault')) {
       return undefined;
@@ -54,10 +76,13 @@ export async function getCacheCluster(client: ElastiCacheClient, id: string): Pr
 
 /**
  * Looks `id` up as a replication group, then as a cache cluster.
- * Throws an `OpsError` naming the region when it is neither.
+ * Throws an `OpsError` before any call when `id` breaks ElastiCache's naming rules, when ElastiCache
+ * answers with another resource than the one asked for, and (naming the region) when it is neither.
  */
 export async function findCache(client: ElastiCacheClient, id: string): Promise<FoundCache> {
-  const group = await getReplicationGroup(client, id);
+  assertCacheId('cache', id);
+  // Ids of 41 to 50 characters can only name a cache cluster.
+  const group = id.length <= MAX_REPLICATION_GROUP_ID_LENGTH ? await getReplicationGroup(client, id) : undefined;
   if (group) {
     return { kind: 'replication-group', group };
   }

@@ -5,6 +5,8 @@ export { SYSTEM_CLOCK, formatElapsed } from './clock';
 export { OpsError, formatError } from './errors';
 export type { FoundCache } from './find';
 export { findCache } from './find';
+export type { CacheIdKind } from './ids';
+export { cacheIdProblem, MAX_CACHE_CLUSTER_ID_LENGTH, MAX_REPLICATION_GROUP_ID_LENGTH } from './ids';
 export * from './describe';
 export * from './wait';
 export * from './failover';

@@ -1,7 +1,7 @@
 import { CreateSnapshotCommand, DescribeSnapshotsCommand, ElastiCacheClient, Snapshot } from '@aws-sdk/client-elasticache';
 import { formatElapsed, poll, SYSTEM_CLOCK, WaitOptions } from './clock';
 import { OpsError } from './errors';
-import { findCache, isMemcached, isNamed } from './find';
+import { findCache, isMemcached, isNamed, theOne } from './find';
 
 /** Options of `createSnapshot`. */
 export interface SnapshotOptions extends WaitOptions {
@@ -45,6 +45,9 @@ export function defaultSnapshotName(id: string, now: number): string {
 export async function createSnapshot(client: ElastiCacheClient, id: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
   const clock = options.clock ?? SYSTEM_CLOCK;
   const timeoutMs = options.timeoutMs ?? 60 * 60_000;
+  if (options.name !== undefined && options.name.trim() === '') {
+    throw new OpsError(`Invalid snapshot name: got '${options.name}'. Allowed: a name that no other snapshot of the account has in the region.`);
+  }
   const found = await findCache(client, id);
   if (found.kind === 'cache-cluster' && isMemcached(found.cluster)) {
     throw new OpsError(`Refusing snapshot of ${id}: it is a Memcached cluster, and Memcached has no backups (snapshots are for Valkey and Redis OSS).`);
@@ -86,7 +89,8 @@ export async function createSnapshot(client: ElastiCacheClient, id: string, opti
 /** The snapshot, or `undefined` while ElastiCache does not list it yet. */
 async function getSnapshot(client: ElastiCacheClient, name: string): Promise<Snapshot | undefined> {
   try {
-    return (await client.send(new DescribeSnapshotsCommand({ SnapshotName: name }))).Snapshots?.[0];
+    const out = await client.send(new DescribeSnapshotsCommand({ SnapshotName: name }));
+    return theOne(out.Snapshots, x => x.SnapshotName, name, 'snapshot');
   } catch (e) {
     if (isNamed(e, 'SnapshotNotFoundFault')) {
       return undefined;

@@ -5,6 +5,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { OpsError } from './errors';
+import { assertCacheId } from './ids';
 
 /** How long an ElastiCache IAM authentication token is valid: 15 minutes, the service's maximum. */
 export const IAM_AUTH_TOKEN_EXPIRY_SECONDS = 900;
@@ -52,10 +53,9 @@ let defaultCredentials: ElastiCacheClientConfig['credentials'] | undefined;
  * Signing is local (no network call); credentials come from the default chain unless given.
  */
 export async function generateIamAuthToken(options: IamAuthTokenOptions): Promise<string> {
-  const cacheName = options.cacheName.trim().toLowerCase();
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(cacheName)) {
-    throw new OpsError(`Invalid cache name for an IAM token: got '${options.cacheName}'. Allowed: a replication group id or serverless cache name (letters, digits, hyphens).`);
-  }
+  assertCacheId(options.serverless ? 'serverless-cache' : 'replication-group', options.cacheName);
+  // ElastiCache stores ids in lowercase, and the token is checked against the stored id.
+  const cacheName = options.cacheName.toLowerCase();
   if (options.userId.trim() === '') {
     throw new OpsError('Invalid user id for an IAM token: got an empty string. Allowed: the id of an ElastiCache user with IAM authentication.');
   }

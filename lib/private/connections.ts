@@ -32,6 +32,19 @@ export class CacheConnections extends ec2.Connections {
       super.allowFrom(other, portRange, description);
       return;
     }
+    const peers = other.connections.securityGroups;
+    if (peers.every(peer => peer.allowAllOutbound)) {
+      // The peer needs no egress rule (its groups allow all outbound traffic), and going through its
+      // allowTo() would warn about ignoring one: only the ingress rule, added as the peer's (remote),
+      // which puts it in the peer's stack. Whether this call came from the user or from the peer's
+      // allowTo(), that is the rule the peer's side would have added.
+      for (const group of this.securityGroups) {
+        for (const peer of peers) {
+          group.addIngressRule(peer, portRange, description, true);
+        }
+      }
+      return;
+    }
     this.handedToPeer = true;
     this.calledBack = false;
     try {

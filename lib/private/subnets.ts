@@ -54,13 +54,27 @@ export function warnPublicSubnets(scope: IConstruct, selected: ec2.SelectedSubne
     + 'vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }. Acknowledge this warning if the placement is deliberate.');
 }
 
+/** The zones an env-bound stack without context gets, read once from a probe stack of its own app. */
+let placeholderZones: string[] | undefined;
+
+function placeholders(): string[] {
+  if (!placeholderZones) {
+    // A stack without a scope gets an app of its own (no auto-synthesis): asking it for its zones
+    // reports nothing missing to the user's app. The environment is one no context file holds.
+    const probe = new Stack(undefined, 'PlaceholderZonesProbe', { env: { account: '000000000000', region: 'placeholder-probe-1' } });
+    placeholderZones = [...probe.availabilityZones];
+  }
+  return placeholderZones;
+}
+
 /**
  * Whether a subnet's Availability Zone is one of the CDK's placeholders: an env-bound stack without
  * `availability-zones` context yet (the first `cdk synth`, before the CLI looks the zones up) gets
  * placeholder zones (`dummy1a`...), with which a check against real zone names must not throw, or the
  * CLI never gets to the lookup. Read through public API: the stack's context key for the zones is
- * missing, and the subnet's zone is one the stack returns in its place. An imported VPC with literal
- * zones is not a placeholder.
+ * missing, and the subnet's zone is one such a stack returns in their place (asked of a probe stack,
+ * so that an imported VPC with literal zones adds no lookup to the user's app). An imported VPC with
+ * literal zones is not a placeholder.
  */
 export function isPlaceholderZone(subnet: ec2.ISubnet): boolean {
   const zone = subnet.availabilityZone;
@@ -75,5 +89,5 @@ export function isPlaceholderZone(subnet: ec2.ISubnet): boolean {
   if (stack.node.tryGetContext(key) !== undefined) {
     return false;
   }
-  return stack.availabilityZones.includes(zone);
+  return placeholders().includes(zone);
 }

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
   CacheClusterNotFoundFault,
@@ -12,7 +13,7 @@ import {
   TestFailoverCommand,
 } from '@aws-sdk/client-elasticache';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CliIo, main, parseTimeout, USAGE } from '../../bin/cli';
+import { CliIo, commandUsage, main, packageVersion, parseTimeout, USAGE } from '../../bin/cli';
 import {
   awsError, event, failedOverGroup, memberCluster, memcachedCluster, REGION, replicationGroup, snapshot,
 } from './fixtures';
@@ -25,7 +26,7 @@ interface Run {
   code: number;
   stdout: string;
   stderr: string;
-  clientOptions: Array<{ region?: string; profile?: string }>;
+  clientOptions: Array<{ region?: string; profile?: string; endpoint?: string }>;
 }
 
 /** Runs the CLI in-process with a client of fixed credentials (region from --region, else eu-west-1). */
@@ -36,6 +37,7 @@ function start(argv: string[], extra: Partial<CliIo> = {}): { done: Promise<Run>
   const io: CliIo = {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t) },
+    env: {}, // not the machine's AWS_PROFILE
     createClient: options => {
       clientOptions.push(options);
       return new ElastiCacheClient({ region: options.region ?? REGION, credentials: CREDENTIALS });
@@ -68,10 +70,35 @@ beforeEach(() => ec.reset());
 afterEach(() => jest.useRealTimers());
 
 describe('help and usage errors', () => {
-  test.each([['--help'], ['-h'], ['help'], ['describe', '--help']])('%s prints the usage, exit 0', async (...argv) => {
+  test.each([['--help'], ['-h'], ['help']])('%s prints the usage, exit 0', async (...argv) => {
     const r = await run(argv);
     expect(r).toEqual(expect.objectContaining({ code: 0, stdout: USAGE, stderr: '' }));
     expect(r.clientOptions).toEqual([]);
+  });
+
+  test.each(['describe', 'wait', 'failover-drill', 'snapshot', 'token'])('%s --help and help %s print that command\'s usage, exit 0', async command => {
+    const r = await run([command, '--help']);
+    expect(r).toEqual(expect.objectContaining({ code: 0, stdout: commandUsage(command), stderr: '' }));
+    expect(r.stdout).toMatch(new RegExp(`^Usage: cdk-elasticache ${command} <id>`));
+    expect(r.stdout).toContain('--endpoint-url <url>');
+    expect(r.clientOptions).toEqual([]);
+    expect((await run(['help', command])).stdout).toBe(r.stdout);
+    // `-h` after the id, as `aws` takes it.
+    expect((await run([command, 'my-cache', '-h'])).stdout).toBe(r.stdout);
+  });
+
+  test('each command\'s usage names only its own options', async () => {
+    expect(commandUsage('failover-drill')).toContain('--shard <N>');
+    expect(commandUsage('describe')).not.toContain('--shard');
+    expect(commandUsage('token')).toContain('--user <userId>');
+    expect(commandUsage('wait')).not.toContain('--user');
+  });
+
+  test('--version prints the package version, exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await run(['--version'])).toEqual(expect.objectContaining({ code: 0, stdout: `cdk-elasticache ${version}\n`, stderr: '', clientOptions: [] }));
+    expect(packageVersion()).toBe(version);
   });
 
   test('no arguments: usage, exit 2', async () => {
@@ -87,10 +114,80 @@ describe('help and usage errors', () => {
     [['wait', 'my-cache', '--timeout'], "Option '--timeout <value>' argument missing for 'wait' (see --help)."],
     [['wait', 'my-cache', '--timeout', 'soon'], "Invalid --timeout: got 'soon'. Allowed: a positive duration such as 90s, 15m or 1h."],
     [['token', 'my-cache'], "'token' needs --user <userId> (see --help)."],
+    [['help', 'frobnicate'], "Unknown help topic 'frobnicate'. Commands: describe, wait, failover-drill, snapshot, token (see --help)."],
+    [['failover-drill', 'my-cache', '--shard', 'first'],
+      "Invalid --shard: got 'first'. Allowed: a shard (node group) id or number of 1-4 digits, such as 0001 or 2."],
+    [['snapshot', 'my-cache', '--name', ''], "Invalid --name: got ''. Allowed: a snapshot name that no other snapshot of the account has in the region."],
+    [['describe', 'my-cache', '--endpoint-url', 'localhost:5000'],
+      "Invalid --endpoint-url: got 'localhost:5000'. Allowed: an http:// or https:// URL, such as http://127.0.0.1:5000."],
   ])('%j: one line, exit 2, no AWS call', async (argv, line) => {
     const r = await run(argv);
     expectOneLineFailure(r, 2, line);
     expect(r.clientOptions).toEqual([]);
+  });
+
+  const RULE = "letters, digits and hyphens, starting with a letter, with no '--' and no trailing '-'.";
+  const CACHE_RULE = `Allowed: a replication group id (1-40 characters) or cache cluster id (1-50 characters) of ${RULE}`;
+  test.each<[string[], string]>([
+    [['describe', ''], `Invalid cache id: got ''. ${CACHE_RULE}`],
+    [['wait', ''], `Invalid cache id: got ''. ${CACHE_RULE}`],
+    [['snapshot', ''], `Invalid cache id: got ''. ${CACHE_RULE}`],
+    [['failover-drill', ''], `Invalid replication group id: got ''. Allowed: 1-40 ${RULE}`],
+    [['failover-drill', `a${'b'.repeat(40)}`], `Invalid replication group id: got 'a${'b'.repeat(40)}'. Allowed: 1-40 ${RULE}`],
+    [['describe', `a${'b'.repeat(50)}`], `Invalid cache id: got 'a${'b'.repeat(50)}'. ${CACHE_RULE}`],
+    [['describe', '1cache'], `Invalid cache id: got '1cache'. ${CACHE_RULE}`],
+    [['describe', 'my--cache'], `Invalid cache id: got 'my--cache'. ${CACHE_RULE}`],
+    [['describe', 'my-cache-'], `Invalid cache id: got 'my-cache-'. ${CACHE_RULE}`],
+    [['describe', 'my_cache'], `Invalid cache id: got 'my_cache'. ${CACHE_RULE}`],
+    [['describe', '--', '-x'], `Invalid cache id: got '-x'. ${CACHE_RULE}`],
+    [['describe', 'my-cache\nother'], `Invalid cache id: got 'my-cache\\nother'. ${CACHE_RULE}`],
+    [['token', 'my-cache.example.com', '--user', 'u'], `Invalid replication group id: got 'my-cache.example.com'. Allowed: 1-40 ${RULE}`],
+    [['token', 'my--serverless', '--user', 'u', '--serverless'], `Invalid serverless cache name: got 'my--serverless'. Allowed: 1-40 ${RULE}`],
+  ])('%j: the id is checked before any AWS call, exit 2 with the rule', async (argv, line) => {
+    const r = await run(argv);
+    expectOneLineFailure(r, 2, line);
+    expect(r.clientOptions).toEqual([]);
+    expect(ec.calls()).toHaveLength(0);
+  });
+
+  test('the longest valid ids pass: 40 characters for a replication group, 50 for a cache cluster', async () => {
+    ec.on(DescribeReplicationGroupsCommand).rejects(groupNotFound);
+    ec.on(DescribeCacheClustersCommand).rejects(clusterNotFound);
+    const rg = `a${'b'.repeat(39)}`;
+    const cluster = `a${'b'.repeat(49)}`;
+    expectOneLineFailure(await run(['describe', rg]), 1, `No replication group or cache cluster named '${rg}' in eu-west-1.`);
+    ec.resetHistory();
+    expectOneLineFailure(await run(['describe', cluster]), 1, `No replication group or cache cluster named '${cluster}' in eu-west-1.`);
+    // 41-50 characters can only be a cache cluster: no replication group lookup.
+    expect(ec.commandCalls(DescribeReplicationGroupsCommand)).toHaveLength(0);
+    expect(ec.commandCalls(DescribeCacheClustersCommand)).toHaveLength(1);
+  });
+
+  test('--profile and AWS_PROFILE name a profile that must exist: exit 2 before any call', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-profiles-'));
+    try {
+      const env = {
+        AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
+      };
+      writeFileSync(env.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n[profile prod] # production\nregion = eu-west-1\n[sso-session corp]\n');
+      writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE, '[ci]\naws_access_key_id = AKIDEXAMPLE\n');
+      const missing = (name: string, source: string) => `The profile '${name}' (${source}) does not exist: no [profile ${name}] in `
+        + `${env.AWS_CONFIG_FILE} and no [${name}] in ${env.AWS_SHARED_CREDENTIALS_FILE}.`;
+      const nosuch = await run(['describe', 'my-cache', '--profile', 'nosuch'], { env });
+      expectOneLineFailure(nosuch, 2, missing('nosuch', 'from --profile'));
+      expect(nosuch.clientOptions).toEqual([]);
+      expectOneLineFailure(await run(['describe', 'my-cache'], { env: { ...env, AWS_PROFILE: 'nosuch' } }), 2, missing('nosuch', 'from AWS_PROFILE'));
+      // An sso-session section is not a profile.
+      expectOneLineFailure(await run(['describe', 'my-cache', '--profile', 'corp'], { env }), 2, missing('corp', 'from --profile'));
+      mockSeedGroup();
+      for (const profile of ['prod', 'ci', 'default']) {
+        const r = await run(['describe', 'my-cache', '--profile', profile], { env });
+        expect([profile, r.code, r.stderr]).toEqual([profile, 0, '']);
+      }
+      expect((await run(['describe', 'my-cache'], { env: { ...env, AWS_PROFILE: 'ci' } })).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test.each<[string, number]>([['90s', 90_000], ['15m', 900_000], ['1h', 3_600_000], ['120', 120_000], ['1.5m', 90_000]])(
@@ -100,12 +197,16 @@ describe('help and usage errors', () => {
 });
 
 describe('describe', () => {
-  test('prints the table on stdout; --region and --profile reach the client', async () => {
+  test('prints the table on stdout; --region, --profile and --endpoint-url reach the client', async () => {
     mockSeedGroup();
-    const r = await run(['describe', 'my-cache', '--region', 'eu-west-1', '--profile', 'prod']);
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-profiles-'));
+    const env = { AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials') };
+    writeFileSync(env.AWS_CONFIG_FILE, '[profile prod]\nregion = eu-west-1\n');
+    const r = await run(['describe', 'my-cache', '--region', 'eu-west-1', '--profile', 'prod', '--endpoint-url', 'http://127.0.0.1:5000'], { env });
+    rmSync(dir, { recursive: true, force: true });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.clientOptions).toEqual([{ region: 'eu-west-1', profile: 'prod' }]);
+    expect(r.clientOptions).toEqual([{ region: 'eu-west-1', profile: 'prod', endpoint: 'http://127.0.0.1:5000' }]);
     expect(r.stdout).toMatch(/^Replication group\s+my-cache\n/);
     expect(r.stdout).toMatch(/^ {2}my-cache-001\s+0001\s+primary\s+eu-west-1a\s+available$/m);
   });
@@ -146,6 +247,56 @@ describe('describe', () => {
   ])('%s: one line on stderr, exit 1', async (_label, setup, line) => {
     setup();
     expectOneLineFailure(await run(['describe', 'my-cache']), 1, line);
+  });
+});
+
+describe('never acts on another cache than the one asked for', () => {
+  // What an API that ignores the id (or a proxy, or a bug) would answer: every group, or another one.
+  const other = replicationGroup({ ReplicationGroupId: 'other-cache', MemberClusters: ['other-cache-001', 'other-cache-002'] });
+
+  test.each<[string, string[]]>([
+    ['describe', ['describe', 'my-cache']],
+    ['wait', ['wait', 'my-cache']],
+    ['snapshot', ['snapshot', 'my-cache', '--name', 'n']],
+    ['failover-drill', ['failover-drill', 'my-cache']],
+  ])('%s: another group in the answer is refused, one line, exit 1, nothing changed', async (_label, argv) => {
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [other] });
+    expectOneLineFailure(await run(argv), 1,
+      "Asked ElastiCache for replication group 'my-cache' and it answered with replication group 'other-cache': refusing to act on it.");
+    expect(ec.commandCalls(TestFailoverCommand)).toHaveLength(0);
+    expect(ec.commandCalls(CreateSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('an answer with several groups is refused', async () => {
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [other, replicationGroup()] });
+    expectOneLineFailure(await run(['failover-drill', 'my-cache']), 1,
+      "Asked ElastiCache for replication group 'my-cache' and it answered with 2 replication groups (other-cache, my-cache): refusing to act on them.");
+    expect(ec.commandCalls(TestFailoverCommand)).toHaveLength(0);
+  });
+
+  test('another cache cluster in the answer is refused', async () => {
+    ec.on(DescribeReplicationGroupsCommand).rejects(groupNotFound);
+    ec.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [memcachedCluster()] });
+    expectOneLineFailure(await run(['describe', 'my-cluster']), 1,
+      "Asked ElastiCache for cache cluster 'my-cluster' and it answered with cache cluster 'my-memcached': refusing to act on it.");
+  });
+
+  test('ids differing only in case are the same cache (ElastiCache stores them in lowercase)', async () => {
+    mockSeedGroup();
+    const r = await run(['describe', 'My-Cache']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Replication group\s+my-cache\n/);
+  });
+
+  test('a snapshot answer naming another snapshot is refused', async () => {
+    jest.useFakeTimers({ now: new Date('2025-03-01T14:25:01Z') });
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [replicationGroup()] });
+    ec.on(CreateSnapshotCommand).resolves({ Snapshot: snapshot('before-upgrade', 'creating') });
+    ec.on(DescribeSnapshotsCommand).resolves({ Snapshots: [snapshot('someone-elses', 'available')] });
+    const r = await run(['snapshot', 'my-cache', '--name', 'before-upgrade']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split('\n').pop())
+      .toBe("Asked ElastiCache for snapshot 'before-upgrade' and it answered with snapshot 'someone-elses': refusing to act on it.");
   });
 });
 
@@ -284,28 +435,5 @@ describe('token', () => {
   });
 });
 
-describe('the installed command (spawned)', () => {
-  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(
-    path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'bin', 'cli.ts'), ...args],
-    { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 },
-  );
-
-  test('--help exits 0; an unknown command exits 2 with one line; a missing region is one line, no stack trace', () => {
-    const help = cli(['--help']);
-    expect(help.status).toBe(0);
-    expect(help.stdout).toBe(USAGE);
-
-    const unknown = cli(['frobnicate', 'x']);
-    expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toBe("Unknown command 'frobnicate'. Commands: describe, wait, failover-drill, snapshot, token (see --help).\n");
-
-    // No region anywhere; the SDK's Node-version warning left to the CLI to silence.
-    const noRegion = cli(['describe', 'my-cache'], {
-      AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_PROFILE: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '',
-      AWS_CONFIG_FILE: path.join(ROOT, '.scratch', 'no-such-config'), AWS_SHARED_CREDENTIALS_FILE: path.join(ROOT, '.scratch', 'no-such-credentials'),
-    });
-    expect(noRegion.status).toBe(1);
-    expect(noRegion.stdout).toBe('');
-    expect(noRegion.stderr).toMatch(/^(No AWS region|Invalid AWS region): [^\n]*\n$/);
-  });
-});
+// The command as a separate process: test/ops/runtime-deps.test.ts (without aws-cdk-lib) and
+// test/ops/cli-moto.test.ts (against a moto server).

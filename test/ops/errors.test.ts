@@ -1,10 +1,15 @@
-import { ReplicationGroupNotFoundFault, TestFailoverNotAvailableFault } from '@aws-sdk/client-elasticache';
+import { ElastiCacheServiceException, ReplicationGroupNotFoundFault, TestFailoverNotAvailableFault } from '@aws-sdk/client-elasticache';
 import { formatError, OpsError } from '../../lib/ops/errors';
 import { awsError } from './fixtures';
 
 /** An error as the SDK's credential chain throws it (@smithy/property-provider's CredentialsProviderError). */
 function credentialsError(message: string): Error {
   return Object.assign(new Error(message), { name: 'CredentialsProviderError', tryNextLink: false });
+}
+
+/** An error as the SDK deserializes a failed answer. */
+function unreadable(name: string, message: string, fault: 'client' | 'server', $metadata: { httpStatusCode: number; requestId?: string }) {
+  return new ElastiCacheServiceException({ name, message, $fault: fault, $metadata });
 }
 
 describe('formatError', () => {
@@ -49,6 +54,22 @@ describe('formatError', () => {
     ['an unknown AWS error keeps its code', awsError('ServiceUnavailable', 'Service is unavailable.\nTry again.'),
       'ServiceUnavailable: Service is unavailable. Try again'],
     ['a non-Error', 'boom', 'Unexpected failure: boom'],
+    // What the SDK makes of an answer without an AWS error in it (shapes as seen from a real HTTP server in cli-moto.test.ts).
+    ['an HTML 503 (a load balancer\'s page)', unreadable('Unknown', 'Unknown', 'server', { httpStatusCode: 503, requestId: 'req-1' }),
+      'The ElastiCache API answered HTTP 503 Service Unavailable, request id req-1 without an AWS error in the body: '
+      + 'a failure at AWS or at a proxy in between; try again in a moment'],
+    ['an empty 500 without a request id', unreadable('Unknown', 'Unknown', 'server', { httpStatusCode: 500 }),
+      'The ElastiCache API answered HTTP 500 Internal Server Error, no request id without an AWS error in the body: '
+      + 'a failure at AWS or at a proxy in between; try again in a moment'],
+    ['an HTML 403 (a proxy)', unreadable('Forbidden', 'Unknown', 'client', { httpStatusCode: 403, requestId: 'req-2' }),
+      'The ElastiCache API answered HTTP 403 Forbidden, request id req-2 without an AWS error in the body: '
+      + 'check --endpoint-url / AWS_ENDPOINT_URL, a proxy in between, or the credentials'],
+    ['a body that is not XML', Object.assign(new Error('@aws-sdk XML parse error: unexpected content.\n  Deserialization error: to see the raw '
+      + 'response, inspect the hidden field {error}.$response on this object.'), { $metadata: { httpStatusCode: 200, requestId: 'req-3' } }),
+    'The ElastiCache API answered HTTP 200 OK, request id req-3 without an AWS error in the body: '
+      + 'check --endpoint-url / AWS_ENDPOINT_URL, a proxy in between, or the credentials'],
+    ['a 5xx AWS error gets its status and request id', unreadable('InternalFailure', 'An internal error occurred.', 'server',
+      { httpStatusCode: 500, requestId: 'req-4' }), 'InternalFailure: An internal error occurred (HTTP 500 Internal Server Error, request id req-4)'],
   ])('%s', (_label, error, line) => {
     const text = formatError(error);
     expect(text).toBe(line);

@@ -136,9 +136,10 @@ describe('generateIamAuthToken', () => {
   });
 
   test.each([
-    ['', 'app', "Invalid cache name for an IAM token: got ''."],
-    ['my-cache.example.com', 'app', "Invalid cache name for an IAM token: got 'my-cache.example.com'."],
-    ['my/cache', 'app', "Invalid cache name for an IAM token: got 'my/cache'."],
+    ['', 'app', "Invalid replication group id: got ''. Allowed: 1-40 letters, digits and hyphens, starting with a letter, with no '--' and no trailing '-'."],
+    ['my-cache.example.com', 'app', "Invalid replication group id: got 'my-cache.example.com'. Allowed: 1-40 letters, digits and hyphens, starting with a letter, with no '--' and no trailing '-'."],
+    ['my/cache', 'app', "Invalid replication group id: got 'my/cache'. Allowed: 1-40 letters, digits and hyphens, starting with a letter, with no '--' and no trailing '-'."],
+    [' my-cache', 'app', "Invalid replication group id: got ' my-cache'. Allowed: 1-40 letters, digits and hyphens, starting with a letter, with no '--' and no trailing '-'."],
     ['my-cache', ' ', 'Invalid user id for an IAM token: got an empty string.'],
   ])('rejects cache %j / user %j', async (cacheName, userId, message) => {
     const token = generateIamAuthToken({ cacheName, userId, region: 'us-east-1', credentials: CREDENTIALS });

@@ -1,0 +1,106 @@
+// The `cdk-elasticache` command as an installed package holds it: bin/cli.ts and every local file it
+// imports, compiled to JavaScript in a temporary directory next to a node_modules that links the
+// project's packages except those left out (aws-cdk-lib and constructs: a machine without the CDK).
+// Compiling per file (TypeScript's transpileModule, no type check) takes milliseconds, and each run
+// is then a plain `node cli.js`, without a TypeScript loader.
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+
+export const ROOT = path.join(__dirname, '..', '..');
+
+/** The package an import specifier names (`@aws-sdk/client-elasticache/x` -> `@aws-sdk/client-elasticache`), or `undefined` for a file. */
+export function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) {
+    return undefined;
+  }
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+function resolveLocal(from: string, specifier: string): string {
+  const base = path.resolve(path.dirname(from), specifier);
+  for (const candidate of [`${base}.ts`, path.join(base, 'index.ts'), base]) {
+    try {
+      readFileSync(candidate);
+      return candidate;
+    } catch {
+      // next candidate
+    }
+  }
+  throw new Error(`${from}: cannot resolve '${specifier}'`);
+}
+
+/**
+ * Every local file reachable from `entries` through imports, exports, `require` and `import()`
+ * (type-only imports included: stricter than run time), and the packages each of them imports.
+ */
+export function importGraph(entries: string[]): { files: string[]; packages: Map<string, string[]> } {
+  const files = new Set<string>();
+  const packages = new Map<string, string[]>();
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (files.has(file)) {
+      continue;
+    }
+    files.add(file);
+    const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    for (const { fileName: specifier } of info.importedFiles) {
+      const pkg = packageOf(specifier);
+      if (pkg) {
+        packages.set(pkg, [...(packages.get(pkg) ?? []), path.relative(ROOT, file)]);
+      } else if (!specifier.startsWith('node:')) {
+        queue.push(resolveLocal(file, specifier));
+      }
+    }
+  }
+  return { files: [...files].sort(), packages };
+}
+
+/** A compiled copy of the command. */
+export interface BuiltCli {
+  /** The temporary directory (the package root). */
+  readonly dir: string;
+  /** `<dir>/bin/cli.js`. */
+  readonly cli: string;
+  /** Deletes the directory. */
+  remove(): void;
+}
+
+/** Compiles bin/cli.ts and what it imports into a temporary package whose node_modules lacks `without`. */
+export function buildCli(without: string[] = ['aws-cdk-lib', 'constructs']): BuiltCli {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cdk-elasticache-cli-'));
+  const { files } = importGraph([path.join(ROOT, 'bin', 'cli.ts')]);
+  for (const file of files) {
+    const out = path.join(dir, path.relative(ROOT, file)).replace(/\.ts$/, '.js');
+    mkdirSync(path.dirname(out), { recursive: true });
+    const js = ts.transpileModule(readFileSync(file, 'utf8'), {
+      fileName: file,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
+    writeFileSync(out, js);
+  }
+  copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
+  // node_modules: a link per package (per scoped package, inside a real scope directory).
+  const modules = path.join(ROOT, 'node_modules');
+  const target = path.join(dir, 'node_modules');
+  mkdirSync(target);
+  for (const entry of readdirSync(modules)) {
+    if (entry.startsWith('.')) {
+      continue;
+    }
+    if (entry.startsWith('@')) {
+      mkdirSync(path.join(target, entry));
+      for (const scoped of readdirSync(path.join(modules, entry))) {
+        if (!without.includes(`${entry}/${scoped}`)) {
+          symlinkSync(path.join(modules, entry, scoped), path.join(target, entry, scoped));
+        }
+      }
+    } else if (!without.includes(entry)) {
+      symlinkSync(path.join(modules, entry), path.join(target, entry));
+    }
+  }
+  return { dir, cli: path.join(dir, 'bin', 'cli.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}

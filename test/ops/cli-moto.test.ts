@@ -1,0 +1,221 @@
+// The `cdk-elasticache` command as a process, against real HTTP endpoints: a moto server (a local
+// ElastiCache API) and, for answers moto never gives (HTML error pages, empty 5xx bodies), a tiny
+// HTTP server of this file. Both listen on 127.0.0.1 with ephemeral ports and stop in afterAll.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  CreateCacheClusterCommand,
+  CreateReplicationGroupCommand,
+  ElastiCacheClient,
+} from '@aws-sdk/client-elasticache';
+import { BuiltCli, buildCli } from './build-cli';
+import { Moto, MOTO_CREDENTIALS, motoAvailable, startMoto } from './moto';
+import { bareEnv, CliRun, runCli as run } from './run-cli';
+
+// The SDK's Node-version warning, for the clients of this file (the command silences it itself).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** An answer of the odd server. */
+interface OddAnswer {
+  readonly status: number;
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+/** An HTTP server answering each request with the answer for the first segment of its path, counting requests. */
+interface OddServer {
+  readonly endpoint: string;
+  requests: number;
+  close(): Promise<void>;
+}
+
+function startOddServer(answers: Record<string, OddAnswer>): Promise<OddServer> {
+  return new Promise(resolve => {
+    const server = http.createServer((req, res) => {
+      odd.requests++;
+      req.resume();
+      req.on('end', () => {
+        const answer = answers[(req.url ?? '/').split('/')[1]] ?? { status: 404, body: '', headers: {} };
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+      });
+    });
+    const odd: OddServer = {
+      endpoint: '',
+      requests: 0,
+      close: () => new Promise<void>(done => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+    };
+    server.listen(0, '127.0.0.1', () => {
+      (odd as { endpoint: string }).endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      resolve(odd);
+    });
+  });
+}
+
+/** What a load balancer or proxy in front of an API sends when the service behind it is down. */
+const ODD_ANSWERS: Record<string, OddAnswer> = {
+  html: {
+    status: 503,
+    body: '<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503</h1></center></body></html>',
+    headers: { 'content-type': 'text/html', 'x-amzn-requestid': 'b6ee3e3a-0c6b-4d4e-9a1c-2f1f7c5e0001' },
+  },
+  empty: { status: 500, body: '', headers: {} },
+  text: { status: 502, body: 'Bad Gateway', headers: { 'x-amz-request-id': 'req-502' } },
+};
+
+/** Exactly one line on stderr, nothing on stdout, that exit code. */
+function expectOneLine(r: CliRun, status: number, line: string | RegExp): void {
+  expect({ status: r.status, stdout: r.stdout, lines: r.stderr.trimEnd().split('\n').length }).toEqual({ status, stdout: '', lines: 1 });
+  expect(r.stderr).toEqual(typeof line === 'string' ? `${line}\n` : expect.stringMatching(line));
+}
+
+const RULE = "letters, digits and hyphens, starting with a letter, with no '--' and no trailing '-'.";
+
+// Each test runs a few processes at once; on a busy 2-core machine that takes seconds.
+jest.setTimeout(30_000);
+
+const suite = motoAvailable('test/ops/cli-moto.test.ts') ? describe : describe.skip;
+
+suite('the cdk-elasticache command against moto', () => {
+  let moto: Moto;
+  let odd: OddServer;
+  let home: string;
+  /** The command compiled next to a node_modules without aws-cdk-lib and constructs, as an operator installs it. */
+  let built: BuiltCli;
+  const runCli = (args: string[], e: NodeJS.ProcessEnv) => run(built.cli, args, e);
+  /** Static credentials and eu-west-1 from the environment, as in CI or a shell with exported keys. */
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    home = mkdtempSync(path.join(tmpdir(), 'cli-moto-'));
+    const servers = Promise.all([startMoto(), startOddServer(ODD_ANSWERS)]);
+    built = buildCli();
+    [moto, odd] = await servers;
+    env = bareEnv(home, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'eu-west-1' });
+    const client = (region: string) => new ElastiCacheClient({ region, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+    const eu1 = client('eu-west-1');
+    const group = { ReplicationGroupDescription: 'test', Engine: 'valkey', CacheNodeType: 'cache.t4g.micro' };
+    await Promise.all([
+      // moto gives a cluster-mode-disabled group its replicas from ReplicasPerNodeGroup.
+      eu1.send(new CreateReplicationGroupCommand({ ...group, ReplicationGroupId: 'my-cache', ReplicasPerNodeGroup: 1, AutomaticFailoverEnabled: true })),
+      eu1.send(new CreateReplicationGroupCommand({ ...group, ReplicationGroupId: 'other-cache', AutomaticFailoverEnabled: false })),
+      eu1.send(new CreateCacheClusterCommand({ CacheClusterId: 'my-memcached', Engine: 'memcached', CacheNodeType: 'cache.t4g.micro', NumCacheNodes: 2 })),
+      client('eu-west-2').send(new CreateReplicationGroupCommand({ ...group, ReplicationGroupId: 'west-cache' })),
+    ]);
+    eu1.destroy();
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all([moto?.stop(), odd?.close()]);
+    rmSync(home, { recursive: true, force: true });
+    built?.remove();
+  });
+
+  const at = (endpoint: string, ...args: string[]) => [...args, '--endpoint-url', endpoint];
+
+  test('describe, wait and snapshot work end to end; AWS_ENDPOINT_URL is honoured like --endpoint-url', async () => {
+    const [described, viaEnv, waited, snapshot, again] = await Promise.all([
+      runCli(at(moto.endpoint, 'describe', 'my-cache'), env),
+      runCli(['describe', 'my-cache', '--json'], { ...env, AWS_ENDPOINT_URL: moto.endpoint }),
+      runCli(at(moto.endpoint, 'wait', 'my-cache'), env),
+      runCli(at(moto.endpoint, 'snapshot', 'my-cache', '--name', 'before-upgrade'), env),
+      runCli(at(moto.endpoint, 'snapshot', 'my-memcached'), env),
+    ]);
+    expect(described).toEqual(expect.objectContaining({ status: 0, stderr: '' }));
+    expect(described.stdout).toMatch(/^Replication group\s+my-cache\n/);
+    expect(described.stdout).toMatch(/^ {2}my-cache-002\s+0001\s+replica\s/m);
+    expect(viaEnv).toEqual(expect.objectContaining({ status: 0, stderr: '' }));
+    expect(JSON.parse(viaEnv.stdout)).toEqual(expect.objectContaining({
+      id: 'my-cache', arn: 'arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:my-cache',
+    }));
+    expect(waited).toEqual({ status: 0, stdout: 'my-cache is available (waited 0s).\n', stderr: 'my-cache: available [0s]\n' });
+    expect(snapshot.status).toBe(0);
+    expect(snapshot.stdout).toMatch(/^Snapshot before-upgrade of my-cache is available/);
+    expectOneLine(again, 1,
+      'Refusing snapshot of my-memcached: it is a Memcached cluster, and Memcached has no backups (snapshots are for Valkey and Redis OSS).');
+  });
+
+  test('an empty or invalid id never reaches the API: exit 2 with the rule', async () => {
+    // moto, like ElastiCache, answers an empty ReplicationGroupId with every group.
+    const before = odd.requests;
+    const [describeEmpty, waitEmpty, drillEmpty, drillLong] = await Promise.all([
+      runCli(at(moto.endpoint, 'describe', ''), env),
+      runCli(at(moto.endpoint, 'wait', ''), env),
+      runCli(at(odd.endpoint, 'failover-drill', ''), env),
+      runCli(at(odd.endpoint, 'failover-drill', `my-${'x'.repeat(38)}`), env),
+    ]);
+    const cacheRule = `Allowed: a replication group id (1-40 characters) or cache cluster id (1-50 characters) of ${RULE}`;
+    expectOneLine(describeEmpty, 2, `Invalid cache id: got ''. ${cacheRule}`);
+    expectOneLine(waitEmpty, 2, `Invalid cache id: got ''. ${cacheRule}`);
+    expectOneLine(drillEmpty, 2, `Invalid replication group id: got ''. Allowed: 1-40 ${RULE}`);
+    expectOneLine(drillLong, 2, `Invalid replication group id: got 'my-${'x'.repeat(38)}'. Allowed: 1-40 ${RULE}`);
+    expect(odd.requests).toBe(before);
+  });
+
+  test('failover-drill: refusals and moto\'s HTML 500 for TestFailover are one line each', async () => {
+    const [noFailover, memcached, html500, unknown] = await Promise.all([
+      runCli(at(moto.endpoint, 'failover-drill', 'other-cache'), env),
+      runCli(at(moto.endpoint, 'failover-drill', 'my-memcached'), env),
+      // moto does not implement TestFailover: it answers with an HTML error page.
+      runCli(at(moto.endpoint, 'failover-drill', 'my-cache', '--timeout', '30s'), env),
+      runCli(at(moto.endpoint, 'failover-drill', 'nosuch'), env),
+    ]);
+    expectOneLine(noFailover, 1, 'Refusing failover drill on other-cache: automatic failover is disabled; enable Multi-AZ with automatic failover first.');
+    expectOneLine(memcached, 1, 'Refusing failover drill on my-memcached: it is a Memcached cluster, which has no replicas and no failover.');
+    expect(html500.status).toBe(1);
+    expect(html500.stderr.trimEnd().split('\n')).toEqual([
+      'my-cache: calling TestFailover on shard 0001 (primary: my-cache-001)',
+      expect.stringMatching(new RegExp('^The ElastiCache API answered HTTP 500 Internal Server Error, (no request id|request id \\S+) '
+        + 'without an AWS error in the body: a failure at AWS')),
+    ]);
+    expectOneLine(unknown, 1, "No replication group named 'nosuch' in eu-west-1.");
+  });
+
+  test('AWS_DEFAULT_REGION is honoured as the AWS CLI does: after --region and AWS_REGION', async () => {
+    const noRegion = { ...env, AWS_REGION: undefined };
+    const [defaultRegion, regionFirst, flagFirst] = await Promise.all([
+      runCli(at(moto.endpoint, 'describe', 'west-cache', '--json'), { ...noRegion, AWS_DEFAULT_REGION: 'eu-west-2' }),
+      runCli(at(moto.endpoint, 'describe', 'west-cache'), { ...env, AWS_DEFAULT_REGION: 'eu-west-2' }),
+      runCli(at(moto.endpoint, 'describe', 'west-cache', '--region', 'eu-west-2'), { ...env, AWS_DEFAULT_REGION: 'eu-west-1' }),
+    ]);
+    expect(defaultRegion.status).toBe(0);
+    expect(JSON.parse(defaultRegion.stdout).arn).toBe('arn:aws:elasticache:eu-west-2:123456789012:replicationgroup:west-cache');
+    expectOneLine(regionFirst, 1, "No replication group or cache cluster named 'west-cache' in eu-west-1.");
+    expect(flagFirst.status).toBe(0);
+  });
+
+  test('profiles: an unknown one is named; the SDK\'s multi-line credential warning becomes one line', async () => {
+    writeFileSync(path.join(home, 'config'), '[profile dev]\nregion = eu-west-1\n');
+    writeFileSync(path.join(home, 'credentials'), '[dev]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
+    const [nosuch, both] = await Promise.all([
+      runCli(at(moto.endpoint, 'describe', 'my-cache', '--profile', 'nosuch'), env),
+      // AWS_PROFILE and static keys together: the SDK warns over nine lines through its logger.
+      runCli(at(moto.endpoint, 'describe', 'my-cache'), { ...env, AWS_PROFILE: 'dev' }),
+    ]);
+    expectOneLine(nosuch, 2, `The profile 'nosuch' (from --profile) does not exist: no [profile nosuch] in ${path.join(home, 'config')} `
+      + `and no [nosuch] in ${path.join(home, 'credentials')}.`);
+    expect(both.status).toBe(0);
+    expect(both.stdout).toMatch(/^Replication group\s+my-cache\n/);
+    expect(both.stderr).toBe('warning: AWS_PROFILE and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are both set; the AWS SDK uses the profile '
+      + '(unset one of them to be sure which credentials are used)\n');
+  });
+
+  test('answers without an AWS error (HTML, empty 5xx): the HTTP status and the request id, not "Unknown: Unknown"', async () => {
+    const [html, empty, text] = await Promise.all([
+      runCli(at(`${odd.endpoint}/html`, 'describe', 'my-cache'), env),
+      runCli(at(`${odd.endpoint}/empty`, 'wait', 'my-cache'), env),
+      runCli(at(`${odd.endpoint}/text`, 'describe', 'my-cache'), env),
+    ]);
+    const advice = 'a failure at AWS or at a proxy in between; try again in a moment';
+    expectOneLine(html, 1, 'The ElastiCache API answered HTTP 503 Service Unavailable, request id b6ee3e3a-0c6b-4d4e-9a1c-2f1f7c5e0001 '
+      + `without an AWS error in the body: ${advice}`);
+    expectOneLine(empty, 1, `The ElastiCache API answered HTTP 500 Internal Server Error, no request id without an AWS error in the body: ${advice}`);
+    expectOneLine(text, 1, `The ElastiCache API answered HTTP 502 Bad Gateway, request id req-502 without an AWS error in the body: ${advice}`);
+  });
+});

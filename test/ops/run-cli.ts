@@ -1,0 +1,37 @@
+// Runs the `cdk-elasticache` command as a user does: a separate node process (see build-cli.ts),
+// asynchronously, so that a test's own HTTP server keeps answering meanwhile.
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+
+export interface CliRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * The environment of a machine with nothing configured: no profile, no config files (AWS_CONFIG_FILE
+ * and AWS_SHARED_CREDENTIALS_FILE point into `home`, which need not hold them), no instance metadata.
+ * The SDK's Node-version warning is left for the command to silence.
+ */
+export function bareEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_CONFIG_FILE: path.join(home, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+/** `node <cli> ...args`, with exactly `env` as the environment. */
+export function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return new Promise(resolve => {
+    execFile(process.execPath, [cli, ...args], { cwd: path.dirname(cli), env, encoding: 'utf8', timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ status, stdout, stderr });
+      });
+  });
+}
