@@ -251,7 +251,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       throw new UsageError("'token' needs --user <userId> (see --help).");
     }
     if (str('name') !== undefined && !str('name')!.trim()) {
-      throw new UsageError("Invalid --name: got ''. Allowed: a snapshot name that no other snapshot of the account has in the region.");
+      throw new UsageError(`Invalid --name: got '${str('name')}'. Allowed: a snapshot name that no other snapshot of the account has in the region.`);
     }
     const endpoint = str('endpoint-url');
     const endpointIssue = endpoint !== undefined ? endpointProblem(endpoint) : undefined;

@@ -12,7 +12,8 @@ import { NodeType } from './node-type';
 import { IParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
 import {
-  CacheConnections, cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
+  cacheDefaultPort, CacheConnections, cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType,
+  validatePort, validateZonesInSubnets,
 } from './private/common';
 import { CacheValidationError, invalid } from './private/errors';
 import { hitRateMetric, memcachedNodes, MonitoredCache } from './private/metrics';
@@ -337,7 +338,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
     // The port the template sets, a literal (see ReplicationGroup).
     this.connections = new CacheConnections({
       securityGroups: network.securityGroups,
-      defaultPort: ec2.Port.tcp(port),
+      defaultPort: cacheDefaultPort(port),
     });
   }
 }

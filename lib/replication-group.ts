@@ -22,7 +22,8 @@ import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
 import { SnapshotWindow } from './windows';
 import {
-  CacheConnections, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
+  cacheDefaultPort, CacheConnections, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort,
+  validateZonesInSubnets,
 } from './private/common';
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
@@ -308,7 +309,7 @@ export interface ReplicationGroupProps extends CacheBaseProps {
    * How clients authenticate.
    * @default - with encryption in transit, on Valkey and Redis OSS 6.0+:
    * `Authentication.generatedUserGroup()`, RBAC with a new user group (a disabled `default` user and
-   * an application user `app` with full access, its password in a new Secrets Manager secret,
+   * a least-privilege application user `app`, `AccessString.readWrite()`, its password in a new Secrets Manager secret,
    * `authSecret`); on Redis OSS before 6.0: `Authentication.generatedAuthToken()`, an AUTH token in a
    * new secret (`authSecret`); without encryption in transit: `Authentication.none()`
    */
@@ -660,7 +661,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     // "could not be validated"). Rules for consumers of other stacks go to their stacks (CacheConnections).
     this.connections = new CacheConnections({
       securityGroups: network.securityGroups,
-      defaultPort: ec2.Port.tcp(port),
+      defaultPort: cacheDefaultPort(port),
     });
   }
 

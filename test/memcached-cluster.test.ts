@@ -109,7 +109,9 @@ describe('MemcachedCluster', () => {
     const client = new ec2.SecurityGroup(stack, 'Client', { vpc });
     cluster.connections.allowDefaultPortFrom(client);
     // The literal port the template sets, not the endpoint attribute (policy packs can read the rule).
-    expect(cluster.connections.defaultPort?.toString()).toBe('11211');
+    expect(cluster.connections.defaultPort?.toRuleJson()).toEqual({ ipProtocol: 'tcp', fromPort: 11211, toPort: 11211 });
+    // Its string form (and so the rules' logical ids) stays the one of 0.1: a renamed rule is revoked by the cleanup.
+    expect(cluster.connections.defaultPort?.toString()).toBe('{IndirectPort}');
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp',
       FromPort: 11211,

@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  Authentication, DayOfWeek, EvictionPolicy, IpDiscovery, MaintenanceWindow, MemcachedVersion, NetworkType, NodeType,
+  AccessString, Authentication, DayOfWeek, EvictionPolicy, IpDiscovery, MaintenanceWindow, MemcachedVersion, NetworkType, NodeType,
   ParameterGroup, RedisOssVersion, ReplicationGroup, ReplicationGroupProps, SnapshotWindow, SubnetGroup,
   TransitEncryptionMode, ValkeyVersion,
 } from '../lib';
@@ -110,8 +110,11 @@ describe('ReplicationGroup defaults (production)', () => {
       UserName: 'default', Engine: 'valkey', AccessString: 'off -@all', AuthenticationMode: Match.objectLike({ Type: 'password' }),
     });
     template.hasResourceProperties('AWS::ElastiCache::User', {
-      UserName: 'app', Engine: 'valkey', AccessString: 'on ~* &* +@all', AuthenticationMode: Match.objectLike({ Type: 'password' }),
+      UserName: 'app', Engine: 'valkey', AccessString: AccessString.readWrite().value, AuthenticationMode: Match.objectLike({ Type: 'password' }),
     });
+    // Least privilege, not an administrator (test/servers/access-strings.test.ts runs it on real servers).
+    expect(cache.applicationUser!.accessString.value).toBe('on ~* -@all +@connection +@read +@write +@transaction -@dangerous -@scripting -move '
+      + '+eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots');
     // authSecret is the application user's secret, JSON { username, password }.
     template.resourceCountIs('AWS::SecretsManager::Secret', 2);
     expect(cache.authSecret).toBe(cache.applicationUser!.secret);
@@ -268,7 +271,9 @@ describe('ReplicationGroup props', () => {
     cache.connections.allowDefaultPortFrom(client);
     const template = Template.fromStack(stack);
     template.hasResourceProperties(RG, { CacheNodeType: 'cache.r7g.large', Port: 6380 });
-    expect(cache.connections.defaultPort?.toString()).toBe('6380');
+    expect(cache.connections.defaultPort?.toRuleJson()).toEqual({ ipProtocol: 'tcp', fromPort: 6380, toPort: 6380 });
+    // Its string form (and so the rules' logical ids) stays the one of 0.1: a renamed rule is revoked by the cleanup.
+    expect(cache.connections.defaultPort?.toString()).toBe('{IndirectPort}');
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp',
       FromPort: 6380,

@@ -177,8 +177,8 @@ describe('policy packs over the default replication group and Memcached cluster'
   test('the consumers\' ingress rules are validated: no EC2RestrictedSSH / EC2RestrictedCommonPorts finding', () => {
     const rules = app.node.findAll().filter(c => c instanceof ec2.CfnSecurityGroupIngress);
     expect(rules.map(r => r.node.path).sort()).toEqual([
-      expect.stringMatching(/^Memcached\/Memcached\/SecurityGroup\/from MemcachedClient[0-9A-F]{8}:11211$/),
-      expect.stringMatching(/^Valkey\/Cache\/SecurityGroup\/from ValkeyClient[0-9A-F]{8}:6379$/),
+      expect.stringMatching(/^Memcached\/Memcached\/SecurityGroup\/from MemcachedClient[0-9A-F]{8}:\{IndirectPort\}$/),
+      expect.stringMatching(/^Valkey\/Cache\/SecurityGroup\/from ValkeyClient[0-9A-F]{8}:\{IndirectPort\}$/),
     ]);
     expect(findings.filter(f => /EC2Restricted|CdkNagValidationFailure|SecurityGroup/.test(f))).toEqual([]);
   });

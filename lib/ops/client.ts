@@ -66,7 +66,9 @@ function sections(file: string): string[] {
  */
 export function profileProblem(profile: string, source: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const files = sharedFiles(env);
-  const inConfig = sections(files.config).some(s => (profile === 'default' && s === 'default') || /^profile\s+(.*)$/.exec(s)?.[1].trim() === profile);
+  // `[profile name]`, `[profile "name"]`; `[default]` needs no prefix.
+  const named = (s: string) => /^profile\s+(.*)$/.exec(s)?.[1].trim().replace(/^(["'])(.*)\1$/, '$2');
+  const inConfig = sections(files.config).some(s => (profile === 'default' && s === 'default') || named(s) === profile);
   const inCredentials = sections(files.credentials).includes(profile);
   if (inConfig || inCredentials) {
     return undefined;

@@ -89,9 +89,11 @@ export function formatError(error: unknown): string {
   }
   const message = oneLine(error.message || '(no message)');
   const metadata = metadataOf(error);
-  // The SDK names an error it cannot read `Unknown` (or a status-derived name) with the message
-  // `Unknown`, or fails to parse the body at all: say what came back instead.
-  if (metadata && (error.message === 'Unknown' || error.name === 'Unknown' || /Deserialization error|XML parse error/i.test(error.message))) {
+  // The SDK names an error it cannot read `Unknown` (or after the status: `NotFound`) with the
+  // message `Unknown`, or fails to parse the body at all: say what came back instead.
+  const unreadable = error.name === 'Unknown' || (error.message === 'Unknown' && !KNOWN[error.name])
+    || /Deserialization error|XML parse error/i.test(error.message);
+  if (metadata && unreadable) {
     const status = metadata.httpStatusCode!;
     const advice = status >= 500
       ? 'a failure at AWS or at a proxy in between; try again in a moment'

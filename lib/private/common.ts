@@ -12,7 +12,7 @@ import { isPlaceholderZone, selectCacheSubnets } from './subnets';
 import { isToken, validateIntegerRange } from './validation';
 
 export { belongsToConsumerStack } from './cross-stack';
-export { CacheConnections } from './connections';
+export { cacheDefaultPort, CacheConnections } from './connections';
 export { CacheSecret } from './secret';
 export { isPlaceholderZone, selectCacheSubnets, validateSubnetSelection, warnPublicSubnets } from './subnets';
 

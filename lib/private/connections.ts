@@ -66,3 +66,23 @@ export class CacheConnections extends ec2.Connections {
     return peers.length > 0 && own.length > 0 && own.every(sg => peers.every(peer => belongsToConsumerStack(sg, peer)));
   }
 }
+
+/**
+ * The default port of a new cache's `connections`: the literal port the template sets, so that the
+ * ingress rules carry it (policy packs read `FromPort` / `ToPort`; a token port is "could not be
+ * validated").
+ *
+ * Its string form stays `{IndirectPort}`, the form of the endpoint-attribute port the library used
+ * before 0.2: aws-cdk-lib builds the construct ids (and so the logical ids) and default descriptions
+ * of security group rules from it. A changed logical id makes CloudFormation create the rule anew
+ * before deleting the old one, and since EC2 holds one rule for both, the delete revokes it: consumers
+ * of a deployed cache would silently lose access. Keeping the form keeps every rule's id.
+ */
+export function cacheDefaultPort(port: number): ec2.Port {
+  return new ec2.Port({
+    protocol: ec2.Protocol.TCP,
+    fromPort: port,
+    toPort: port,
+    stringRepresentation: '{IndirectPort}',
+  });
+}

@@ -25,12 +25,12 @@ describe('profileProblem', () => {
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'profiles-'));
     env = { AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials') };
-    writeFileSync(env.AWS_CONFIG_FILE!, '; comment\n[default]\nregion=eu-west-1\n[profile  spaced ]\n[profile sso] ; trailing comment\n[bare]\n');
+    writeFileSync(env.AWS_CONFIG_FILE!, '; comment\n[default]\nregion=eu-west-1\n[profile  spaced ]\n[profile sso] ; trailing comment\n[bare]\n[profile "quoted"]\n');
     writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, '[keys]\naws_access_key_id = x\n');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test.each(['default', 'sso', 'keys', 'spaced'])('%s exists', profile => expect(profileProblem(profile, 'from --profile', env)).toBeUndefined());
+  test.each(['default', 'sso', 'keys', 'spaced', 'quoted'])('%s exists', profile => expect(profileProblem(profile, 'from --profile', env)).toBeUndefined());
 
   test('a [name] section of the config file is not a profile (the SDK reads [profile name] there)', () => {
     expect(profileProblem('bare', 'from --profile', env)).toBe(`The profile 'bare' (from --profile) does not exist: no [profile bare] in `

@@ -68,6 +68,8 @@ describe('formatError', () => {
       + 'response, inspect the hidden field {error}.$response on this object.'), { $metadata: { httpStatusCode: 200, requestId: 'req-3' } }),
     'The ElastiCache API answered HTTP 200 OK, request id req-3 without an AWS error in the body: '
       + 'check --endpoint-url / AWS_ENDPOINT_URL, a proxy in between, or the credentials'],
+    ['a known AWS code without a message stays that error', unreadable('AccessDenied', 'Unknown', 'client', { httpStatusCode: 403 }),
+      'Access denied: Unknown'],
     ['a 5xx AWS error gets its status and request id', unreadable('InternalFailure', 'An internal error occurred.', 'server',
       { httpStatusCode: 500, requestId: 'req-4' }), 'InternalFailure: An internal error occurred (HTTP 500 Internal Server Error, request id req-4)'],
   ])('%s', (_label, error, line) => {

@@ -34,10 +34,11 @@ let cachedAvailability: string | undefined;
  */
 export function motoMissing(): string | undefined {
   if (cachedAvailability === undefined) {
-    const r = spawnSync(PYTHON, ['-c', 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec("moto") else 3)'],
-      { encoding: 'utf8', timeout: 20_000 });
+    // moto itself, and what its server needs (the `server` extra): flask, flask_cors.
+    const script = 'import importlib.util as u, sys; sys.exit(0 if all(u.find_spec(m) for m in ("moto", "flask", "flask_cors")) else 3)';
+    const r = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 20_000 });
     cachedAvailability = r.error ? `${PYTHON} not found (${r.error.message})`
-      : r.status === 3 ? `the Python package moto is not installed for ${PYTHON} (pip install 'moto[server]')`
+      : r.status === 3 ? `the Python package moto with its server is not installed for ${PYTHON} (pip install 'moto[server]')`
         : r.status !== 0 ? `${PYTHON} failed: ${(r.stderr || '').trim().split('\n').pop()}` : '';
   }
   const missing = cachedAvailability || undefined;
