@@ -131,7 +131,7 @@ export class CacheStack extends Stack {
         "const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');",
         'const secrets = new SecretsManagerClient({});',
         'exports.handler = async () => {',
-        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_AUTH_SECRET_ARN }));',
+        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_SECRET_ARN }));',
         '  // RBAC: the secret is the application user\'s JSON { username, password }. A Valkey / Redis client connects',
         '  // with TLS to CACHE_HOST:CACHE_PORT and sends AUTH <username> <password> (re-read the secret after a rotation).',
         '  const { username, password } = JSON.parse(SecretString);',
@@ -145,7 +145,7 @@ export class CacheStack extends Stack {
         CACHE_HOST: this.cache.primaryEndpoint.hostname,
         CACHE_PORT: this.cache.primaryEndpoint.portAsString,
         CACHE_READER_HOST: this.cache.readerEndpoint.hostname,
-        CACHE_AUTH_SECRET_ARN: authSecret.secretArn,
+        CACHE_SECRET_ARN: authSecret.secretArn,
       },
     });
     this.cache.connections.allowDefaultPortFrom(this.consumer, 'Consumer to the cache');
@@ -215,7 +215,7 @@ export class ConsumerStack extends Stack {
         "const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');",
         'const secrets = new SecretsManagerClient({});',
         'exports.handler = async () => {',
-        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_AUTH_SECRET_ARN }));',
+        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_SECRET_ARN }));',
         '  const { username } = JSON.parse(SecretString);',
         '  return { host: process.env.CACHE_HOST, port: process.env.CACHE_PORT, username };',
         '};',
@@ -226,7 +226,7 @@ export class ConsumerStack extends Stack {
       environment: {
         CACHE_HOST: cache.primaryEndpoint.hostname,
         CACHE_PORT: cache.primaryEndpoint.portAsString,
-        CACHE_AUTH_SECRET_ARN: authSecret.secretArn,
+        CACHE_SECRET_ARN: authSecret.secretArn,
       },
     });
     // As within one stack: the rule goes to this stack (the cache's connections see the peer is here).

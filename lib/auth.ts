@@ -74,6 +74,8 @@ export interface AuthenticationConfig {
   readonly authToken?: SecretValue;
   /** The secret clients read: the AUTH token, or the application user's `{ username, password }`. */
   readonly secret?: secretsmanager.ISecret;
+  /** The field of a JSON `secret` that holds the AUTH token, if the token is not the whole secret string. */
+  readonly secretJsonField?: string;
   /** User group ids (RBAC, IAM). */
   readonly userGroupIds?: string[];
   /** The user group, for RBAC methods. */
@@ -163,7 +165,7 @@ export abstract class Authentication {
    * @param jsonField the field of a JSON secret that holds the token (default: the whole secret string)
    */
   public static authTokenFromSecret(secret: secretsmanager.ISecret, jsonField?: string): Authentication {
-    return new GivenAuthToken(jsonField === undefined ? secret.secretValue : secret.secretValueFromJson(jsonField), secret);
+    return new GivenAuthToken(jsonField === undefined ? secret.secretValue : secret.secretValueFromJson(jsonField), secret, jsonField);
   }
 
   /** No authentication: anyone who can reach the port can read and write. */
@@ -313,7 +315,7 @@ class GeneratedAuthToken extends Authentication {
 }
 
 class GivenAuthToken extends Authentication {
-  constructor(private readonly token: SecretValue, private readonly secret?: secretsmanager.ISecret) {
+  constructor(private readonly token: SecretValue, private readonly secret?: secretsmanager.ISecret, private readonly jsonField?: string) {
     super();
   }
 
@@ -324,6 +326,7 @@ class GivenAuthToken extends Authentication {
       description: 'an AUTH token',
       authToken: this.token,
       secret: this.secret,
+      secretJsonField: this.jsonField,
       requiresTransitEncryption: true,
     };
   }

@@ -16,3 +16,5 @@ export * from './user';
 export * from './user-group';
 export * from './monitoring';
 export * from './logging';
+export * from './connection-environment';
+export * from './consumer';

@@ -7,10 +7,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
-import { Authentication } from './auth';
+import { Authentication, AuthenticationConfig } from './auth';
 import { CacheBase, CacheBaseProps } from './cache-base';
 import { ClusterMode, ShardConfiguration } from './cluster-mode';
 import { ClusterScaling, ClusterScalingContext, ClusterScalingProps, ReplicaScaling, ShardScaling } from './cluster-scaling';
+import { CacheAuthMode } from './connection-environment';
+import { CacheConnectionBinding, ConnectFromOptions } from './consumer';
 import { Endpoint } from './endpoint';
 import { CacheEngine, CacheEngineVersion, ValkeyVersion } from './engine';
 import { LogDelivery } from './logging';
@@ -25,6 +27,7 @@ import {
   cacheDefaultPort, CacheConnections, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort,
   validateZonesInSubnets,
 } from './private/common';
+import { CacheAuthFacts, ConsumerFacts, resolveConsumerAuth, wireConsumer } from './private/consumer';
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
 import { LogDeliveries } from './private/log-delivery';
@@ -106,6 +109,13 @@ export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IRe
    * the user.
    */
   grantConnect(grantee: iam.IGrantable, user: IUser): iam.Grant;
+
+  /**
+   * Wires a consumer in one call: opens the port to it, grants it the credentials (read on the
+   * secret and decrypt on its key, or `elasticache:Connect` for an IAM user) and sets the `CACHE_*`
+   * variables `cdk-elasticache/client` reads (on a Lambda function, or `options.container`).
+   */
+  connectFrom(consumer: ec2.IConnectable, options?: ConnectFromOptions): CacheConnectionBinding;
 }
 
 /** Attributes of an existing replication group. */
@@ -148,6 +158,22 @@ export interface ReplicationGroupAttributes {
    * @default - unknown: `nodeCount` and `memberClusterIds` throw
    */
   readonly nodes?: number;
+  /**
+   * The engine, for `connectFrom()` (`CACHE_ENGINE`).
+   * @default CacheEngine.VALKEY
+   */
+  readonly engine?: CacheEngine;
+  /**
+   * Whether the group has encryption in transit, for `connectFrom()` (`CACHE_TLS`).
+   * @default true
+   */
+  readonly transitEncryption?: boolean;
+  /**
+   * How clients authenticate, for `connectFrom()` (`CACHE_AUTH`): `RBAC_PASSWORD` and `AUTH_TOKEN`
+   * read `authSecret`; `IAM` needs the `user` option of `connectFrom()`.
+   * @default - `CacheAuthMode.RBAC_PASSWORD` with `authSecret` (the library's default), `CacheAuthMode.NONE` without
+   */
+  readonly authMode?: CacheAuthMode;
 }
 
 /** Properties of a `ReplicationGroup`. */
@@ -406,6 +432,30 @@ export abstract class ReplicationGroupBase extends CacheBase implements IReplica
   }
 
   /**
+   * Wires a consumer in one call (a Lambda function, or an ECS service with `grantee` and `container`):
+   *
+   * - opens the port to it (`connections.allowDefaultPortFrom(consumer)`: across stacks, the
+   *   rule is created in the consumer's stack);
+   * - grants it the credentials as identity policies of the grantee: read on the secret and
+   *   `kms:Decrypt` on its customer managed key through Secrets Manager (RBAC password, AUTH token), or
+   *   `elasticache:Connect` on the group and the user (IAM user, `options.user`);
+   * - sets the `CACHE_*` variables (`CACHE_<NAME>_*` with `options.name`) that
+   *   `cdk-elasticache/client` turns into client settings (see the README for the table).
+   *
+   * Unlike `grantConnect(grantee, user)`, which is IAM's `elasticache:Connect` only, this is the whole
+   * wiring. Nothing is added to the cache's stack, so a consumer in another stack creates no cycle.
+   */
+  public connectFrom(consumer: ec2.IConnectable, options: ConnectFromOptions = {}): CacheConnectionBinding {
+    const facts = this._consumerFacts();
+    const auth = resolveConsumerAuth(this, { ...facts.auth, grantConnect: (g, u) => this.grantConnect(g, u) }, options);
+    const base: ConsumerFacts = { ...facts.endpoint, ...auth };
+    return wireConsumer(this, consumer, options, base);
+  }
+
+  /** What `connectFrom()` needs to know. @internal */
+  protected abstract _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> };
+
+  /**
    * The ids of the member clusters (one per node): `<replicationGroupId>-001` to `-00N`, or
    * `<replicationGroupId>-<shard>-00N` with cluster mode enabled.
    */
@@ -520,6 +570,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
   private replicaScaling?: ReplicaScaling;
   private readonly dataTiering: boolean;
   private readonly nodeQuota: number;
+  /** The port, as set in the template. */
+  private readonly templatePort: number;
+  /** The authentication method, bound. */
+  private readonly auth: AuthenticationConfig;
 
   constructor(scope: Construct, id: string, props: ReplicationGroupProps) {
     super(scope, id, { physicalName: lowercase(props.replicationGroupId) });
@@ -654,6 +708,8 @@ export class ReplicationGroup extends ReplicationGroupBase {
     this.parameterGroup = parameterGroup;
     this.transitEncryption = transitEncryption;
     this.authSecret = auth.secret;
+    this.auth = auth;
+    this.templatePort = port;
     this.userGroup = auth.userGroup;
     this.applicationUser = auth.applicationUser;
     this.replicationGroupId = resource.ref;
@@ -663,6 +719,31 @@ export class ReplicationGroup extends ReplicationGroupBase {
       securityGroups: network.securityGroups,
       defaultPort: cacheDefaultPort(port),
     });
+  }
+
+  /** @internal */
+  protected _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> } {
+    const auth = this.auth;
+    const mode = auth.applicationUser || auth.userGroup ? CacheAuthMode.RBAC_PASSWORD
+      : auth.authToken !== undefined ? CacheAuthMode.AUTH_TOKEN : CacheAuthMode.NONE;
+    return {
+      endpoint: {
+        engine: this.engine.engine.name,
+        id: this.replicationGroupId,
+        // Cluster mode enabled: clients discover the shards through the configuration endpoint (no reader endpoint).
+        host: this.clusterMode.sharded ? this.configurationEndpoint.hostname : this.primaryEndpoint.hostname,
+        port: String(this.templatePort),
+        readerHost: this.clusterMode.sharded ? undefined : this.readerEndpoint.hostname,
+        tls: this.transitEncryption,
+      },
+      auth: {
+        mode,
+        authSecret: auth.secret,
+        secretField: auth.secretJsonField,
+        applicationUser: auth.applicationUser,
+        givenUserGroup: auth.userGroup !== undefined && auth.applicationUser === undefined,
+      },
+    };
   }
 
   /**
@@ -993,6 +1074,25 @@ class ImportedReplicationGroup extends ReplicationGroupBase {
 
   public get configurationEndpoint(): Endpoint {
     return this.endpoint('configurationEndpoint', 'configurationEndpointAddress', this.attrs.configurationEndpointAddress);
+  }
+
+  /** @internal */
+  protected _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> } {
+    const primary = this.primaryEndpoint;
+    return {
+      endpoint: {
+        engine: (this.attrs.engine ?? CacheEngine.VALKEY).name,
+        id: this.replicationGroupId,
+        host: primary.hostname,
+        port: primary.portAsString,
+        readerHost: this.attrs.readerEndpointAddress,
+        tls: this.attrs.transitEncryption ?? true,
+      },
+      auth: {
+        mode: this.attrs.authMode ?? (this.authSecret ? CacheAuthMode.RBAC_PASSWORD : CacheAuthMode.NONE),
+        authSecret: this.authSecret,
+      },
+    };
   }
 
   public get nodeCount(): number {

@@ -116,7 +116,7 @@ describe('example app', () => {
         CACHE_HOST: { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Address'] },
         CACHE_PORT: { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Port'] },
         CACHE_READER_HOST: { 'Fn::GetAtt': [cacheId, 'ReaderEndPoint.Address'] },
-        CACHE_AUTH_SECRET_ARN: { Ref: secretId },
+        CACHE_SECRET_ARN: { Ref: secretId },
       } },
     });
     for (const output of ['PrimaryEndpoint', 'ReaderEndpoint', 'AuthSecretArn']) {
@@ -179,7 +179,7 @@ describe('example app', () => {
       Environment: { Variables: {
         CACHE_HOST: fromCache('PrimaryEndPointAddress'),
         CACHE_PORT: fromCache('PrimaryEndPointPort'),
-        CACHE_AUTH_SECRET_ARN: fromCache('CacheAppUserSecret'),
+        CACHE_SECRET_ARN: fromCache('CacheAppUserSecret'),
       } },
     });
   });

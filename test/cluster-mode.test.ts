@@ -2,6 +2,7 @@ import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   ClusterMode, EvictionPolicy, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup, ReplicationGroupProps, ValkeyVersion,
 } from '../lib';
@@ -304,5 +305,23 @@ describe('cluster mode: imported groups', () => {
     const bare = ReplicationGroup.fromReplicationGroupAttributes(stack, 'Bare', { replicationGroupId: 'x', port: 6379 });
     expect(() => bare.configurationEndpoint)
       .toThrow(/Cannot read configurationEndpoint of an imported replication group without configurationEndpointAddress/);
+  });
+});
+
+describe('cluster mode: connectFrom wires a consumer to the configuration endpoint', () => {
+  test('CACHE_HOST is the configuration endpoint, no reader host; the port is opened', () => {
+    const { stack, vpc } = setup();
+    const cache = new ReplicationGroup(stack, 'Cache', { vpc, clusterMode: ClusterMode.ENABLED, shards: 2 });
+    const fn = new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'), vpc,
+    });
+    cache.connectFrom(fn);
+    const template = Template.fromStack(stack);
+    const logicalId = stack.getLogicalId(cache.node.defaultChild as CfnReplicationGroup);
+    const env = Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties.Environment.Variables;
+    expect(env.CACHE_HOST).toEqual({ 'Fn::GetAtt': [logicalId, 'ConfigurationEndPoint.Address'] });
+    expect(Object.keys(env).filter(k => /READER/.test(k))).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/PrimaryEndPoint|ReaderEndPoint/);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 6379, ToPort: 6379 });
   });
 });
