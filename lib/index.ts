@@ -8,6 +8,8 @@ export * from './cache-base';
 export * from './endpoint';
 export * from './memcached-cluster';
 export * from './auth';
+export * from './cluster-mode';
+export * from './cluster-scaling';
 export * from './replication-group';
 export * from './access-string';
 export * from './user';
