@@ -241,7 +241,8 @@ describe('serverlessCache.addRotation()', () => {
     inVpc.addRotation({ vpc: vpcIn(other) });
     Annotations.fromStack(other).hasWarning('/Other/Cache', Match.stringLikeRegexp('rotationVpcWithoutCheck'));
     const memcached = new ServerlessCache(other, 'Memcached', { vpc: vpcIn(other), engine: ServerlessEngine.MEMCACHED_1_6 });
-    expect(() => memcached.addRotation()).toThrow(/Invalid addRotation: got a serverless cache with .*Allowed: a serverless cache with Authentication.generatedUserGroup\(\)/);
+    expect(() => memcached.addRotation())
+      .toThrow(/Invalid addRotation: got a serverless cache with .*Allowed: a serverless cache with Authentication.generatedUserGroup\(\)/);
   });
 });
 
