@@ -22,6 +22,19 @@ describe('CloudFormation validation of the templates the library writes', () => 
   beforeAll(() => { delete process.env.CDK_VALIDATION; });
   afterAll(() => { process.env.CDK_VALIDATION = previous; });
 
+  test('rotation: the default cache, a generated AUTH token with a key, a user of its own and a cache in the VPC, in one stack', () => {
+    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
+    const stack = new Stack(app, 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    new ReplicationGroup(stack, 'Cache', { vpc }).addRotation({ automaticallyAfter: Duration.hours(4) });
+    new ReplicationGroup(stack, 'Legacy', {
+      vpc, engine: RedisOssVersion.VER_7_1, kmsKey: new kms.Key(stack, 'Key'), authentication: Authentication.generatedAuthToken(),
+    }).addRotation({ rotateImmediatelyOnUpdate: false });
+    new User(stack, 'Orders', { userName: 'orders', accessString: AccessString.keyPrefix('orders:') }).addRotation();
+    new ReplicationGroup(stack, 'Checked', { vpc }).addRotation({ vpc });
+    expect(() => app.synth()).not.toThrow();
+  });
+
   test('subnet group and parameter group', () => {
     const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
     const stack = new Stack(app, 'Stack');

@@ -356,23 +356,3 @@ describe('cache.addRotation({ vpc }): the function in the VPC, with the data-pla
     template.resourceCountIs('AWS::Lambda::Function', 1);
   });
 });
-
-describe('CloudFormation validation (strict) of stacks with rotation', () => {
-  // aws-cdk-lib's template validation (schemas, references, cycles) is off elsewhere for speed (test/setup-env.ts).
-  const previous = process.env.CDK_VALIDATION;
-  beforeAll(() => { delete process.env.CDK_VALIDATION; });
-  afterAll(() => { process.env.CDK_VALIDATION = previous; });
-
-  test('the default cache, a generated AUTH token with a key, a user of its own and a cache in the VPC, in one stack', () => {
-    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
-    const stack = new Stack(app, 'Stack');
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
-    new ReplicationGroup(stack, 'Cache', { vpc }).addRotation({ automaticallyAfter: Duration.hours(4) });
-    new ReplicationGroup(stack, 'Legacy', {
-      vpc, engine: RedisOssVersion.VER_7_1, kmsKey: new kms.Key(stack, 'Key'), authentication: Authentication.generatedAuthToken(),
-    }).addRotation({ rotateImmediatelyOnUpdate: false });
-    new User(stack, 'Orders', { userName: 'orders', accessString: AccessString.keyPrefix('orders:') }).addRotation();
-    new ReplicationGroup(stack, 'Checked', { vpc }).addRotation({ vpc });
-    expect(() => app.synth()).not.toThrow();
-  });
-});
