@@ -12,3 +12,6 @@ export * from './wait';
 export * from './failover';
 export * from './snapshot';
 export * from './token';
+export * from './list';
+export * from './events';
+export * from './service-updates';

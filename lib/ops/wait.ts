@@ -59,3 +59,47 @@ export async function waitForAvailable(client: ElastiCacheClient, id: string, op
     onTimeout: () => new OpsError(`Timed out after ${formatElapsed(timeoutMs)} waiting for ${id} to be available (status: ${last}).`),
   });
 }
+
+/** What `waitForDeleted` returns. */
+export interface WaitDeletedResult {
+  /** The replication group or cache cluster id. */
+  readonly id: string;
+  /** Whether the cache existed at the first poll (`false`: it was already gone, or never existed). */
+  readonly existed: boolean;
+  /** How long the wait took, in milliseconds. */
+  readonly elapsedMs: number;
+}
+
+/**
+ * Polls a replication group or cache cluster until ElastiCache no longer knows it (its describe call
+ * answers "not found"), reporting each poll through `onProgress`. A cache that is not being deleted
+ * yet is waited for too (a deletion may be about to start); fails after `timeoutMs` (default 60
+ * minutes; polls every 15 seconds). Never deletes anything itself.
+ */
+export async function waitForDeleted(client: ElastiCacheClient, id: string, options: WaitOptions = {}): Promise<WaitDeletedResult> {
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const timeoutMs = options.timeoutMs ?? 60 * 60_000;
+  let last = 'unknown';
+  let polls = 0;
+  return poll(async elapsedMs => {
+    polls++;
+    let found;
+    try {
+      found = await findCache(client, id);
+    } catch (e) {
+      if (e instanceof OpsError && /^No replication group or cache cluster named/.test(e.message)) {
+        options.onProgress?.(`${id}: deleted [${formatElapsed(elapsedMs)}]`);
+        return { id, existed: polls > 1, elapsedMs };
+      }
+      throw e;
+    }
+    last = (found.kind === 'replication-group' ? found.group.Status : found.cluster.CacheClusterStatus) ?? 'unknown';
+    options.onProgress?.(`${id}: ${last} [${formatElapsed(elapsedMs)}]`);
+    return undefined;
+  }, {
+    clock,
+    timeoutMs,
+    intervalMs: options.intervalMs ?? 15_000,
+    onTimeout: () => new OpsError(`Timed out after ${formatElapsed(timeoutMs)} waiting for ${id} to be deleted (status: ${last}${last === 'deleting' ? '' : ', no deletion under way'}).`),
+  });
+}
