@@ -80,7 +80,8 @@ export function handWrittenCache(scope: Construct, id: string, vpc: ec2.IVpc): v
   const cache = new Construct(scope, id);
 
   const defaultUser = passwordUser(cache, 'DefaultUser', 'default', 'off -@all');
-  const appUser = passwordUser(cache, 'AppUser', 'app', 'on ~* &* +@all');
+  const appUser = passwordUser(cache, 'AppUser', 'app', 'on ~* -@all +@connection +@read +@write +@transaction -@dangerous -@scripting -move '
+    + '+eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots');
   const userGroupScope = new Construct(cache, 'UserGroup');
   const userGroup = new elasticache.CfnUserGroup(userGroupScope, 'Resource', {
     engine: 'valkey',

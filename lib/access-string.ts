@@ -1,17 +1,29 @@
 import { Token } from 'aws-cdk-lib';
+import { AclGrammarError, parseAccessString } from './private/acl';
 import { CacheValidationError, describe } from './private/errors';
 
 /**
  * The permissions of an RBAC user: a Valkey / Redis OSS ACL rule string such as
  * `on ~app:* -@all +@read`.
  *
- * The factories cover the common cases; `of()` takes any rule string. ElastiCache forbids
- * password rules inside an access string (`>pass`, `<pass`, `#hash`, `!hash`, `nopass`,
- * `resetpass`) and `reset`: passwords are set through the user's authentication instead.
+ * The helpers are least privilege and usable by real clients (measured on Valkey 8.0 and Redis OSS
+ * 7.0 with iovalkey, ioredis and node-redis, see the README): the data commands on the user's keys,
+ * transactions, Lua scripts (`EVAL` / `EVALSHA`, whose commands are checked against the same key
+ * pattern), what clients send when they connect (`HELLO`, `AUTH`, `CLIENT SETNAME` / `SETINFO`,
+ * `SELECT`, `PING`, `ECHO`, `RESET`, `QUIT`: the `@connection` category), `INFO` (the ready check
+ * of iovalkey / ioredis) and the cluster topology (`CLUSTER SLOTS` / `SHARDS` / `NODES` / `INFO`);
+ * never the `@dangerous` commands (`FLUSHALL`, `FLUSHDB`, `SWAPDB`, `KEYS`, `CONFIG`, `MONITOR`,
+ * `CLIENT KILL`...), Functions (`FUNCTION LOAD` / `DELETE` / `FLUSH` / `RESTORE`: keyless writes
+ * that run later as whoever calls them), `SCRIPT FLUSH` or `MOVE`.
+ *
+ * `of()` takes any rule string and checks its grammar. ElastiCache forbids password rules inside
+ * an access string (`>pass`, `<pass`, `#hash`, `!hash`, `nopass`, `resetpass`) and `reset`:
+ * passwords are set through the user's authentication instead.
  *
  * @example
- * AccessString.readOnly('session:*')   // on ~session:* -@all +@read -@dangerous +ping
- * AccessString.keyPrefix('orders:')    // on ~orders:* -@all +@read +@write +@transaction -@dangerous +ping
+ * AccessString.readWrite()             // the default application user: read-write on every key
+ * AccessString.keyPrefix('orders:')    // read-write on orders:*
+ * AccessString.readOnly('session:*')   // read-only on session:*
  * AccessString.of('on ~* -@all +get +set')
  */
 export class AccessString {
@@ -24,34 +36,42 @@ export class AccessString {
   }
 
   /**
-   * Every command on every key and Pub/Sub channel: `on ~* &* +@all`. For administrators only;
-   * applications should get `readOnly()`, `readWrite()` or `keyPrefix()`.
+   * Every command on every key and Pub/Sub channel: `on ~* &* +@all`. The administrator's access
+   * string: it runs `FLUSHALL`, `ACL SETUSER`, `MONITOR`, `FUNCTION` and `CLIENT KILL`. Applications
+   * should get `readWrite()`, `readOnly()` or `keyPrefix()`.
    */
   public static fullAccess(): AccessString {
     return new AccessString('on ~* &* +@all');
   }
 
   /**
-   * Read commands (the `@read` category, less the `@dangerous` ones such as `KEYS`) and `PING`
-   * on the keys matching a glob pattern: `on ~<pattern> -@all +@read -@dangerous +ping`.
+   * Read commands on the keys matching a glob pattern, plus transactions, read-only scripts, the
+   * connection commands, `INFO` and the cluster topology:
+   * `on ~<pattern> -@all +@connection +@read +@transaction -@dangerous +eval +evalsha +script|load
+   * +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots`. A script's
+   * writes are refused (the server checks every command a script runs against the user).
    *
    * @param keyPattern a glob pattern of keys (`*`, `session:*`); default `*`, every key
    */
   public static readOnly(keyPattern?: string): AccessString {
-    return new AccessString(`on ~${checkPattern('keyPattern', keyPattern ?? '*')} -@all +@read -@dangerous +ping`);
+    return new AccessString(`on ~${checkPattern('keyPattern', keyPattern ?? '*')} -@all +@connection +@read +@transaction -@dangerous`
+      + ` ${CLIENT_COMMANDS}`);
   }
 
   /**
-   * Read and write commands (`@read`, `@write`), transactions (`@transaction`: `MULTI`, `EXEC`,
-   * `WATCH`) and `PING` on the keys matching a glob pattern, less the `@dangerous` commands:
-   * `on ~<pattern> -@all +@read +@write +@transaction -@dangerous +ping`. Removing `@dangerous`
-   * matters: `FLUSHALL` and `FLUSHDB` are in `@write` and take no key, so a key pattern alone would
-   * not stop them; `KEYS`, `SORT`, `CONFIG` and `DEBUG` go too.
+   * Read and write commands on the keys matching a glob pattern, plus transactions, scripts, the
+   * connection commands, `INFO` and the cluster topology:
+   * `on ~<pattern> -@all +@connection +@read +@write +@transaction -@dangerous -@scripting -move
+   * +eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards
+   * +cluster|slots`. What the removals close: `FLUSHALL`, `FLUSHDB` and `SWAPDB` (`@dangerous`)
+   * and `FUNCTION LOAD` / `DELETE` / `FLUSH` / `RESTORE` (`@scripting`) are writes that take no key,
+   * so a key pattern alone would not stop them; `MOVE` takes a key in another database.
    *
    * @param keyPattern a glob pattern of keys; default `*`, every key
    */
   public static readWrite(keyPattern?: string): AccessString {
-    return new AccessString(`on ~${checkPattern('keyPattern', keyPattern ?? '*')} -@all +@read +@write +@transaction -@dangerous +ping`);
+    return new AccessString(`on ~${checkPattern('keyPattern', keyPattern ?? '*')} -@all +@connection +@read +@write +@transaction`
+      + ` -@dangerous -@scripting -move ${CLIENT_COMMANDS}`);
   }
 
   /**
@@ -71,7 +91,12 @@ export class AccessString {
   }
 
   /**
-   * Any access string, for example `on ~app:* &app:* -@all +@read +@write +@pubsub`.
+   * Any access string, for example `on ~app:* &app:* -@all +@read +@write +@pubsub`. Its grammar
+   * is checked at synth time: `on` / `off`, key patterns (`~`, `%R~`, `%W~`, `%RW~`, `allkeys`,
+   * `resetkeys`), channels (`&`, `allchannels`, `resetchannels`), commands (`+cmd`, `-cmd`,
+   * `+cmd|subcommand`, `allcommands`, `nocommands`), categories (`+@read`..., from the engines'
+   * `ACL CAT`) and selectors (`(~logs:* +@read)`). A user whose string names a command ElastiCache
+   * never runs (`config`, `debug`, `save`...) gets the warning `cdk-elasticache:restrictedCommand`.
    * See https://valkey.io/topics/acl/ for the rules.
    */
   public static of(accessString: string): AccessString {
@@ -80,9 +105,14 @@ export class AccessString {
 
   /** The access string as ElastiCache takes it. */
   public readonly value: string;
+  /**
+   * The commands of ElastiCache's restricted list that the string names (lowercase).
+   * @internal
+   */
+  public readonly _restrictedCommands: string[];
 
   private constructor(value: string) {
-    validateAccessString(value);
+    this._restrictedCommands = validateAccessString(value);
     this.value = value;
   }
 
@@ -107,23 +137,39 @@ function checkPattern(prop: string, pattern: string): string {
   return pattern;
 }
 
+/**
+ * What the helpers add on top of their categories: scripts (`EVAL` / `EVALSHA`; `SCRIPT LOAD` /
+ * `EXISTS` for clients that preload them), `INFO` (in `@dangerous`, but iovalkey / ioredis send it
+ * as their ready check) and the cluster topology that cluster-mode clients read (only in `@slow`).
+ * Only commands that exist since Redis OSS 6.0, so that the strings work on every RBAC engine.
+ */
+const CLIENT_COMMANDS = '+eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots';
+
 /** The rules ElastiCache forbids in an access string: passwords are set through the user, never inside the ACL. */
 const FORBIDDEN_WORDS = ['nopass', 'resetpass', 'reset'];
 
-function validateAccessString(value: string): void {
+function validateAccessString(value: string): string[] {
   if (Token.isUnresolved(value)) {
-    return;
+    return [];
   }
   if (!/\S/.test(value)) {
     throw new CacheValidationError(`Invalid accessString: got ${describe(value)}. Allowed: ACL rules such as 'on ~* -@all +@read'; `
       + 'an empty string is rejected by ElastiCache.');
   }
-  for (const word of value.trim().split(/\s+/)) {
+  for (const word of value.trim().split(/\s+/).map(w => w.replace(/^\(|\)$/g, ''))) {
     if (/^[><#!]/.test(word) || FORBIDDEN_WORDS.includes(word.toLowerCase())) {
       // A password rule may hold a password: name the kind of rule, never echo it.
       const rule = /^[><#!]/.test(word) ? `a password rule starting with '${word[0]}'` : `'${word}'`;
       throw new CacheValidationError(`Invalid accessString: got ${rule}. Allowed: ACL rules without passwords, nopass, resetpass `
         + 'or reset; set passwords through the user\'s authentication (UserAuthentication.password() or generatedPassword()).');
     }
+  }
+  try {
+    return parseAccessString(value).restrictedCommands;
+  } catch (e) {
+    if (e instanceof AclGrammarError) {
+      throw new CacheValidationError(`Invalid accessString: got ${describe(e.rule)} in ${describe(value)}. Allowed: ${e.allowed}.`);
+    }
+    throw e;
   }
 }

@@ -42,10 +42,11 @@ export interface GeneratedUserGroupOptions {
    */
   readonly userName?: string;
   /**
-   * What the application user may do. Narrow it when you know the application's commands and keys,
-   * for example `AccessString.keyPrefix('orders:')`.
-   * @default AccessString.fullAccess() - `on ~* &* +@all`: what an AUTH token allows, so that any
-   * client works unchanged
+   * What the application user may do. Narrow it to the application's keys, for example
+   * `AccessString.keyPrefix('orders:')`; `AccessString.fullAccess()` makes it an administrator.
+   * @default AccessString.readWrite() - least privilege, read-write on every key: the data commands,
+   * transactions, scripts and what clients send when they connect, never `FLUSHALL`, `CONFIG`,
+   * `ACL`, `FUNCTION` writes or other administrative commands
    */
   readonly accessString?: AccessString;
   /**
@@ -115,7 +116,8 @@ export interface AuthenticationBindOptions {
 export abstract class Authentication {
   /**
    * RBAC with a new user group: a disabled `default` user (what a client is before it
-   * authenticates) and one application user with a password generated into a new Secrets Manager
+   * authenticates) and one least-privilege application user (`AccessString.readWrite()` unless
+   * `accessString` says otherwise) with a password generated into a new Secrets Manager
    * secret, exposed as the cache's `authSecret` (JSON `{ "username", "password" }`). Each user has two
    * password slots, which makes rotation seamless. Valkey 7.2+ and Redis OSS 6.0+, with encryption
    * in transit. The users and the group are Valkey ones on Valkey, Redis OSS ones on Redis OSS.
@@ -245,7 +247,7 @@ class GeneratedUserGroup extends Authentication {
     const applicationUser = new User(scope, 'AppUser', {
       userName: this.options.userName ?? 'app',
       engine,
-      accessString: this.options.accessString ?? AccessString.fullAccess(),
+      accessString: this.options.accessString ?? AccessString.readWrite(),
       authentication: UserAuthentication.generatedPassword({ secretName: this.options.secretName, encryptionKey }),
     });
     const group = new UserGroup(scope, 'UserGroup', { engine, users: [defaultUser, applicationUser] });

@@ -12,7 +12,8 @@ import { NodeType } from './node-type';
 import { IParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
 import {
-  cacheDefaultPort, CacheConnections, cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
+  cacheDefaultPort, CacheConnections, cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType,
+  validatePort, validateZonesInSubnets,
 } from './private/common';
 import { CacheValidationError, invalid } from './private/errors';
 import { hitRateMetric, memcachedNodes, MonitoredCache } from './private/metrics';

@@ -6,6 +6,10 @@ import { CacheEngine, CacheEngineVersion } from './engine';
 import { CacheValidationError, invalid } from './private/errors';
 import { helperRemovalPolicy } from './private/names';
 
+/** The `maxmemory-policy` values of every Valkey / Redis OSS version ElastiCache runs (checked on real servers). */
+const KNOWN_POLICIES = ['volatile-lru', 'allkeys-lru', 'volatile-lfu', 'allkeys-lfu', 'volatile-random', 'allkeys-random', 'volatile-ttl',
+  'noeviction'];
+
 /**
  * The eviction policy of a Valkey / Redis OSS cache (`maxmemory-policy`): what the engine
  * removes when memory is full.
@@ -33,10 +37,28 @@ export class EvictionPolicy {
   /** Never evict: writes fail with an out-of-memory error when memory is full. */
   public static readonly NO_EVICTION = new EvictionPolicy('noeviction');
 
-  /** A policy by its `maxmemory-policy` value, for values newer than this library. */
+  /**
+   * A policy by its `maxmemory-policy` value: one of the eight that Valkey 7.2-8.x and Redis OSS
+   * 4.0-7.1 know (`volatile-lru`, `allkeys-lru`, `volatile-lfu`, `allkeys-lfu`, `volatile-random`,
+   * `allkeys-random`, `volatile-ttl`, `noeviction`). Anything else is a `CacheValidationError`; a
+   * policy newer than this library goes through `unchecked()`.
+   */
   public static of(value: string): EvictionPolicy {
-    if (!Token.isUnresolved(value) && !/^[a-z-]+$/.test(value)) {
-      throw new CacheValidationError(`Invalid eviction policy: got '${value}'. Allowed: a maxmemory-policy value such as 'allkeys-lru'.`);
+    if (!Token.isUnresolved(value) && !KNOWN_POLICIES.includes(value)) {
+      throw new CacheValidationError(`Invalid evictionPolicy: got '${value}'. Allowed: ${KNOWN_POLICIES.map(p => `'${p}'`).join(', ')} `
+        + '(EvictionPolicy.unchecked() takes a newer one).');
+    }
+    return new EvictionPolicy(value);
+  }
+
+  /**
+   * The escape hatch: any `maxmemory-policy` value, not checked here, for a policy that an engine
+   * release newer than this library adds. ElastiCache rejects the parameter group at deployment if
+   * the engine does not know it.
+   */
+  public static unchecked(value: string): EvictionPolicy {
+    if (!Token.isUnresolved(value) && !/^[a-z][a-z-]*$/.test(value)) {
+      throw new CacheValidationError(`Invalid evictionPolicy: got '${value}'. Allowed: a maxmemory-policy value such as 'allkeys-lru'.`);
     }
     return new EvictionPolicy(value);
   }

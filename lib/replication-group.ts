@@ -20,7 +20,8 @@ import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
 import { SnapshotWindow } from './windows';
 import {
-  cacheDefaultPort, CacheConnections, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort, validateZonesInSubnets,
+  cacheDefaultPort, CacheConnections, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort,
+  validateZonesInSubnets,
 } from './private/common';
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
@@ -252,7 +253,7 @@ export interface ReplicationGroupProps extends CacheBaseProps {
    * How clients authenticate.
    * @default - with encryption in transit, on Valkey and Redis OSS 6.0+:
    * `Authentication.generatedUserGroup()`, RBAC with a new user group (a disabled `default` user and
-   * an application user `app` with full access, its password in a new Secrets Manager secret,
+   * a least-privilege application user `app`, `AccessString.readWrite()`, its password in a new Secrets Manager secret,
    * `authSecret`); on Redis OSS before 6.0: `Authentication.generatedAuthToken()`, an AUTH token in a
    * new secret (`authSecret`); without encryption in transit: `Authentication.none()`
    */

@@ -1,4 +1,4 @@
-import { ArnFormat, IResource, Resource, SecretValue, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, IResource, Resource, SecretValue, Stack } from 'aws-cdk-lib';
 import { CfnUser } from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -256,6 +256,12 @@ export class User extends UserBase {
     this.authentication = authentication;
     this.authenticationType = authentication.type;
     this.accessString = props.accessString ?? AccessString.disabled();
+    if (this.accessString._restrictedCommands.length > 0) {
+      const names = this.accessString._restrictedCommands.join(', ');
+      Annotations.of(this).addWarningV2('cdk-elasticache:restrictedCommand', `The access string names ${names}: ElastiCache never `
+        + 'runs these commands for any user (its restricted commands), and whether CreateUser accepts an access string that '
+        + 'names them is not documented. Leave them out: allowing them gives nothing, and denying them is already done.');
+    }
 
     if (iam && !isToken(this.userName) && !isToken(this.userId) && this.userName !== this.userId) {
       invalid(this, 'userName', this.userName, `Allowed: '${this.userId}', the userId: IAM authentication needs the user name `

@@ -61,7 +61,7 @@ describe('Authentication.generatedUserGroup (the default on Valkey and Redis OSS
     });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ElastiCache::User', {
-      UserName: 'orders', AccessString: 'on ~orders:* -@all +@read +@write +@transaction -@dangerous +ping',
+      UserName: 'orders', AccessString: AccessString.keyPrefix('orders:').value,
     });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       Name: 'cache/orders', KmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/abc',

@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnParameterGroup } from 'aws-cdk-lib/aws-elasticache';
 import { EvictionPolicy, MemcachedVersion, ParameterGroup, RedisOssVersion, ValkeyVersion } from '../lib';
@@ -14,14 +14,24 @@ describe('EvictionPolicy', () => {
     [EvictionPolicy.VOLATILE_LFU, 'volatile-lfu'], [EvictionPolicy.ALLKEYS_LFU, 'allkeys-lfu'],
     [EvictionPolicy.VOLATILE_RANDOM, 'volatile-random'], [EvictionPolicy.ALLKEYS_RANDOM, 'allkeys-random'],
     [EvictionPolicy.VOLATILE_TTL, 'volatile-ttl'], [EvictionPolicy.NO_EVICTION, 'noeviction'],
-    [EvictionPolicy.of('allkeys-newpolicy'), 'allkeys-newpolicy'],
+    [EvictionPolicy.of('allkeys-lfu'), 'allkeys-lfu'],
+    [EvictionPolicy.unchecked('allkeys-newpolicy'), 'allkeys-newpolicy'],
   ])('%s', (policy, value) => {
     expect(policy.value).toBe(value);
     expect(`${policy}`).toBe(value);
   });
 
-  test('of() rejects what cannot be a policy', () => {
-    expect(() => EvictionPolicy.of('All Keys')).toThrow("Invalid eviction policy: got 'All Keys'. Allowed: a maxmemory-policy value");
+  test.each(['allkeys-newpolicy', 'ALLKEYS-LRU', 'allkeys_lru', 'lru', ''])('of(%p) accepts only the engines\' policies', (value) => {
+    expect(() => EvictionPolicy.of(value)).toThrow(new CacheValidationError(`Invalid evictionPolicy: got '${value}'. Allowed: 'volatile-lru', `
+      + "'allkeys-lru', 'volatile-lfu', 'allkeys-lfu', 'volatile-random', 'allkeys-random', 'volatile-ttl', 'noeviction' "
+      + '(EvictionPolicy.unchecked() takes a newer one).'));
+  });
+
+  test('unchecked() is the escape hatch for newer policies, still rejecting what cannot be one; tokens pass both', () => {
+    expect(() => EvictionPolicy.unchecked('All Keys')).toThrow("Invalid evictionPolicy: got 'All Keys'. Allowed: a maxmemory-policy value");
+    const token = Token.asString({ Ref: 'Policy' });
+    expect(EvictionPolicy.of(token).value).toBe(token);
+    expect(EvictionPolicy.unchecked(token).value).toBe(token);
   });
 });
 

@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  Authentication, DayOfWeek, EvictionPolicy, IpDiscovery, MaintenanceWindow, MemcachedVersion, NetworkType, NodeType,
+  AccessString, Authentication, DayOfWeek, EvictionPolicy, IpDiscovery, MaintenanceWindow, MemcachedVersion, NetworkType, NodeType,
   ParameterGroup, RedisOssVersion, ReplicationGroup, ReplicationGroupProps, SnapshotWindow, SubnetGroup,
   TransitEncryptionMode, ValkeyVersion,
 } from '../lib';
@@ -110,8 +110,11 @@ describe('ReplicationGroup defaults (production)', () => {
       UserName: 'default', Engine: 'valkey', AccessString: 'off -@all', AuthenticationMode: Match.objectLike({ Type: 'password' }),
     });
     template.hasResourceProperties('AWS::ElastiCache::User', {
-      UserName: 'app', Engine: 'valkey', AccessString: 'on ~* &* +@all', AuthenticationMode: Match.objectLike({ Type: 'password' }),
+      UserName: 'app', Engine: 'valkey', AccessString: AccessString.readWrite().value, AuthenticationMode: Match.objectLike({ Type: 'password' }),
     });
+    // Least privilege, not an administrator (test/servers/access-strings.test.ts runs it on real servers).
+    expect(cache.applicationUser!.accessString.value).toBe('on ~* -@all +@connection +@read +@write +@transaction -@dangerous -@scripting -move '
+      + '+eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots');
     // authSecret is the application user's secret, JSON { username, password }.
     template.resourceCountIs('AWS::SecretsManager::Secret', 2);
     expect(cache.authSecret).toBe(cache.applicationUser!.secret);

@@ -1,14 +1,19 @@
 import { App, CfnParameter, CfnResource, SecretValue, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnUser } from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AccessString, CacheEngine, KeyAccessLevel, User, UserAuthentication, UserAuthenticationType, UserProps } from '../lib';
 import { CacheValidationError } from '../lib/private/errors';
 import { literalSecret, validatePassword } from '../lib/private/passwords';
+import { INVALID_ACCESS_STRINGS, VALID_ACCESS_STRINGS } from './acl-samples';
 
 function stack() {
   return new Stack(new App(), 'Stack');
 }
+
+// What the helpers allow beyond the key pattern (proven on real servers in test/servers/access-strings.test.ts).
+const RO = '-@all +@connection +@read +@transaction -@dangerous +eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots';
+const RW = '-@all +@connection +@read +@write +@transaction -@dangerous -@scripting -move +eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots';
 
 const GOOD_PASSWORD = 'Abcdefgh12345678!&#$^<>-';
 
@@ -16,13 +21,13 @@ describe('AccessString', () => {
   test.each([
     [AccessString.disabled(), 'off -@all'],
     [AccessString.fullAccess(), 'on ~* &* +@all'],
-    [AccessString.readOnly(), 'on ~* -@all +@read -@dangerous +ping'],
-    [AccessString.readOnly('session:*'), 'on ~session:* -@all +@read -@dangerous +ping'],
-    [AccessString.readWrite(), 'on ~* -@all +@read +@write +@transaction -@dangerous +ping'],
-    [AccessString.readWrite('cart:{*}'), 'on ~cart:{*} -@all +@read +@write +@transaction -@dangerous +ping'],
-    [AccessString.keyPrefix('orders:'), 'on ~orders:* -@all +@read +@write +@transaction -@dangerous +ping'],
-    [AccessString.keyPrefix('orders:', KeyAccessLevel.READ_WRITE), 'on ~orders:* -@all +@read +@write +@transaction -@dangerous +ping'],
-    [AccessString.keyPrefix('orders:', KeyAccessLevel.READ_ONLY), 'on ~orders:* -@all +@read -@dangerous +ping'],
+    [AccessString.readOnly(), `on ~* ${RO}`],
+    [AccessString.readOnly('session:*'), `on ~session:* ${RO}`],
+    [AccessString.readWrite(), `on ~* ${RW}`],
+    [AccessString.readWrite('cart:{*}'), `on ~cart:{*} ${RW}`],
+    [AccessString.keyPrefix('orders:'), `on ~orders:* ${RW}`],
+    [AccessString.keyPrefix('orders:', KeyAccessLevel.READ_WRITE), `on ~orders:* ${RW}`],
+    [AccessString.keyPrefix('orders:', KeyAccessLevel.READ_ONLY), `on ~orders:* ${RO}`],
     [AccessString.of('on ~* -@all +get +set'), 'on ~* -@all +get +set'],
     [AccessString.of('on ~a:* resetkeys ~b:* +@all'), 'on ~a:* resetkeys ~b:* +@all'],
   ])('%s', (accessString, value) => {
@@ -43,6 +48,24 @@ describe('AccessString', () => {
     ['on RESET ~* +@all', "got 'RESET'"],
   ])('of(%p) is rejected', (value, message) => {
     expect(() => AccessString.of(value)).toThrow(message);
+  });
+
+  test.each(VALID_ACCESS_STRINGS)('of(%p) passes the grammar check', (value) => {
+    expect(AccessString.of(value).value).toBe(value);
+  });
+
+  test.each(INVALID_ACCESS_STRINGS)('of(%p) is a grammar error naming accessString', (value, message) => {
+    expect(() => AccessString.of(value)).toThrow(CacheValidationError);
+    expect(() => AccessString.of(value)).toThrow(message);
+  });
+
+  test('a password rule inside a selector is rejected without echoing it', () => {
+    expect(() => AccessString.of('on ~* (>hunter2hunter2 +get)')).toThrow(expect.objectContaining({
+      message: expect.stringContaining("got a password rule starting with '>'"),
+    }));
+    expect(() => AccessString.of('on ~* (>hunter2hunter2 +get)')).toThrow(expect.objectContaining({
+      message: expect.not.stringContaining('hunter2'),
+    }));
   });
 
   test('the message never echoes a password rule', () => {
@@ -70,12 +93,31 @@ describe('AccessString', () => {
     const prefix = new CfnParameter(s, 'Prefix').valueAsString;
     expect(AccessString.of(raw).value).toBe(raw);
     expect(s.resolve(AccessString.keyPrefix(prefix).value)).toEqual({
-      'Fn::Join': ['', ['on ~', { Ref: 'Prefix' }, '* -@all +@read +@write +@transaction -@dangerous +ping']],
+      'Fn::Join': ['', ['on ~', { Ref: 'Prefix' }, `* ${RW}`]],
     });
   });
 });
 
 describe('User', () => {
+  test.each([
+    ['on ~* +@all -config -debug', 'config, debug'],
+    ['on ~* -@all +@read +CONFIG|get +bgsave +save', 'config, bgsave, save'],
+    ['on ~* -@all +@read (~a:* +shutdown)', 'shutdown'],
+  ])('an access string naming restricted commands (%p) warns restrictedCommand', (value, names) => {
+    const s = stack();
+    new User(s, 'Admin', { accessString: AccessString.of(value) });
+    const warnings = Annotations.fromStack(s).findWarning('/Stack/Admin', Match.stringLikeRegexp('restrictedCommand'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].entry.data).toContain(`The access string names ${names}: ElastiCache never runs these commands`);
+  });
+
+  test('the helpers name no restricted command (no warning)', () => {
+    const s = stack();
+    [AccessString.readOnly(), AccessString.readWrite(), AccessString.keyPrefix('a:'), AccessString.fullAccess(), AccessString.disabled(),
+      AccessString.of('on ~* -@all +configure +saveit')].forEach((accessString, i) => new User(s, `U${i}`, { accessString }));
+    expect(Annotations.fromStack(s).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
   test('defaults: Valkey, a generated id and name, a generated password in a secret, disabled', () => {
     const s = stack();
     const user = new User(s, 'AppUser');
@@ -148,7 +190,7 @@ describe('User', () => {
       GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"app"}' }),
     });
     template.hasResourceProperties('AWS::ElastiCache::User', {
-      UserId: 'app-user', UserName: 'app', Engine: 'redis', AccessString: 'on ~* -@all +@read -@dangerous +ping',
+      UserId: 'app-user', UserName: 'app', Engine: 'redis', AccessString: `on ~* ${RO}`,
     });
     expect(user.userId).toBe('app-user');
     expect(user.secret).toBeDefined();

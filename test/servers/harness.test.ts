@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import {
-  missingServers, probe, REQUIRE_SERVERS_ENV, RunningServer, serversAvailable, serverSuite,
+  freePort, makeTempDir, missingServers, probe, REQUIRE_SERVERS_ENV, RunningServer, serversAvailable, serverSuite, startProcess, userIds,
   startMemcached, startRedis, startValkey,
 } from './harness';
 
@@ -31,7 +31,8 @@ describe('serversAvailable', () => {
       expect(serversAvailable(['sh'])).toBe(true);
 
       process.env[REQUIRE_SERVERS_ENV] = '1';
-      expect(() => serversAvailable(['no-such-server-xyz'], 'demo')).toThrow(/CDK_ELASTICACHE_REQUIRE_SERVERS=1/);
+      expect(() => serversAvailable(['no-such-server-xyz'], 'demo')).toThrow(new Error('demo: no-such-server-xyz not on the PATH; '
+        + 'install no-such-server-xyz (CDK_ELASTICACHE_REQUIRE_SERVERS=1 makes a missing server a failure)'));
       expect(write).toHaveBeenCalledTimes(1);
     } finally {
       write.mockRestore();
@@ -68,5 +69,26 @@ serverSuite('harness', ['valkey-server', 'redis-server', 'memcached', 'openssl']
     expect(alive(valkey.pid)).toBe(false);
     expect(fs.existsSync(valkey.dir)).toBe(false);
     await valkey.stop();
+  });
+});
+
+serverSuite('harness: a server run as another user', ['valkey-server'], () => {
+  test('runAs spawns the binary itself with the user\'s uid (the pid is the server\'s), in a dir it owns', async () => {
+    if (process.getuid?.() !== 0) return; // runAs only applies when the tests run as root
+    const dir = makeTempDir('runas');
+    const port = await freePort();
+    const server = await startProcess({
+      binary: 'valkey-server', args: ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--dir', dir], port, dir, runAs: 'nobody',
+      ready: async () => /^\+PONG/.test(await probe(port, 'PING\r\n')),
+    });
+    try {
+      const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
+      expect(status).toMatch(/^Name:\s+valkey-server$/m);
+      expect(status).toMatch(new RegExp(`^Uid:\\s+${userIds('nobody').uid}\\s`, 'm'));
+      expect(fs.statSync(dir).uid).toBe(userIds('nobody').uid);
+    } finally {
+      await server.stop();
+    }
+    expect(fs.existsSync(dir)).toBe(false);
   });
 });

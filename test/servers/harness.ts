@@ -25,7 +25,8 @@
  * suite fails.
  *
  * Other server kinds (PostgreSQL, ...) build on the generic pieces: `freePort()`, `makeTempDir()`,
- * `selfSignedCertificate()`, `startProcess()`, `requireServers()`.
+ * `selfSignedCertificate()`, `startProcess()` (with `runAs` for servers that refuse root), `probe()`,
+ * `serversAvailable()` / `serverSuite()`, `stopAll()`, and `DEBIAN_PACKAGES` for the skip line.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -121,12 +122,12 @@ export function serversAvailable(binaries: readonly string[], suite = 'server te
   const missing = missingServers(binaries);
   if (missing.length === 0) return true;
   const packages = missing.map((b) => DEBIAN_PACKAGES[b] ?? b).join(', ');
-  const line = `${suite}: skipped, ${missing.join(', ')} not on the PATH; install ${packages}`;
+  const line = `${missing.join(', ')} not on the PATH; install ${packages}`;
   if (process.env[REQUIRE_SERVERS_ENV] === '1') {
-    throw new Error(`${line} (${REQUIRE_SERVERS_ENV}=1 makes a missing server a failure)`);
+    throw new Error(`${suite}: ${line} (${REQUIRE_SERVERS_ENV}=1 makes a missing server a failure)`);
   }
   // One raw line (console.* in jest adds a stack location under every message).
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${suite}: skipped, ${line}\n`);
   return false;
 }
 
@@ -153,8 +154,9 @@ export function serverSuite(name: string, binaries: readonly string[], fn: () =>
     return;
   }
   describe(name, () => {
-    afterAll(stopAll, 20_000);
     fn();
+    // Declared after the suite's own hooks, so that it runs after them (they may still close clients).
+    afterAll(stopAll, 20_000);
   });
 }
 
@@ -271,10 +273,29 @@ export interface ProcessSpec {
   /** Resolves true once the server answers on `port`; called repeatedly until it does. */
   readonly ready: () => Promise<boolean>;
   readonly startTimeoutMs?: number;
-  /** Run the binary as another user (PostgreSQL refuses root), via `runuser -u <user> --`. */
+  /**
+   * Run the binary as another user (PostgreSQL refuses root), e.g. `nobody`: spawned with that
+   * user's uid / gid (so the pid is the server's own, not a wrapper's), `dir` handed over to it.
+   * Only when the tests run as root; ignored otherwise.
+   */
   readonly runAs?: string;
   /** Environment additions. */
   readonly env?: Record<string, string>;
+}
+
+/** The uid and gid of a local user (`id -u` / `id -g`). */
+export function userIds(user: string): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+function chownTree(dir: string, uid: number, gid: number): void {
+  fs.chownSync(dir, uid, gid);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) chownTree(p, uid, gid);
+    else fs.chownSync(p, uid, gid);
+  }
 }
 
 /** Thrown when the port was taken before the server bound it (startProcess's callers retry). */
@@ -286,12 +307,15 @@ export class PortInUseError extends Error {}
  */
 export async function startProcess(spec: ProcessSpec): Promise<RunningServer> {
   installExitHook();
-  const command = spec.runAs ? 'runuser' : spec.binary;
-  const args = spec.runAs ? ['-u', spec.runAs, '--', spec.binary, ...spec.args] : spec.args;
-  const child = spawn(command, args, {
+  const identity = spec.runAs && process.getuid?.() === 0 ? userIds(spec.runAs) : undefined;
+  if (identity) {
+    chownTree(spec.dir, identity.uid, identity.gid);
+  }
+  const child = spawn(spec.binary, spec.args, {
     cwd: spec.dir,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...spec.env },
+    ...identity,
   });
   let log = '';
   child.stdout!.on('data', (d) => { log += d; });
