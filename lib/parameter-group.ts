@@ -163,7 +163,7 @@ export class ParameterGroup extends Resource implements IParameterGroup {
       this.addParameter(key, value);
     }
     if (props.evictionPolicy) {
-      if (props.engine.engine.equals(CacheEngine.MEMCACHED)) {
+      if (props.engine.engine.isSameEngine(CacheEngine.MEMCACHED)) {
         invalid(this, 'evictionPolicy', props.evictionPolicy.value,
           `Allowed: only on Valkey and Redis OSS; Memcached (${props.engine}) evicts least recently used items and has no maxmemory-policy.`);
       }
