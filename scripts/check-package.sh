@@ -31,6 +31,10 @@ npm pack --pack-destination "$WORK" --silent >/dev/null
 TARBALL="$WORK/$NAME-$VERSION.tgz"
 [ -f "$TARBALL" ] || fail "npm pack made no $TARBALL"
 tar -tzf "$TARBALL" | sed 's|^package/||' | sort > "$WORK/files.txt"
+# The jsii assembly (Construct Hub and the other languages read it): written by `npm run build:jsii`.
+if node -e 'process.exit(require("./package.json").jsii ? 0 : 1)'; then
+  grep -qxF .jsii "$WORK/files.txt" || fail "the tarball has no .jsii: run 'npm run build:jsii' (scripts/check-jsii.sh) before packing"
+fi
 for f in package.json README.md dist/lib/index.js dist/lib/index.d.ts dist/lib/ops/index.js dist/lib/ops/index.d.ts dist/bin/cli.js; do
   grep -qxF "$f" "$WORK/files.txt" || fail "the tarball has no $f"
 done
