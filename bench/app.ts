@@ -3,20 +3,26 @@
  * and N replication groups spread over stacks of at most `CACHES_PER_STACK` caches each
  * (CloudFormation's 500-resources-per-stack limit, which aws-cdk-lib checks at synth).
  *
- * - `library`: `new ReplicationGroup(stack, id, { vpc })`, the production default.
+ * - `library`: `new ReplicationGroup(stack, id, { vpc })`, the production default, or (shape
+ *   `sharded`) the canonical sharded group, `{ vpc, clusterMode: ClusterMode.ENABLED, shards: 3,
+ *   replicas: 2 }`.
  * - `l1`: the same resources written by hand with L1 constructs (see `handWrittenCache`), property
- *   for property what the library's default synthesizes.
+ *   for property what the library synthesizes.
  */
 import { App, CfnDeletionPolicy, CfnResource, Names, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ReplicationGroup } from '../lib';
+import { ClusterMode, ReplicationGroup } from '../lib';
 
 /** How the caches are built. */
 export type BenchMode = 'library' | 'l1';
 export const BENCH_MODES: readonly BenchMode[] = ['library', 'l1'];
+
+/** Which cache: the production default, or the canonical sharded group (3 shards x 2 replicas). */
+export type BenchShape = 'default' | 'sharded';
+export const BENCH_SHAPES: readonly BenchShape[] = ['default', 'sharded'];
 
 /** Caches per stack: 50 x 8 resources stays under CloudFormation's 500. */
 export const CACHES_PER_STACK = 50;
@@ -38,7 +44,7 @@ export function networkStack(app: App): ec2.IVpc {
  * Builds the benchmark app: the network stack and `n` caches in `ceil(n / CACHES_PER_STACK)` stacks.
  * Nothing is synthesized here.
  */
-export function buildBenchApp(app: App, mode: BenchMode, n: number): App {
+export function buildBenchApp(app: App, mode: BenchMode, n: number, shape: BenchShape = 'default'): App {
   const vpc = networkStack(app);
   let stack: Stack | undefined;
   for (let i = 1; i <= n; i++) {
@@ -46,9 +52,11 @@ export function buildBenchApp(app: App, mode: BenchMode, n: number): App {
       stack = new Stack(app, `Caches${Math.ceil(i / CACHES_PER_STACK)}`);
     }
     if (mode === 'library') {
-      new ReplicationGroup(stack!, `Cache${i}`, { vpc });
+      new ReplicationGroup(stack!, `Cache${i}`, shape === 'sharded'
+        ? { vpc, clusterMode: ClusterMode.ENABLED, shards: 3, replicas: 2 }
+        : { vpc });
     } else {
-      handWrittenCache(stack!, `Cache${i}`, vpc);
+      handWrittenCache(stack!, `Cache${i}`, vpc, shape);
     }
   }
   return app;
@@ -76,7 +84,7 @@ const NO_EGRESS: ec2.CfnSecurityGroup.EgressProperty = {
  * The plain `Construct` scopes reproduce the library's construct paths, so that logical ids,
  * generated names and descriptions are the same and the two templates can be compared whole.
  */
-export function handWrittenCache(scope: Construct, id: string, vpc: ec2.IVpc): void {
+export function handWrittenCache(scope: Construct, id: string, vpc: ec2.IVpc, shape: BenchShape = 'default'): void {
   const cache = new Construct(scope, id);
 
   const defaultUser = passwordUser(cache, 'DefaultUser', 'default', 'off -@all');
@@ -110,8 +118,17 @@ export function handWrittenCache(scope: Construct, id: string, vpc: ec2.IVpc): v
     engineVersion: '8.2',
     cacheNodeType: 'cache.t4g.micro',
     port: 6379,
-    cacheParameterGroupName: 'default.valkey8',
-    numCacheClusters: 2,
+    ...(shape === 'sharded' ? {
+      // Cluster mode enabled: 3 shards of a primary and 2 replicas, every shard listed by id.
+      cacheParameterGroupName: 'default.valkey8.cluster.on',
+      clusterMode: 'enabled',
+      numNodeGroups: 3,
+      replicasPerNodeGroup: 2,
+      nodeGroupConfiguration: [{ nodeGroupId: '0001' }, { nodeGroupId: '0002' }, { nodeGroupId: '0003' }],
+    } : {
+      cacheParameterGroupName: 'default.valkey8',
+      numCacheClusters: 2,
+    }),
     automaticFailoverEnabled: true,
     multiAzEnabled: true,
     cacheSubnetGroupName: subnetGroup.ref,
@@ -128,6 +145,9 @@ export function handWrittenCache(scope: Construct, id: string, vpc: ec2.IVpc): v
     deletionPolicy(resource, CfnDeletionPolicy.DELETE);
   }
   deletionPolicy(group, CfnDeletionPolicy.SNAPSHOT);
+  if (shape === 'sharded') {
+    group.cfnOptions.updatePolicy = { useOnlineResharding: true };
+  }
 }
 
 /** An RBAC user that authenticates with a password generated into a secret (`{ username, password }`). */

@@ -1,7 +1,7 @@
 /**
  * One benchmark measurement, run in its own process by `bench/run.ts`:
  *
- *   tsx bench/child.ts <library|l1> <N> [--validation]
+ *   tsx bench/child.ts <library|l1> <N> [--shape default|sharded] [--validation]
  *
  * Builds the app of `bench/app.ts`, synthesizes it into a temporary directory and prints one JSON
  * line: the time to load the modules, to build the constructs and to synthesize, and the peak
@@ -11,11 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { BENCH_MODES, BenchMode, buildBenchApp } from './app';
+import { BENCH_MODES, BENCH_SHAPES, BenchMode, BenchShape, buildBenchApp } from './app';
 
 /** What a child reports. Times in milliseconds, memory in bytes. */
 export interface BenchSample {
   readonly mode: BenchMode;
+  readonly shape: BenchShape;
   readonly n: number;
   readonly validation: boolean;
   /** From process start to the first line of `main` (node, tsx, aws-cdk-lib and the library loaded). */
@@ -42,6 +43,11 @@ function main(): void {
     throw new Error(`usage: tsx bench/child.ts <${BENCH_MODES.join('|')}> <N> [--validation]; got ${process.argv.slice(2).join(' ')}`);
   }
   const validation = process.argv.includes('--validation');
+  const shapeAt = process.argv.indexOf('--shape');
+  const shape = (shapeAt > 0 ? process.argv[shapeAt + 1] : 'default') as BenchShape;
+  if (!BENCH_SHAPES.includes(shape)) {
+    throw new Error(`--shape takes ${BENCH_SHAPES.join(' or ')}; got ${shape}`);
+  }
   // aws-cdk-lib's CloudFormation template validation (~1 s per synth, the same in both modes).
   process.env.CDK_VALIDATION = validation ? 'true' : 'false';
 
@@ -49,7 +55,7 @@ function main(): void {
   try {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const app = buildBenchApp(new App({ outdir }), mode as BenchMode, n);
+    const app = buildBenchApp(new App({ outdir }), mode as BenchMode, n, shape);
     const t1 = performance.now();
     const assembly = app.synth();
     const t2 = performance.now();
@@ -57,6 +63,7 @@ function main(): void {
     const resources = assembly.stacks.reduce((sum, s) => sum + Object.keys(s.template.Resources ?? {}).length, 0);
     const sample: BenchSample = {
       mode: mode as BenchMode,
+      shape,
       n,
       validation,
       loadMs,

@@ -1,8 +1,9 @@
 /**
  * The synth benchmark: `npm run bench [-- options]`.
  *
- * For each N it synthesizes an app with one shared VPC and N replication groups (the production
- * default) twice, built with the library and written by hand with L1 constructs (`bench/app.ts`; both
+ * For each shape (the production default, and the canonical sharded group: cluster mode enabled,
+ * 3 shards x 2 replicas) and each N it synthesizes an app with one shared VPC and N replication
+ * groups twice, built with the library and written by hand with L1 constructs (`bench/app.ts`; both
  * synthesize the same templates), each run in a fresh process (`bench/child.ts`), and prints the time
  * to build and synthesize the app, the whole process time and the peak memory of both, with their
  * ratios, and the cost of each added cache.
@@ -13,27 +14,30 @@
  *
  * Options:
  *   --sizes 1,10,100,300   the values of N
+ *   --shapes default,sharded  which replication groups
  *   --repeat 5             runs per (mode, N)
  *   --validation           keep aws-cdk-lib's CloudFormation template validation on. Off by default:
  *                          it costs the same in both modes (about a second per synthesis) and would
  *                          hide the construct cost this benchmark compares
  *   --cpu-prof DIR         write a V8 CPU profile of every run to DIR (open in Chrome DevTools)
  *   --json FILE            also write the raw samples to FILE
- *   --max-ratio R          exit 1 when the library / L1 time ratio at the largest N is above R
+ *   --max-ratio R          exit 1 when the library / L1 time ratio at the largest N is above R, for
+ *                          every shape; or per shape: --max-ratio default=1.15,sharded=1.3
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BENCH_MODES, BenchMode } from './app';
+import { BENCH_MODES, BENCH_SHAPES, BenchMode, BenchShape } from './app';
 import type { BenchSample } from './child';
 
 interface Options {
   readonly sizes: number[];
+  readonly shapes: BenchShape[];
   readonly repeat: number;
   readonly validation: boolean;
   readonly cpuProf?: string;
   readonly json?: string;
-  readonly maxRatio?: number;
+  readonly maxRatio: Partial<Record<BenchShape, number>>;
 }
 
 /** A sample with the process time the parent measured. */
@@ -41,7 +45,8 @@ interface Measured extends BenchSample {
   readonly processMs: number;
 }
 
-const USAGE = 'Options: --sizes 1,10,100,300 --repeat 5 --validation --cpu-prof DIR --json FILE --max-ratio R';
+const USAGE = 'Options: --sizes 1,10,100,300 --shapes default,sharded --repeat 5 --validation --cpu-prof DIR --json FILE '
+  + '--max-ratio R|default=R,sharded=R';
 
 function parseArgs(argv: string[]): Options {
   let sizes = [1, 10, 100, 300];
@@ -49,7 +54,8 @@ function parseArgs(argv: string[]): Options {
   let validation = false;
   let cpuProf: string | undefined;
   let json: string | undefined;
-  let maxRatio: number | undefined;
+  let shapes: BenchShape[] = [...BENCH_SHAPES];
+  const maxRatio: Partial<Record<BenchShape, number>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -65,20 +71,33 @@ function parseArgs(argv: string[]): Options {
       case '--validation': validation = true; break;
       case '--cpu-prof': cpuProf = resolve(value()); break;
       case '--json': json = value(); break;
-      case '--max-ratio': maxRatio = Number(value()); break;
+      case '--shapes': shapes = value().split(',') as BenchShape[]; break;
+      case '--max-ratio':
+        for (const part of value().split(',')) {
+          const [shape, ratio] = part.includes('=') ? part.split('=') : [undefined, part];
+          for (const sh of shape ? [shape as BenchShape] : BENCH_SHAPES) {
+            maxRatio[sh] = Number(ratio);
+          }
+        }
+        break;
       default: throw new Error(`Unknown option ${arg}. ${USAGE}`);
     }
+  }
+  const badRatio = Object.entries(maxRatio).some(([sh, r]) => !BENCH_SHAPES.includes(sh as BenchShape) || !(r! > 0));
+  if (shapes.some(sh => !BENCH_SHAPES.includes(sh)) || badRatio) {
+    throw new Error(`--shapes and --max-ratio take the shapes ${BENCH_SHAPES.join(', ')} (and positive ratios). ${USAGE}`);
   }
   if (sizes.some(n => !Number.isInteger(n) || n < 1) || !Number.isInteger(repeat) || repeat < 1) {
     throw new Error(`--sizes takes positive integers and --repeat a positive integer. ${USAGE}`);
   }
-  return { sizes, repeat, validation, cpuProf, json, maxRatio };
+  return { sizes, shapes, repeat, validation, cpuProf, json, maxRatio };
 }
 
 /** Runs one measurement in a fresh process: node with tsx, as `npm run bench` itself. */
-function measure(mode: BenchMode, n: number, options: Options): Measured {
-  const profile = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProf, `${mode}-${n}`)] : [];
-  const args = [...profile, '--import', 'tsx', join(__dirname, 'child.ts'), mode, String(n), ...(options.validation ? ['--validation'] : [])];
+function measure(mode: BenchMode, shape: BenchShape, n: number, options: Options): Measured {
+  const profile = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProf, `${shape}-${mode}-${n}`)] : [];
+  const args = [...profile, '--import', 'tsx', join(__dirname, 'child.ts'), mode, String(n), '--shape', shape,
+    ...(options.validation ? ['--validation'] : [])];
   const start = performance.now();
   const result = spawnSync(process.execPath, args, { encoding: 'utf-8', maxBuffer: 16 * 1024 * 1024 });
   const processMs = performance.now() - start;
@@ -99,6 +118,7 @@ const median = (values: number[]): number => {
 type PerMode = Record<BenchMode, number>;
 
 interface Summary {
+  readonly shape: BenchShape;
   readonly n: number;
   readonly resources: number;
   /** Build + synth wall time, ms (best of the runs). */
@@ -111,14 +131,16 @@ interface Summary {
   readonly rss: PerMode;
 }
 
-function summarize(samples: Measured[], n: number): Summary {
+function summarize(all: Measured[], shape: BenchShape, n: number): Summary {
+  const samples = all.filter(s => s.shape === shape);
   const pick = (f: (s: Measured) => number, agg: (v: number[]) => number) =>
     Object.fromEntries(BENCH_MODES.map(m => [m, agg(samples.filter(s => s.mode === m && s.n === n).map(f))])) as PerMode;
   const resources = new Set(samples.filter(s => s.n === n).map(s => s.resources));
   if (resources.size !== 1) {
-    throw new Error(`N=${n}: the library and the L1 apps synthesize different resource counts (${[...resources].join(' vs ')})`);
+    throw new Error(`${shape} N=${n}: the library and the L1 apps synthesize different resource counts (${[...resources].join(' vs ')})`);
   }
   return {
+    shape,
     n,
     resources: [...resources][0],
     work: pick(s => s.constructMs + s.synthMs, min),
@@ -137,49 +159,57 @@ function main(): void {
     mkdirSync(options.cpuProf, { recursive: true });
   }
   const samples: Measured[] = [];
-  console.log(`cdk-elasticache synth benchmark: N = ${options.sizes.join(', ')} replication groups, best of ${options.repeat} runs, `
-    + `template validation ${options.validation ? 'on' : 'off'}, node ${process.version}`);
-  for (const n of options.sizes) {
-    for (let r = 0; r < options.repeat; r++) {
-      // Alternate the order so that neither mode always runs second.
-      for (const mode of r % 2 === 0 ? BENCH_MODES : [...BENCH_MODES].reverse()) {
-        const s = measure(mode, n, options);
-        samples.push(s);
-        process.stderr.write(`  ${mode.padEnd(7)} N=${String(n).padEnd(4)} build ${fmt(s.constructMs)} ms, synth ${fmt(s.synthMs)} ms, `
-          + `CPU ${fmt(s.cpuMs)} ms, process ${fmt(s.processMs)} ms, peak RSS ${fmt(s.maxRssBytes / 1048576)} MB\n`);
+  console.log(`cdk-elasticache synth benchmark: N = ${options.sizes.join(', ')} replication groups (${options.shapes.join(', ')}), `
+    + `best of ${options.repeat} runs, template validation ${options.validation ? 'on' : 'off'}, node ${process.version}`);
+  for (const shape of options.shapes) {
+    for (const n of options.sizes) {
+      for (let r = 0; r < options.repeat; r++) {
+        // Alternate the order so that neither mode always runs second.
+        for (const mode of r % 2 === 0 ? BENCH_MODES : [...BENCH_MODES].reverse()) {
+          const s = measure(mode, shape, n, options);
+          samples.push(s);
+          process.stderr.write(`  ${shape.padEnd(7)} ${mode.padEnd(7)} N=${String(n).padEnd(4)} build ${fmt(s.constructMs)} ms, `
+            + `synth ${fmt(s.synthMs)} ms, CPU ${fmt(s.cpuMs)} ms, process ${fmt(s.processMs)} ms, peak RSS ${fmt(s.maxRssBytes / 1048576)} MB\n`);
+        }
       }
     }
   }
-  const rows = options.sizes.map(n => summarize(samples, n));
+  const rows = options.shapes.flatMap(shape => options.sizes.map(n => summarize(samples, shape, n)));
 
   console.log('');
-  console.log('| N | resources | build+synth ms, library / L1 | ratio | CPU ms, library / L1 | ratio '
+  console.log('| shape | N | resources | build+synth ms, library / L1 | ratio | CPU ms, library / L1 | ratio '
     + '| process ms, library / L1 | ratio | peak RSS MB, library / L1 | ratio |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
-    console.log(`| ${r.n} | ${r.resources} | ${pair(r.work)} | ${pair(r.cpu)} | ${pair(r.process)} | ${pair(r.rss)} |`);
+    console.log(`| ${r.shape} | ${r.n} | ${r.resources} | ${pair(r.work)} | ${pair(r.cpu)} | ${pair(r.process)} | ${pair(r.rss)} |`);
   }
 
   // Linearity: the cost of each added cache between consecutive sizes should not grow with N.
-  if (rows.length > 1) {
+  if (options.sizes.length > 1) {
     console.log('');
     console.log('Cost of each added cache (build+synth wall ms; CPU ms), between consecutive N:');
-    for (let i = 1; i < rows.length; i++) {
-      const [a, b] = [rows[i - 1], rows[i]];
-      const slope = (v: (r: Summary) => PerMode, mode: BenchMode) => fmt((v(b)[mode] - v(a)[mode]) / (b.n - a.n), 2);
-      console.log(`  N ${a.n} -> ${b.n}: library ${slope(r => r.work, 'library')}; ${slope(r => r.cpu, 'library')}`
-        + `   L1 ${slope(r => r.work, 'l1')}; ${slope(r => r.cpu, 'l1')}`);
+    for (const shape of options.shapes) {
+      const own = rows.filter(r => r.shape === shape);
+      for (let i = 1; i < own.length; i++) {
+        const [a, b] = [own[i - 1], own[i]];
+        const slope = (v: (r: Summary) => PerMode, mode: BenchMode) => fmt((v(b)[mode] - v(a)[mode]) / (b.n - a.n), 2);
+        console.log(`  ${shape} N ${a.n} -> ${b.n}: library ${slope(r => r.work, 'library')}; ${slope(r => r.cpu, 'library')}`
+          + `   L1 ${slope(r => r.work, 'l1')}; ${slope(r => r.cpu, 'l1')}`);
+      }
     }
   }
 
   if (options.json) {
     writeFileSync(options.json, JSON.stringify({ options, samples, rows }, null, 2));
   }
-  const last = rows[rows.length - 1];
-  const ratio = last.work.library / last.work.l1;
-  if (options.maxRatio !== undefined && ratio > options.maxRatio) {
-    console.error(`\nThe build+synth time ratio at N=${last.n} is ${fmt(ratio, 2)}, above --max-ratio ${options.maxRatio}.`);
-    process.exitCode = 1;
+  for (const shape of options.shapes) {
+    const last = rows.filter(r => r.shape === shape).pop()!;
+    const ratio = last.work.library / last.work.l1;
+    const max = options.maxRatio[shape];
+    if (max !== undefined && ratio > max) {
+      console.error(`\nThe ${shape} build+synth time ratio at N=${last.n} is ${fmt(ratio, 2)}, above --max-ratio ${max}.`);
+      process.exitCode = 1;
+    }
   }
 }
 

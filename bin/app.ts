@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import {
-  EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup, SubnetGroup, ValkeyVersion,
+  ClusterMode, EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup, SubnetGroup, ValkeyVersion,
 } from '../lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -130,7 +131,7 @@ export class CacheStack extends Stack {
         "const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');",
         'const secrets = new SecretsManagerClient({});',
         'exports.handler = async () => {',
-        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_AUTH_SECRET_ARN }));',
+        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_SECRET_ARN }));',
         '  // RBAC: the secret is the application user\'s JSON { username, password }. A Valkey / Redis client connects',
         '  // with TLS to CACHE_HOST:CACHE_PORT and sends AUTH <username> <password> (re-read the secret after a rotation).',
         '  const { username, password } = JSON.parse(SecretString);',
@@ -144,7 +145,7 @@ export class CacheStack extends Stack {
         CACHE_HOST: this.cache.primaryEndpoint.hostname,
         CACHE_PORT: this.cache.primaryEndpoint.portAsString,
         CACHE_READER_HOST: this.cache.readerEndpoint.hostname,
-        CACHE_AUTH_SECRET_ARN: authSecret.secretArn,
+        CACHE_SECRET_ARN: authSecret.secretArn,
       },
     });
     this.cache.connections.allowDefaultPortFrom(this.consumer, 'Consumer to the cache');
@@ -214,7 +215,7 @@ export class ConsumerStack extends Stack {
         "const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');",
         'const secrets = new SecretsManagerClient({});',
         'exports.handler = async () => {',
-        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_AUTH_SECRET_ARN }));',
+        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_SECRET_ARN }));',
         '  const { username } = JSON.parse(SecretString);',
         '  return { host: process.env.CACHE_HOST, port: process.env.CACHE_PORT, username };',
         '};',
@@ -225,7 +226,7 @@ export class ConsumerStack extends Stack {
       environment: {
         CACHE_HOST: cache.primaryEndpoint.hostname,
         CACHE_PORT: cache.primaryEndpoint.portAsString,
-        CACHE_AUTH_SECRET_ARN: authSecret.secretArn,
+        CACHE_SECRET_ARN: authSecret.secretArn,
       },
     });
     // As within one stack: the rule goes to this stack (the cache's connections see the peer is here).
@@ -233,6 +234,59 @@ export class ConsumerStack extends Stack {
     authSecret.grantRead(this.consumer);
     // An aws-cdk-lib endpoint of another stack: allowed from this side, so that the rule is this stack's too.
     this.consumer.connections.allowToDefaultPort(props.secretsManagerEndpoint, 'Api (ConsumerStack) to Secrets Manager');
+  }
+}
+
+/**
+ * A sharded, auto-scaled cache (cluster mode enabled): Valkey on cache.r7g.large, 3 shards of a
+ * primary and 2 replicas, shards auto scaled from 3 to 12 on the primaries' engine CPU and on
+ * memory (more shards on weekday mornings), replicas from 1 to 3 on the replicas' engine CPU; the
+ * recommended alarms and the dashboard by role (the member set changes), and an application tier
+ * allowed in. Clients speak the cluster protocol through the configuration endpoint.
+ */
+export class ShardedCacheStack extends Stack {
+  public readonly cache: ReplicationGroup;
+  public readonly appSecurityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: CacheStackProps) {
+    super(scope, id, props);
+    this.cache = new ReplicationGroup(this, 'Cache', {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      clusterMode: ClusterMode.ENABLED,
+      nodeType: NodeType.R7G_LARGE,
+      shards: 3,
+      replicas: 2,
+    });
+    const shards = this.cache.autoScaleShards({ minCapacity: 3, maxCapacity: 12 });
+    shards.scaleOnEngineCpuUtilization({ targetUtilizationPercent: 60 });
+    shards.scaleOnMemoryUtilization({ targetUtilizationPercent: 70 });
+    shards.scaleOnSchedule('WeekdayMornings', {
+      schedule: appscaling.Schedule.cron({ weekDay: 'MON-FRI', hour: '7', minute: '0' }),
+      minCapacity: 6,
+    });
+    shards.scaleOnSchedule('Evenings', {
+      schedule: appscaling.Schedule.cron({ hour: '20', minute: '0' }),
+      minCapacity: 3,
+    });
+    this.cache.autoScaleReplicas({ minCapacity: 1, maxCapacity: 3 })
+      .scaleOnEngineCpuUtilization({ targetUtilizationPercent: 50 });
+    // Deliberate: the template keeps the counts it was created with; scale through the bounds above.
+    for (const id of ['autoScalingShardsReset', 'autoScalingReplicasReset']) {
+      Annotations.of(this.cache).acknowledgeWarning(`cdk-elasticache:${id}`, 'Capacity changes go through the auto scaling bounds.');
+    }
+    this.cache.addRecommendedAlarms();
+    this.cache.addDashboard();
+
+    this.appSecurityGroup = new ec2.SecurityGroup(this, 'AppSecurityGroup', {
+      vpc: props.vpc,
+      description: 'The application tier that reads and writes the sharded cache',
+    });
+    this.cache.connections.allowDefaultPortFrom(this.appSecurityGroup, 'Application tier to the sharded cache');
+    new CfnOutput(this, 'ConfigurationEndpoint', {
+      description: 'Configuration endpoint (cluster clients discover the shards through it), host:port',
+      value: this.cache.configurationEndpoint.socketAddress,
+    });
   }
 }
 
@@ -245,6 +299,7 @@ export function buildApp(app: App = new App()): App {
   new ConsumerStack(app, 'ConsumerStack', {
     vpc: network.vpc, cache: cacheStack.cache, secretsManagerEndpoint: cacheStack.secretsManagerEndpoint,
   });
+  new ShardedCacheStack(app, 'ShardedCacheStack', { vpc: network.vpc });
   return app;
 }
 

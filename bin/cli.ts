@@ -9,6 +9,8 @@
  *   cdk-elasticache failover-drill <id> [--shard N] [--timeout 20m] [--json]
  *   cdk-elasticache snapshot <id> [--name NAME] [--timeout 60m] [--json]
  *   cdk-elasticache token <id> --user USER_ID [--serverless] [--json]
+ *   cdk-elasticache rotate <secret or id> [--timeout 20m] [--json]
+ *   cdk-elasticache rotate-auth-token <id> --secret SECRET [--step both|rotate|set] [--timeout 30m] [--json]
  *
  * Every command takes --region, --profile and --endpoint-url; region and credentials otherwise come from the
  * AWS CLI's environment variables and the AWS SDK's chains. Ids are checked locally before any call.
@@ -17,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Clock, formatElapsed, SYSTEM_CLOCK } from '../lib/ops/clock';
 import { describeCache, formatDescription } from '../lib/ops/describe';
 import { createCommandClient, endpointProblem, profileProblem } from '../lib/ops/client';
@@ -26,6 +29,7 @@ import { regionOf } from '../lib/ops/find';
 import { formatCacheList, listCaches } from '../lib/ops/list';
 import { runFailoverDrill } from '../lib/ops/failover';
 import { CacheIdKind, cacheIdProblem } from '../lib/ops/ids';
+import { createSecretsManagerCommandClient, rotateAuthToken, rotateNow, secretIdProblem } from '../lib/ops/rotate';
 import { createSnapshot } from '../lib/ops/snapshot';
 import { generateIamAuthToken, IAM_AUTH_TOKEN_EXPIRY_SECONDS } from '../lib/ops/token';
 import { waitForAvailable, waitForDeleted } from '../lib/ops/wait';
@@ -36,6 +40,8 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown };
   /** Builds the ElastiCache client from --region / --profile / --endpoint-url. */
   readonly createClient?: (options: { region?: string; profile?: string; endpoint?: string }) => ElastiCacheClient;
+  /** Builds the Secrets Manager client (rotate, rotate-auth-token) from the same options. */
+  readonly createSecretsManagerClient?: (options: { region?: string; profile?: string; endpoint?: string }) => SecretsManagerClient;
   readonly clock?: Clock;
   /** The environment (AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWS_CONFIG_FILE, ...). */
   readonly env?: NodeJS.ProcessEnv;
@@ -142,6 +148,35 @@ or with --serverless a serverless cache name (the same rules).
   --serverless           <id> is a serverless cache
   --json                 the token with its user, cache and expiry as JSON`,
   },
+  'rotate': {
+    synopsis: 'rotate <secret or id> [--timeout 20m] [--json]',
+    summary: 'rotate a secret now with its rotation function (cache.addRotation()) and follow it to the end',
+    details: `Starts a rotation now (RotateSecret) and follows it until the new version is current, one line of
+progress per poll on stderr. <secret or id> is a secret's name or ARN, or a replication group id: then
+every secret cdk-elasticache rotates for it (its users' passwords, or its AUTH token), one after the
+other. Refuses secrets without rotation and rotations already running; on a timeout, names the function
+whose log says why.
+
+  --timeout <duration>   how long to wait for each secret: 90s, 15m, 1h (default 20m)
+  --json                 the results as JSON
+  --endpoint-url         also used for Secrets Manager, unless AWS_ENDPOINT_URL_SECRETS_MANAGER is set`,
+  },
+  'rotate-auth-token': {
+    synopsis: 'rotate-auth-token <id> --secret <secret> [--step both|rotate|set] [--timeout 30m] [--json]',
+    summary: 'rotate a replication group\'s AUTH token by hand: ROTATE, store it in the secret, SET',
+    details: `For groups without the rotation function: ModifyReplicationGroup with a new token and ROTATE (the old
+and the new token both work), the new token into the secret clients read, then SET (only the new one
+works), each with ApplyImmediately and a wait until the group is available. --step rotate stops after
+the secret is updated (clients move at their pace); --step set later finishes with the token the
+secret holds. Refuses groups without an AUTH token and secrets a rotation function rotates.
+
+${ID_HELP}.
+
+  --secret <secret>      the secret (name or ARN) clients read the token from; its whole string is the token
+  --step <step>          both (default), rotate or set
+  --timeout <duration>   how long to wait for the group each time: 90s, 15m, 1h (default 30m)
+  --json                 the result as JSON`,
+  },
 };
 
 export const USAGE = `Usage: cdk-elasticache <command> [<id>] [options]
@@ -182,6 +217,8 @@ const COMMANDS: Record<string, Options> = {
   'failover-drill': { shard: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
   'snapshot': { name: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
   'token': { user: { type: 'string' }, serverless: { type: 'boolean' }, json: { type: 'boolean' } },
+  'rotate': { timeout: { type: 'string' }, json: { type: 'boolean' } },
+  'rotate-auth-token': { secret: { type: 'string' }, step: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
 };
 
 /** What kind of id each command takes (`list` takes none). */
@@ -192,6 +229,8 @@ const ID_KIND: Record<string, CacheIdKind> = {
   'failover-drill': 'replication-group',
   'snapshot': 'cache',
   'token': 'replication-group',
+  'rotate': 'replication-group',
+  'rotate-auth-token': 'replication-group',
 };
 
 /** The version in the package.json next to the command (`dist/bin/cli.js` or `bin/cli.ts`). */
@@ -257,6 +296,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     }
   }
   let client: ElastiCacheClient | undefined;
+  let secretsClient: SecretsManagerClient | undefined;
   try {
     const options = COMMANDS[command];
     if (!options) {
@@ -284,7 +324,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     const id = takesId ? parsed.positionals[0] : '';
     const str = (name: string) => values[name] as string | undefined;
     // Everything is checked here, before a client exists: a wrong id never reaches ElastiCache.
-    const idProblem = takesId ? cacheIdProblem(command === 'token' && values.serverless === true ? 'serverless-cache' : ID_KIND[command], id) : undefined;
+    let idProblem = takesId ? cacheIdProblem(command === 'token' && values.serverless === true ? 'serverless-cache' : ID_KIND[command], id) : undefined;
+    if (command === 'rotate' && idProblem) {
+      idProblem = secretIdProblem(id, true); // a secret's name or ARN, or neither
+    }
     if (idProblem) {
       throw new UsageError(idProblem);
     }
@@ -299,6 +342,16 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     const wait = { clock, onProgress, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
     if (command === 'token' && !str('user')?.trim()) {
       throw new UsageError("'token' needs --user <userId> (see --help).");
+    }
+    if (command === 'rotate-auth-token') {
+      const secretProblem = str('secret') === undefined ? "'rotate-auth-token' needs --secret <secret>: the secret clients read the token "
+        + 'from, where the new token is stored (see --help).' : secretIdProblem(str('secret')!);
+      if (secretProblem) {
+        throw new UsageError(secretProblem);
+      }
+      if (str('step') !== undefined && !['both', 'rotate', 'set'].includes(str('step')!)) {
+        throw new UsageError(`Invalid --step: got '${str('step')}'. Allowed: both, rotate or set.`);
+      }
     }
     if (str('name') !== undefined && !str('name')!.trim()) {
       throw new UsageError(`Invalid --name: got '${str('name')}'. Allowed: a snapshot name that no other snapshot of the account has in the region.`);
@@ -320,6 +373,16 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       ...(endpoint ? { endpoint } : {}),
     });
 
+    if (command === 'rotate' || command === 'rotate-auth-token') {
+      const createSecrets = io.createSecretsManagerClient ?? (o => createSecretsManagerCommandClient({ ...o, onWarning: err }, env));
+      secretsClient = createSecrets({
+        ...(str('region') ? { region: str('region') } : {}),
+        ...(str('profile') ? { profile: str('profile') } : {}),
+        ...(endpoint ? { endpoint } : {}),
+      });
+    }
+    const clients = () => ({ elastiCache: client!, secretsManager: secretsClient! });
+
     switch (command) {
       case 'list': {
         const list = await listCaches(client);
@@ -332,6 +395,21 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       case 'events': {
         const r = await cacheEvents(client, id, { now: clock.now(), ...(sinceMs !== undefined ? { sinceMs } : {}) });
         out(values.json ? JSON.stringify(r, null, 2) : formatCacheEvents(r));
+        break;
+      }
+      case 'rotate': {
+        const results = await rotateNow(clients(), id, wait);
+        out(values.json ? JSON.stringify(results, null, 2) : results.map(r => `Rotated ${r.name} (${r.target}): version ${r.versionId} `
+          + `is current (${formatElapsed(r.durationMs)}).`).join('\n'));
+        break;
+      }
+      case 'rotate-auth-token': {
+        const step = (str('step') ?? 'both') as 'both' | 'rotate' | 'set';
+        const r = await rotateAuthToken(clients(), id, { ...wait, secretId: str('secret')!, step });
+        out(values.json ? JSON.stringify(r, null, 2) : step === 'rotate'
+          ? `AUTH token of ${id}: ROTATE done and the secret holds the new token (${formatElapsed(r.durationMs)}); the old and the new `
+            + `token both work until 'cdk-elasticache rotate-auth-token ${id} --secret ${str('secret')} --step set'.`
+          : `AUTH token of ${id} rotated (${r.steps.join(', ')}) in ${formatElapsed(r.durationMs)}: only the token in the secret works.`);
         break;
       }
       case 'describe': {
@@ -400,6 +478,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     return 1;
   } finally {
     client?.destroy();
+    secretsClient?.destroy();
   }
 }
 

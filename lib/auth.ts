@@ -74,12 +74,18 @@ export interface AuthenticationConfig {
   readonly authToken?: SecretValue;
   /** The secret clients read: the AUTH token, or the application user's `{ username, password }`. */
   readonly secret?: secretsmanager.ISecret;
+  /** The field of a JSON `secret` that holds the AUTH token, if the token is not the whole secret string. */
+  readonly secretJsonField?: string;
   /** User group ids (RBAC, IAM). */
   readonly userGroupIds?: string[];
   /** The user group, for RBAC methods. */
   readonly userGroup?: IUserGroup;
   /** The application user the method created, if any. */
   readonly applicationUser?: User;
+  /** The users with generated passwords the method created (what `cache.addRotation()` rotates). */
+  readonly generatedUsers?: User[];
+  /** Whether `secret` is an AUTH token the method generated (what `cache.addRotation()` rotates). */
+  readonly generatedAuthToken?: boolean;
   /** The engine feature the method needs (`rbac`, `iamAuthentication`), if any beyond the AUTH token. */
   readonly requiredFeature?: 'rbac' | 'iamAuthentication';
   /** Whether the method needs encryption in transit. */
@@ -163,7 +169,7 @@ export abstract class Authentication {
    * @param jsonField the field of a JSON secret that holds the token (default: the whole secret string)
    */
   public static authTokenFromSecret(secret: secretsmanager.ISecret, jsonField?: string): Authentication {
-    return new GivenAuthToken(jsonField === undefined ? secret.secretValue : secret.secretValueFromJson(jsonField), secret);
+    return new GivenAuthToken(jsonField === undefined ? secret.secretValue : secret.secretValueFromJson(jsonField), secret, jsonField);
   }
 
   /** No authentication: anyone who can reach the port can read and write. */
@@ -260,6 +266,7 @@ class GeneratedUserGroup extends Authentication {
       userGroupIds: [group.userGroupId],
       userGroup: group,
       applicationUser,
+      generatedUsers: [defaultUser, applicationUser].filter(u => u.secret !== undefined),
       secret: applicationUser.secret,
       requiredFeature: 'rbac',
       requiresTransitEncryption: true,
@@ -307,13 +314,14 @@ class GeneratedAuthToken extends Authentication {
       description: 'a generated AUTH token',
       authToken: secret.secretValue,
       secret,
+      generatedAuthToken: true,
       requiresTransitEncryption: true,
     };
   }
 }
 
 class GivenAuthToken extends Authentication {
-  constructor(private readonly token: SecretValue, private readonly secret?: secretsmanager.ISecret) {
+  constructor(private readonly token: SecretValue, private readonly secret?: secretsmanager.ISecret, private readonly jsonField?: string) {
     super();
   }
 
@@ -324,6 +332,7 @@ class GivenAuthToken extends Authentication {
       description: 'an AUTH token',
       authToken: this.token,
       secret: this.secret,
+      secretJsonField: this.jsonField,
       requiresTransitEncryption: true,
     };
   }

@@ -5,6 +5,8 @@ import { CfnCacheCluster } from 'aws-cdk-lib/aws-elasticache';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { CacheBase, CacheBaseProps } from './cache-base';
+import { CacheAuthMode } from './connection-environment';
+import { CacheConnectionBinding, ConnectFromOptions } from './consumer';
 import { Endpoint } from './endpoint';
 import { CacheEngine, MemcachedVersion } from './engine';
 import { CacheMetricOptions, IMemcachedClusterMonitoring } from './monitoring';
@@ -15,7 +17,8 @@ import {
   cacheDefaultPort, CacheConnections, cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType,
   validatePort, validateZonesInSubnets,
 } from './private/common';
-import { CacheValidationError, invalid } from './private/errors';
+import { ConsumerFacts, wireConsumer } from './private/consumer';
+import { CacheValidationError, invalid, phrase } from './private/errors';
 import { hitRateMetric, memcachedNodes, MonitoredCache } from './private/metrics';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { allowEventNotifications } from './private/notifications';
@@ -57,6 +60,12 @@ export interface IMemcachedCluster extends IResource, ec2.IConnectable, refs.ICa
   readonly nodeCount: number;
   /** The ids of the nodes, `0001`, `0002`, ... (the `CacheNodeId` metric dimension). */
   readonly nodeIds: string[];
+
+  /**
+   * Wires a consumer in one call: opens the port to it and sets the `CACHE_*` variables (the
+   * configuration endpoint, TLS) that `cdk-elasticache/client` reads.
+   */
+  connectFrom(consumer: ec2.IConnectable, options?: ConnectFromOptions): CacheConnectionBinding;
 }
 
 /** Attributes of an existing Memcached cluster. */
@@ -83,6 +92,11 @@ export interface MemcachedClusterAttributes {
    * @default - unknown: `nodeCount` and `nodeIds` throw
    */
   readonly nodes?: number;
+  /**
+   * Whether the cluster has encryption in transit, for `connectFrom()` (`CACHE_TLS`).
+   * @default true
+   */
+  readonly transitEncryption?: boolean;
 }
 
 /** Properties of a `MemcachedCluster`. */
@@ -151,6 +165,25 @@ export interface MemcachedClusterProps extends CacheBaseProps {
 export abstract class MemcachedClusterBase extends CacheBase implements IMemcachedCluster {
   public abstract readonly clusterName: string;
   public abstract readonly configurationEndpoint: Endpoint;
+
+  /**
+   * Wires a consumer in one call (a Lambda function, or an ECS service with `container`): opens the
+   * port to it (`connections.allowDefaultPortFrom(consumer)`: across stacks, the rule
+   * is created in the consumer's stack) and sets the `CACHE_*` variables (`CACHE_<NAME>_*` with `options.name`):
+   * the configuration endpoint, for an auto-discovery client, and whether to use TLS. Memcached has
+   * no authentication, so nothing is granted.
+   */
+  public connectFrom(consumer: ec2.IConnectable, options: ConnectFromOptions = {}): CacheConnectionBinding {
+    if (options.user !== undefined || options.secret !== undefined) {
+      invalid(this, `connectFrom ${options.user !== undefined ? 'user' : 'secret'}`, phrase('a value'), 'Allowed: none on a '
+        + 'Memcached cluster, which has no authentication.');
+    }
+    const facts: ConsumerFacts = { ...this._consumerEndpoint(), authMode: CacheAuthMode.NONE };
+    return wireConsumer(this, consumer, options, facts);
+  }
+
+  /** @internal */
+  protected abstract _consumerEndpoint(): Omit<ConsumerFacts, 'authMode'>;
 
   /** The ARN of the cluster, `arn:<partition>:elasticache:<region>:<account>:cluster:<name>`. */
   public get clusterArn(): string {
@@ -340,6 +373,21 @@ export class MemcachedCluster extends MemcachedClusterBase {
       securityGroups: network.securityGroups,
       defaultPort: cacheDefaultPort(port),
     });
+    this.templatePort = port;
+  }
+
+  /** The port, as set in the template. */
+  private readonly templatePort: number;
+
+  /** @internal */
+  protected _consumerEndpoint(): Omit<ConsumerFacts, 'authMode'> {
+    return {
+      engine: CacheEngine.MEMCACHED.name,
+      id: this.clusterName,
+      host: this.configurationEndpoint.hostname,
+      port: String(this.templatePort),
+      tls: this.transitEncryption,
+    };
   }
 }
 
@@ -356,6 +404,18 @@ class ImportedMemcachedCluster extends MemcachedClusterBase {
       securityGroups: attrs.securityGroups,
       defaultPort: attrs.port !== undefined ? ec2.Port.tcp(attrs.port) : undefined,
     });
+  }
+
+  /** @internal */
+  protected _consumerEndpoint(): Omit<ConsumerFacts, 'authMode'> {
+    const endpoint = this.configurationEndpoint;
+    return {
+      engine: CacheEngine.MEMCACHED.name,
+      id: this.clusterName,
+      host: endpoint.hostname,
+      port: endpoint.portAsString,
+      tls: this.attrs.transitEncryption ?? true,
+    };
   }
 
   public get configurationEndpoint(): Endpoint {

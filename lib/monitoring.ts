@@ -434,7 +434,7 @@ function alarmSpecs(cache: MonitoredCache, overrides: RecommendedAlarmOverrides,
   };
   const lag: AlarmSpec = {
     key: 'replicationLag', id: 'ReplicationLag', metricName: 'ReplicationLag', aggregation: MetricAggregation.MAXIMUM,
-    threshold: () => REPLICATION_LAG_SECONDS, enabled: () => cache.nodes().length > 1, unit: ' seconds',
+    threshold: () => REPLICATION_LAG_SECONDS, enabled: () => cache.hasReplicas ?? cache.nodes().length > 1, unit: ' seconds',
     why: 'A replica far behind serves stale reads and loses those writes if promoted: check the primary\'s write load and network.',
   };
   // Decide the CPU alarms up front when their rule needs the vCPU count, so that a missing node type

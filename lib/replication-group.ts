@@ -7,14 +7,19 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
-import { Authentication } from './auth';
+import { Authentication, AuthenticationConfig } from './auth';
 import { CacheBase, CacheBaseProps } from './cache-base';
+import { ClusterMode, ShardConfiguration } from './cluster-mode';
+import { ClusterScaling, ClusterScalingContext, ClusterScalingProps, ReplicaScaling, ShardScaling } from './cluster-scaling';
+import { CacheAuthMode } from './connection-environment';
+import { CacheConnectionBinding, ConnectFromOptions } from './consumer';
 import { Endpoint } from './endpoint';
 import { CacheEngine, CacheEngineVersion, ValkeyVersion } from './engine';
 import { LogDelivery } from './logging';
 import { CacheMetricOptions, IReplicationGroupMonitoring } from './monitoring';
 import { NodeType } from './node-type';
-import { EvictionPolicy, IParameterGroup } from './parameter-group';
+import { EvictionPolicy, IParameterGroup, ParameterGroup } from './parameter-group';
+import { RotationOptions } from './rotation-options';
 import { ISubnetGroup } from './subnet-group';
 import { IUser, User, UserAuthenticationType } from './user';
 import { IUserGroup } from './user-group';
@@ -23,18 +28,20 @@ import {
   cacheDefaultPort, CacheConnections, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType, validatePort,
   validateZonesInSubnets,
 } from './private/common';
+import { CacheAuthFacts, ConsumerFacts, resolveConsumerAuth, wireConsumer } from './private/consumer';
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
 import { LogDeliveries } from './private/log-delivery';
-import { hitRateMetric, MonitoredCache, replicationGroupNodes } from './private/metrics';
+import {
+  aggregateOver, defaultAggregation, hitRateMetric, MAX_MATH_METRICS, MonitoredCache, replicationGroupNodes, shardedNodes,
+} from './private/metrics';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { allowEventNotifications } from './private/notifications';
-import { isToken, validateIdentifier, validateIntegerRange, validateLength } from './private/validation';
+import { rotateCacheCredentials } from './private/rotation';
+import { isToken, validateIdentifier, validateLength } from './private/validation';
 
 /** The longest replication group id ElastiCache takes. */
 const MAX_ID_LENGTH = 40;
-/** Read replicas of a cluster-mode-disabled replication group: 0 to 5. */
-const MAX_REPLICAS = 5;
 /** Automatic backups are kept 0 to 35 days. */
 const MAX_RETENTION_DAYS = 35;
 
@@ -51,7 +58,10 @@ export enum TransitEncryptionMode {
   PREFERRED = 'preferred',
 }
 
-/** A Valkey / Redis OSS replication group with cluster mode disabled: one primary and its read replicas. */
+/**
+ * A Valkey / Redis OSS replication group: one primary and its read replicas (cluster mode disabled),
+ * or shards of a primary and replicas each (cluster mode enabled).
+ */
 export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IReplicationGroupRef, IReplicationGroupMonitoring {
   /**
    * The id of the replication group (lowercase).
@@ -64,26 +74,35 @@ export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IRe
    */
   readonly replicationGroupArn: string;
   /**
-   * The primary endpoint: the node that takes writes (follows failovers).
+   * The primary endpoint: the node that takes writes (follows failovers). Cluster mode disabled
+   * and compatible only: reading it on a cluster-mode-enabled group throws (use `configurationEndpoint`).
    * @attribute
    */
   readonly primaryEndpoint: Endpoint;
   /**
    * The reader endpoint: spreads connections over the read replicas (the primary when there are none).
+   * Cluster mode disabled and compatible only.
    * @attribute
    */
   readonly readerEndpoint: Endpoint;
+  /**
+   * The configuration endpoint, which cluster clients discover the shards through. Cluster mode
+   * enabled and compatible only: reading it on a cluster-mode-disabled group throws.
+   * @attribute
+   */
+  readonly configurationEndpoint: Endpoint;
   /**
    * The secret clients read to authenticate, when there is one in Secrets Manager: the application
    * user's JSON `{ "username", "password" }` (the default, `Authentication.generatedUserGroup()`), or
    * the AUTH token.
    */
   readonly authSecret?: secretsmanager.ISecret;
-  /** The number of nodes: the primary plus the replicas. */
+  /** The number of nodes: the primary plus the replicas (of every shard). */
   readonly nodeCount: number;
   /**
-   * The ids of the member clusters (one per node), `<replicationGroupId>-001` to `-00N`:
-   * the `CacheClusterId` dimension of the node metrics.
+   * The ids of the member clusters (one per node), `<replicationGroupId>-001` to `-00N`, or
+   * `<replicationGroupId>-<shard>-00N` on a cluster-mode-enabled group (`-0001-001`): the
+   * `CacheClusterId` dimension of the node metrics.
    */
   readonly memberClusterIds: string[];
 
@@ -92,6 +111,13 @@ export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IRe
    * the user.
    */
   grantConnect(grantee: iam.IGrantable, user: IUser): iam.Grant;
+
+  /**
+   * Wires a consumer in one call: opens the port to it, grants it the credentials (read on the
+   * secret and decrypt on its key, or `elasticache:Connect` for an IAM user) and sets the `CACHE_*`
+   * variables `cdk-elasticache/client` reads (on a Lambda function, or `options.container`).
+   */
+  connectFrom(consumer: ec2.IConnectable, options?: ConnectFromOptions): CacheConnectionBinding;
 }
 
 /** Attributes of an existing replication group. */
@@ -109,6 +135,11 @@ export interface ReplicationGroupAttributes {
    */
   readonly readerEndpointAddress?: string;
   /**
+   * The hostname of the configuration endpoint (cluster mode enabled or compatible).
+   * @default - unknown: `configurationEndpoint` throws
+   */
+  readonly configurationEndpointAddress?: string;
+  /**
    * The port the nodes listen on.
    * @default - unknown: the endpoints throw and `connections` has no default port
    */
@@ -125,10 +156,26 @@ export interface ReplicationGroupAttributes {
    */
   readonly authSecret?: secretsmanager.ISecret;
   /**
-   * The number of nodes (primary plus replicas).
+   * The number of nodes (primary plus replicas), of a cluster-mode-disabled group.
    * @default - unknown: `nodeCount` and `memberClusterIds` throw
    */
   readonly nodes?: number;
+  /**
+   * The engine, for `connectFrom()` (`CACHE_ENGINE`).
+   * @default CacheEngine.VALKEY
+   */
+  readonly engine?: CacheEngine;
+  /**
+   * Whether the group has encryption in transit, for `connectFrom()` (`CACHE_TLS`).
+   * @default true
+   */
+  readonly transitEncryption?: boolean;
+  /**
+   * How clients authenticate, for `connectFrom()` (`CACHE_AUTH`): `RBAC_PASSWORD` and `AUTH_TOKEN`
+   * read `authSecret`; `IAM` needs the `user` option of `connectFrom()`.
+   * @default - `CacheAuthMode.RBAC_PASSWORD` with `authSecret` (the library's default), `CacheAuthMode.NONE` without
+   */
+  readonly authMode?: CacheAuthMode;
 }
 
 /** Properties of a `ReplicationGroup`. */
@@ -169,17 +216,48 @@ export interface ReplicationGroupProps extends CacheBaseProps {
    */
   readonly port?: number;
 
-  // Topology
+  // Topology (validated and rendered by lib/cluster-mode.ts)
 
   /**
-   * The number of read replicas: 0 to 5. With none there is no failover: losing the primary
-   * loses the data written since the last backup.
+   * The cluster mode: `DISABLED`, one shard; `ENABLED`, the keyspace split over `shards`;
+   * `COMPATIBLE`, the step an existing group takes from disabled to enabled (one deployment each:
+   * disabled, compatible, enabled; one way only). Compatible and enabled need Valkey 7.2+ or
+   * Redis OSS 7.0+; they use the `default.<family>.cluster.on` parameter group, or a created one
+   * with `cluster-enabled yes`.
+   * @default ClusterMode.DISABLED
+   */
+  readonly clusterMode?: ClusterMode;
+  /**
+   * The number of shards (`NumNodeGroups`) of a cluster-mode-enabled group: 1 to 500, within the
+   * node quota (`nodeQuota`). A later change is an online reshard (`UpdatePolicy:
+   * UseOnlineResharding` is always on): make it the only change of that deployment.
+   * `ClusterMode.ENABLED` only.
+   * @default - the length of `shardConfiguration`, or 1
+   */
+  readonly shards?: number;
+  /**
+   * The configuration of each shard (Availability Zones, id, slots), one entry per shard.
+   * `ClusterMode.ENABLED` only.
+   * @default - shards '0001' to 'N', placed by ElastiCache, the slots spread evenly
+   */
+  readonly shardConfiguration?: ShardConfiguration[];
+  /**
+   * The account's quota of nodes per cluster-mode-enabled group (Service Quotas, ElastiCache
+   * "Nodes per cluster (cluster mode enabled)"), which `shards x (1 + replicas)` is checked
+   * against: 90 by default, raisable up to 500. `ClusterMode.ENABLED` only.
+   * @default 90
+   */
+  readonly nodeQuota?: number;
+  /**
+   * The number of read replicas (per shard with cluster mode enabled): 0 to 5. With none there is
+   * no failover: losing the primary loses the data written since the last backup.
    * @default 1
    */
   readonly replicas?: number;
   /**
-   * Automatic failover: a replica is promoted when the primary fails. Needs at least one replica.
-   * @default - true when there is a replica, false with none
+   * Automatic failover: a replica is promoted when the primary fails. Needs at least one replica;
+   * always on with cluster mode enabled (ElastiCache requires it).
+   * @default - true when there is a replica, false with none; true with cluster mode enabled
    */
   readonly automaticFailover?: boolean;
   /**
@@ -190,7 +268,8 @@ export interface ReplicationGroupProps extends CacheBaseProps {
   readonly multiAz?: boolean;
   /**
    * The Availability Zone of each node, the primary's first: one entry per node (`replicas + 1`).
-   * Changing them replaces the group.
+   * Changing them replaces the group. Cluster mode disabled and compatible only (with cluster mode
+   * enabled, see `shardConfiguration`).
    * @default - ElastiCache places the nodes
    */
   readonly preferredAvailabilityZones?: string[];
@@ -198,10 +277,15 @@ export interface ReplicationGroupProps extends CacheBaseProps {
   // Configuration
 
   /**
-   * An existing parameter group, of the engine's family (`valkey8` for Valkey 8.x).
-   * @default - the engine's default group, `default.<family>`, set explicitly (so that an engine
-   * upgrade to a new major changes the group in the same update); a new group when `parameters`
-   * or `evictionPolicy` is given
+   * An existing parameter group, of the engine's family (`valkey8` for Valkey 8.x), with
+   * `cluster-enabled yes` for cluster mode compatible or enabled (checked when the group's
+   * parameters are known: a `ParameterGroup` of this app).
+   * @default - the engine's default group, `default.<family>` (`default.<family>.cluster.on` with
+   * cluster mode compatible or enabled), set explicitly (so that an engine upgrade to a new major
+   * changes the group in the same update); a new group when `parameters` or `evictionPolicy` is
+   * given (construct id `ClusterParameterGroup`, with `cluster-enabled yes`, for cluster mode
+   * compatible or enabled: the flag cannot change on a group in use, so moving to the cluster mode
+   * creates a new group)
    */
   readonly parameterGroup?: IParameterGroup;
   /**
@@ -312,6 +396,7 @@ export abstract class ReplicationGroupBase extends CacheBase implements IReplica
   public abstract readonly replicationGroupId: string;
   public abstract readonly primaryEndpoint: Endpoint;
   public abstract readonly readerEndpoint: Endpoint;
+  public abstract readonly configurationEndpoint: Endpoint;
   public abstract readonly authSecret?: secretsmanager.ISecret;
 
   /** The ARN of the group, `arn:<partition>:elasticache:<region>:<account>:replicationgroup:<id>`. */
@@ -348,7 +433,34 @@ export abstract class ReplicationGroupBase extends CacheBase implements IReplica
     });
   }
 
-  /** The ids of the member clusters (one per node), `<replicationGroupId>-001` to `-00N`. */
+  /**
+   * Wires a consumer in one call (a Lambda function, or an ECS service with `grantee` and `container`):
+   *
+   * - opens the port to it (`connections.allowDefaultPortFrom(consumer)`: across stacks, the
+   *   rule is created in the consumer's stack);
+   * - grants it the credentials as identity policies of the grantee: read on the secret and
+   *   `kms:Decrypt` on its customer managed key through Secrets Manager (RBAC password, AUTH token), or
+   *   `elasticache:Connect` on the group and the user (IAM user, `options.user`);
+   * - sets the `CACHE_*` variables (`CACHE_<NAME>_*` with `options.name`) that
+   *   `cdk-elasticache/client` turns into client settings (see the README for the table).
+   *
+   * Unlike `grantConnect(grantee, user)`, which is IAM's `elasticache:Connect` only, this is the whole
+   * wiring. Nothing is added to the cache's stack, so a consumer in another stack creates no cycle.
+   */
+  public connectFrom(consumer: ec2.IConnectable, options: ConnectFromOptions = {}): CacheConnectionBinding {
+    const facts = this._consumerFacts();
+    const auth = resolveConsumerAuth(this, { ...facts.auth, grantConnect: (g, u) => this.grantConnect(g, u) }, options);
+    const base: ConsumerFacts = { ...facts.endpoint, ...auth };
+    return wireConsumer(this, consumer, options, base);
+  }
+
+  /** What `connectFrom()` needs to know. @internal */
+  protected abstract _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> };
+
+  /**
+   * The ids of the member clusters (one per node): `<replicationGroupId>-001` to `-00N`, or
+   * `<replicationGroupId>-<shard>-00N` with cluster mode enabled.
+   */
   public get memberClusterIds(): string[] {
     const count = this.nodeCount;
     if (Token.isUnresolved(count)) {
@@ -407,11 +519,11 @@ export abstract class ReplicationGroupBase extends CacheBase implements IReplica
 }
 
 /**
- * A Valkey / Redis OSS replication group with cluster mode disabled: one primary node that takes
- * writes and 0 to 5 read replicas, with automatic failover and Multi-AZ, in a subnet group of
- * your VPC. Secure and durable by default: encrypted at rest and in transit, RBAC with an
- * application user whose password is in Secrets Manager, daily backups kept 15 days and a final
- * snapshot on delete.
+ * A Valkey / Redis OSS replication group: with cluster mode disabled (the default) one primary node
+ * that takes writes and 0 to 5 read replicas, with cluster mode enabled 1 to 500 shards of a primary
+ * and 0 to 5 replicas each; automatic failover and Multi-AZ, in a subnet group of your VPC.
+ * Secure and durable by default: encrypted at rest and in transit, RBAC with an application user
+ * whose password is in Secrets Manager, daily backups kept 15 days and a final snapshot on delete.
  *
  * @resource AWS::ElastiCache::ReplicationGroup
  */
@@ -422,8 +534,6 @@ export class ReplicationGroup extends ReplicationGroupBase {
   }
 
   public readonly replicationGroupId: string;
-  public readonly primaryEndpoint: Endpoint;
-  public readonly readerEndpoint: Endpoint;
   public readonly connections: ec2.Connections;
   public readonly authSecret?: secretsmanager.ISecret;
   public readonly nodeCount: number;
@@ -431,7 +541,13 @@ export class ReplicationGroup extends ReplicationGroupBase {
   public readonly engine: CacheEngineVersion;
   /** The node type. */
   public readonly nodeType: NodeType;
-  /** The number of read replicas. */
+  /** The cluster mode. */
+  public readonly clusterMode: ClusterMode;
+  /** The number of shards (1 unless cluster mode is enabled), as rendered; auto scaling may change it. */
+  public readonly shards: number;
+  /** The ids of the shards (`NodeGroupId`s), '0001'... */
+  public readonly shardIds: string[];
+  /** The number of read replicas (per shard), as rendered; auto scaling may change it. */
   public readonly replicas: number;
   /** The subnet group the nodes are in. */
   public readonly subnetGroup: ISubnetGroup;
@@ -448,6 +564,18 @@ export class ReplicationGroup extends ReplicationGroupBase {
   public readonly transitEncryption: boolean;
   /** The log deliveries (slow log, engine log). */
   private readonly logDeliveries: LogDeliveries;
+  /** The L1. */
+  private readonly resource: CfnReplicationGroup;
+  /** The dimensions auto scaling changes ('shards', 'replicas'). */
+  private readonly scaling = new Set<string>();
+  private shardScaling?: ShardScaling;
+  private replicaScaling?: ReplicaScaling;
+  private readonly dataTiering: boolean;
+  private readonly nodeQuota: number;
+  /** The port, as set in the template. */
+  private readonly templatePort: number;
+  /** The authentication method, bound (consumer facts, addRotation). */
+  private readonly auth: AuthenticationConfig;
 
   constructor(scope: Construct, id: string, props: ReplicationGroupProps) {
     super(scope, id, { physicalName: lowercase(props.replicationGroupId) });
@@ -464,16 +592,13 @@ export class ReplicationGroup extends ReplicationGroupBase {
     validateIdentifier(this, 'replicationGroupId', props.replicationGroupId, MAX_ID_LENGTH);
     validateLength(this, 'description', props.description, 1, 255);
 
-    // Topology
-    const replicas = props.replicas ?? 1;
-    if (isToken(replicas)) {
-      throw new CacheValidationError('Invalid replicas: got a token. Allowed: a literal integer from 0 to 5; the node count '
-        + '(replicas + 1), failover and Multi-AZ are derived from it at synth time.', this);
-    }
-    validateIntegerRange(this, 'replicas', replicas, 0, MAX_REPLICAS,
-      'a primary and up to 5 read replicas; for more, use cluster mode enabled');
-    const { automaticFailover, multiAz } = this.resolveFailover(replicas, nodeType, props);
-    this.validateZones(replicas, props.preferredAvailabilityZones);
+    // Topology (lib/cluster-mode.ts)
+    const clusterMode = props.clusterMode ?? ClusterMode.DISABLED;
+    const topology = clusterMode._resolveTopology(this, engine, nodeType, {
+      ...props,
+      dataTiering: props.dataTiering ?? nodeType.supportsDataTiering,
+    });
+    const replicas = topology.replicas;
 
     // Network and configuration
     validateNetworkType(this, engine, nodeType, props.networkType, props.ipDiscovery);
@@ -512,8 +637,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
 
     const network = resolveNetwork(this, props, 'replication group');
     validateZonesInSubnets(this, props.preferredAvailabilityZones, network.createdSubnetGroup?.subnets);
-    const parameterGroup = resolveParameterGroup(this, engine, props);
-    this.warn(engine, replicas, transitEncryption, transitEncryptionMode, atRestEncryption,
+    const parameterGroup = resolveParameterGroup(this, engine, props, clusterMode.clusterEnabled
+      ? { id: 'ClusterParameterGroup', parameters: topology.parameters } : {});
+    this.validateClusterParameters(clusterMode, props);
+    this.warn(engine, clusterMode.sharded ? undefined : replicas, transitEncryption, transitEncryptionMode, atRestEncryption,
       auth.authToken === undefined && auth.userGroupIds === undefined, props);
 
     this.logDeliveries = new LogDeliveries(this, engine, props.logs, { kmsKey: props.kmsKey });
@@ -527,12 +654,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
       engineVersion: engine.version,
       cacheNodeType: nodeType.name,
       port,
-      cacheParameterGroupName: parameterGroup?.parameterGroupName ?? `default.${engine.parameterGroupFamily}`,
+      cacheParameterGroupName: parameterGroup?.parameterGroupName
+        ?? `default.${engine.parameterGroupFamily}${topology.defaultParameterGroupSuffix}`,
       // Topology
-      numCacheClusters: replicas + 1,
-      automaticFailoverEnabled: automaticFailover,
-      multiAzEnabled: multiAz,
-      preferredCacheClusterAZs: props.preferredAvailabilityZones,
+      ...topology.props,
       // Network
       cacheSubnetGroupName: network.subnetGroup.subnetGroupName,
       securityGroupIds: network.securityGroups.map(sg => sg.securityGroupId),
@@ -557,6 +682,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
       logDeliveryConfigurations: this.logDeliveries.render(),
     });
     resource.applyRemovalPolicy(removalPolicy);
+    if (topology.onlineResharding) {
+      // Shard changes in place, without replacement (CloudFormation UpdatePolicy).
+      resource.cfnOptions.updatePolicy = { ...resource.cfnOptions.updatePolicy, useOnlineResharding: true };
+    }
     allowEventNotifications(this, props.notificationTopic);
     // A retained group keeps using the groups it was created with: deleting them would fail.
     network.createdSubnetGroup?.applyRemovalPolicy(helperPolicy);
@@ -569,17 +698,23 @@ export class ReplicationGroup extends ReplicationGroupBase {
 
     this.engine = engine;
     this.nodeType = nodeType;
+    this.clusterMode = clusterMode;
+    this.shards = topology.shards;
+    this.shardIds = topology.shardIds;
     this.replicas = replicas;
-    this.nodeCount = replicas + 1;
+    this.nodeCount = topology.nodeCount;
+    this.resource = resource;
+    this.dataTiering = dataTiering;
+    this.nodeQuota = props.nodeQuota ?? 90;
     this.subnetGroup = network.subnetGroup;
     this.parameterGroup = parameterGroup;
     this.transitEncryption = transitEncryption;
     this.authSecret = auth.secret;
+    this.auth = auth;
+    this.templatePort = port;
     this.userGroup = auth.userGroup;
     this.applicationUser = auth.applicationUser;
     this.replicationGroupId = resource.ref;
-    this.primaryEndpoint = new Endpoint(resource.attrPrimaryEndPointAddress, Token.asNumber(resource.attrPrimaryEndPointPort));
-    this.readerEndpoint = new Endpoint(resource.attrReaderEndPointAddress, Token.asNumber(resource.attrReaderEndPointPort));
     // The port the template sets, a literal: policy packs can read the ingress rules (a token port is
     // "could not be validated"). Rules for consumers of other stacks go to their stacks (CacheConnections).
     this.connections = new CacheConnections({
@@ -588,50 +723,208 @@ export class ReplicationGroup extends ReplicationGroupBase {
     });
   }
 
+  /** @internal */
+  protected _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> } {
+    const auth = this.auth;
+    const mode = auth.applicationUser || auth.userGroup ? CacheAuthMode.RBAC_PASSWORD
+      : auth.authToken !== undefined ? CacheAuthMode.AUTH_TOKEN : CacheAuthMode.NONE;
+    return {
+      endpoint: {
+        engine: this.engine.engine.name,
+        id: this.replicationGroupId,
+        // Cluster mode enabled: clients discover the shards through the configuration endpoint (no reader endpoint).
+        host: this.clusterMode.sharded ? this.configurationEndpoint.hostname : this.primaryEndpoint.hostname,
+        port: String(this.templatePort),
+        readerHost: this.clusterMode.sharded ? undefined : this.readerEndpoint.hostname,
+        tls: this.transitEncryption,
+      },
+      auth: {
+        mode,
+        authSecret: auth.secret,
+        secretField: auth.secretJsonField,
+        applicationUser: auth.applicationUser,
+        givenUserGroup: auth.userGroup !== undefined && auth.applicationUser === undefined,
+      },
+    };
+  }
+
+  /**
+   * Rotates the credentials the group generated with Secrets Manager on a schedule (every 30 days by
+   * default), by the library's rotation function (one per stack, shared by every rotation in it):
+   *
+   * - `Authentication.generatedUserGroup()` (the default): the application user's password and the
+   *   disabled `default` user's, as `user.addRotation()` does: the new password is added next to the
+   *   current one, so clients that hold the current one keep working until the next rotation.
+   * - `Authentication.generatedAuthToken()`: the AUTH token, `ROTATE` with the new token (old and new
+   *   both valid), then the new token becomes current in the secret, then `SET` (only the new one).
+   *
+   * Clients re-read `authSecret` when the server answers `WRONGPASS`. With a user group or a token of
+   * yours, rotate those: `user.addRotation()` on a user with a generated password, or by hand (README:
+   * Rotating credentials).
+   */
+  public addRotation(options: RotationOptions = {}): void {
+    const resource = this.node.defaultChild as CfnReplicationGroup;
+    rotateCacheCredentials(this, {
+      auth: this.auth, resource, replicationGroupId: resource.replicationGroupId ?? this.replicationGroupId, kind: 'replication group',
+      connections: this,
+    }, options);
+  }
+
+  /**
+   * The primary endpoint: the node that takes writes (follows failovers). Cluster mode disabled and
+   * compatible only.
+   */
+  public get primaryEndpoint(): Endpoint {
+    this.requireUnsharded('primaryEndpoint');
+    return new Endpoint(this.resource.attrPrimaryEndPointAddress, Token.asNumber(this.resource.attrPrimaryEndPointPort));
+  }
+
+  /** The reader endpoint: spreads connections over the read replicas. Cluster mode disabled and compatible only. */
+  public get readerEndpoint(): Endpoint {
+    this.requireUnsharded('readerEndpoint');
+    return new Endpoint(this.resource.attrReaderEndPointAddress, Token.asNumber(this.resource.attrReaderEndPointPort));
+  }
+
+  /**
+   * The configuration endpoint: cluster clients connect to it and discover the shards and their
+   * nodes (`CLUSTER SHARDS`). Cluster mode enabled and compatible only.
+   */
+  public get configurationEndpoint(): Endpoint {
+    if (!this.clusterMode.clusterEnabled) {
+      throw new CacheValidationError('Cannot read configurationEndpoint of a cluster-mode-disabled replication group: '
+        + 'it has none (CloudFormation\'s ConfigurationEndPoint attributes exist only with cluster mode enabled). Allowed: '
+        + 'primaryEndpoint and readerEndpoint, or clusterMode: ClusterMode.ENABLED (COMPATIBLE while migrating).', this);
+    }
+    return new Endpoint(this.resource.attrConfigurationEndPointAddress, Token.asNumber(this.resource.attrConfigurationEndPointPort));
+  }
+
+  /** The member cluster ids: `<id>-001`... or, with cluster mode enabled, `<id>-<shard>-001`... */
+  public get memberClusterIds(): string[] {
+    if (!this.clusterMode.sharded) {
+      return super.memberClusterIds;
+    }
+    return this.shardIds.flatMap(shard => Array.from({ length: this.replicas + 1 },
+      (_, i) => `${this.replicationGroupId}-${shard}-${String(i + 1).padStart(3, '0')}`));
+  }
+
+  /**
+   * A metric of one shard: its nodes' metrics combined by `aggregation` (by default as `metric()`
+   * does), a math expression over the shard's members `<id>-<shard>-001`... Cluster mode enabled.
+   *
+   * @param shardId the shard, one of `shardIds` ('0001'...)
+   */
+  public shardMetric(shardId: string, metricName: string, props: CacheMetricOptions = {}): cloudwatch.IMetric {
+    if (!this.shardIds.includes(shardId)) {
+      invalid(this, 'shardMetric shardId', shardId, `Allowed: a shard of the group, ${this.shardIds.join(', ')}.`);
+    }
+    const options: CacheMetricOptions = { ...props };
+    const agg = options.aggregation ?? defaultAggregation(metricName);
+    delete (options as { aggregation?: string }).aggregation;
+    return aggregateOver(this._monitoredCache(), shardedNodes(this.replicationGroupId, [shardId], this.replicas), metricName,
+      options, agg, MAX_MATH_METRICS, `nodes of shard ${shardId}`);
+  }
+
+  /**
+   * Auto scales the shards (Application Auto Scaling, `elasticache:replication-group:NodeGroups`):
+   * add target-tracking policies (`scaleOnEngineCpuUtilization()`, `scaleOnMemoryUtilization()`...)
+   * and schedules to the returned object. Cluster mode enabled only, on the node types and versions
+   * ElastiCache auto scales; call it before `addRecommendedAlarms()` and `addDashboard()`, which
+   * then watch the group by role (`ReplicationGroupId` + `Role`) instead of by member. The
+   * template keeps `shards` as created: a later change of `shards` resets the live count.
+   */
+  public autoScaleShards(props: ClusterScalingProps): ShardScaling {
+    this.beforeScaling('autoScaleShards', this.shardScaling);
+    this.shardScaling = ShardScaling._create(this, props, this.scalingContext(this.shards,
+      cap => cap * (1 + (this.replicaScaling?.maxCapacity ?? this.replicas))));
+    this.scaling.add('shards');
+    return this.shardScaling;
+  }
+
+  /**
+   * Auto scales the replicas of every shard (`elasticache:replication-group:Replicas`), 1 to 5;
+   * see `autoScaleShards()`.
+   */
+  public autoScaleReplicas(props: ClusterScalingProps): ReplicaScaling {
+    this.beforeScaling('autoScaleReplicas', this.replicaScaling);
+    this.replicaScaling = ReplicaScaling._create(this, props, this.scalingContext(this.replicas,
+      cap => (this.shardScaling?.maxCapacity ?? this.shards) * (1 + cap)));
+    this.scaling.add('replicas');
+    return this.replicaScaling;
+  }
+
+  private beforeScaling(method: string, existing: ClusterScaling | undefined): void {
+    if (existing) {
+      throw new CacheValidationError(`Cannot call ${method}() twice: the group already has a scalable target for it. Allowed: `
+        + 'one call; add policies and schedules to the object it returned.', this);
+    }
+    const monitoring = ['RecommendedAlarms', 'Dashboard'].filter(id => this.node.tryFindChild(id));
+    if (monitoring.length) {
+      throw new CacheValidationError(`Cannot call ${method}() after ${monitoring.map(id => id === 'Dashboard' ? 'addDashboard()'
+        : 'addRecommendedAlarms()').join(' and ')}: they watch the group's members, which auto scaling changes. Allowed: `
+        + `${method}() first; the alarms and the dashboard then use the group-level dimensions (ReplicationGroupId + Role).`, this);
+    }
+  }
+
+  private scalingContext(current: number, nodesAt: (capacity: number) => number): ClusterScalingContext {
+    return {
+      sharded: this.clusterMode.sharded,
+      engine: this.engine,
+      nodeType: this.nodeType,
+      dataTiering: this.dataTiering,
+      current,
+      nodesAt,
+      nodeQuota: this.nodeQuota,
+      replicationGroupId: this.replicationGroupId,
+    };
+  }
+
+  /** @internal */
+  protected _monitoredCache(): MonitoredCache {
+    const sharded = this.clusterMode.sharded;
+    const groupLevel = this.scaling.size > 0 || this.nodeCount > MAX_MATH_METRICS;
+    return {
+      ...super._monitoredCache(),
+      nodes: () => (sharded ? shardedNodes(this.replicationGroupId, this.shardIds, this.replicas)
+        : replicationGroupNodes(this.memberClusterIds)),
+      hasReplicas: this.replicas > 0 || this.scaling.has('replicas'),
+      group: groupLevel ? { replicationGroupId: this.replicationGroupId, replicas: this.replicas > 0 || this.scaling.has('replicas') }
+        : undefined,
+    };
+  }
+
+  private requireUnsharded(what: string): void {
+    if (this.clusterMode.sharded) {
+      throw new CacheValidationError(`Cannot read ${what} of a cluster-mode-enabled replication group: it has none `
+        + '(CloudFormation fails on its PrimaryEndPoint and ReaderEndPoint attributes there). Allowed: configurationEndpoint, '
+        + 'with a client that speaks the cluster protocol.', this);
+    }
+  }
+
+  /** `cluster-enabled` must match the cluster mode, in the user's parameters and in a given group whose parameters are known. */
+  private validateClusterParameters(clusterMode: ClusterMode, props: ReplicationGroupProps): void {
+    const wanted = clusterMode.clusterEnabled ? 'yes' : 'no';
+    const given = props.parameters?.['cluster-enabled'];
+    if (given !== undefined && !isToken(given) && given !== wanted) {
+      invalid(this, "parameters['cluster-enabled']", given, `Allowed: '${wanted}' with ClusterMode.${clusterMode.value.toUpperCase()}, `
+        + 'or leave it out (the library sets it).');
+    }
+    const group = props.parameterGroup;
+    if (group instanceof ParameterGroup) {
+      const value = group.parameter('cluster-enabled') ?? 'no';
+      if (!isToken(value) && value !== wanted) {
+        invalid(this, 'parameterGroup', phrase(`a group with cluster-enabled ${value}`), `Allowed: a group with cluster-enabled `
+          + `${wanted} with ClusterMode.${clusterMode.value.toUpperCase()}${clusterMode.clusterEnabled ? ' (ElastiCache runs the '
+            + 'nodes in cluster mode only with it)' : ''}.`);
+      }
+    }
+  }
+
   /**
    * Adds a log delivery (as the `logs` prop does): the slow log or the engine log, each at most once,
    * on an engine version that has it.
    */
   public addLogDelivery(delivery: LogDelivery): void {
     this.logDeliveries.add(delivery, 'addLogDelivery');
-  }
-
-  /** Failover and Multi-AZ follow the replica count unless set; set, they are checked against it. */
-  private resolveFailover(replicas: number, nodeType: NodeType, props: ReplicationGroupProps)
-    : { automaticFailover: boolean; multiAz: boolean } {
-    const hasReplica = replicas > 0;
-    if (props.automaticFailover === true && !hasReplica) {
-      invalid(this, 'automaticFailover', true, 'Allowed: false with 0 replicas. Failover promotes a read replica to primary, '
-        + 'so it needs at least one (replicas: 1 or more); ElastiCache rejects it on a single node, and a single node with '
-        + 'automatic failover blocks every later update of the group. Leave automaticFailover unset to follow the replica count.');
-    }
-    const automaticFailover = props.automaticFailover ?? hasReplica;
-    if (props.multiAz === true) {
-      if (!hasReplica) {
-        invalid(this, 'multiAz', true, 'Allowed: false with 0 replicas. Multi-AZ keeps a replica in another Availability Zone '
-          + 'to fail over to, so it needs replicas: 1 or more.');
-      }
-      if (!automaticFailover) {
-        invalid(this, 'multiAz', true, 'Allowed: false with automaticFailover: false. Multi-AZ fails over to a replica in '
-          + 'another Availability Zone, so it needs automatic failover.');
-      }
-      if (!nodeType.supportsMultiAz) {
-        invalid(this, 'multiAz', true, `Allowed: false on ${nodeType}; Multi-AZ is not supported on T1 nodes.`);
-      }
-    }
-    const multiAz = props.multiAz ?? (automaticFailover && nodeType.supportsMultiAz);
-    return { automaticFailover, multiAz };
-  }
-
-  /** One Availability Zone per node, the primary's first. */
-  private validateZones(replicas: number, zones: string[] | undefined): void {
-    if (!zones || isToken(zones)) {
-      return;
-    }
-    if (zones.length !== replicas + 1) {
-      invalid(this, 'preferredAvailabilityZones', zones, `Allowed: exactly one Availability Zone per node, the primary's first: `
-        + `${replicas + 1} for ${replicas} replica${replicas === 1 ? '' : 's'} (got ${zones.length}).`);
-    }
   }
 
   /** Data tiering is mandatory on r6gd nodes and impossible on any other. */
@@ -743,7 +1036,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     }
   }
 
-  private warn(engine: CacheEngineVersion, replicas: number, transitEncryption: boolean, mode: string | undefined,
+  private warn(engine: CacheEngineVersion, replicas: number | undefined, transitEncryption: boolean, mode: string | undefined,
     atRest: boolean, noAuthentication: boolean, props: ReplicationGroupProps): void {
     const annotations = Annotations.of(this);
     if (replicas === 0) {
@@ -801,6 +1094,29 @@ class ImportedReplicationGroup extends ReplicationGroupBase {
 
   public get readerEndpoint(): Endpoint {
     return this.endpoint('readerEndpoint', 'readerEndpointAddress', this.attrs.readerEndpointAddress);
+  }
+
+  public get configurationEndpoint(): Endpoint {
+    return this.endpoint('configurationEndpoint', 'configurationEndpointAddress', this.attrs.configurationEndpointAddress);
+  }
+
+  /** @internal */
+  protected _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> } {
+    const primary = this.primaryEndpoint;
+    return {
+      endpoint: {
+        engine: (this.attrs.engine ?? CacheEngine.VALKEY).name,
+        id: this.replicationGroupId,
+        host: primary.hostname,
+        port: primary.portAsString,
+        readerHost: this.attrs.readerEndpointAddress,
+        tls: this.attrs.transitEncryption ?? true,
+      },
+      auth: {
+        mode: this.attrs.authMode ?? (this.authSecret ? CacheAuthMode.RBAC_PASSWORD : CacheAuthMode.NONE),
+        authSecret: this.authSecret,
+      },
+    };
   }
 
   public get nodeCount(): number {

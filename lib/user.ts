@@ -9,8 +9,10 @@ import { CacheEngine } from './engine';
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { generateName, lowercase } from './private/names';
 import { literalSecret, validatePassword } from './private/passwords';
+import { addSecretRotation } from './private/rotation';
 import { CacheSecret } from './private/secret';
 import { isToken } from './private/validation';
+import { RotationOptions } from './rotation-options';
 
 /** How an RBAC user authenticates, as ElastiCache names it in `AuthenticationMode.Type`. */
 export enum UserAuthenticationType {
@@ -309,6 +311,46 @@ export class User extends UserBase {
       accessString: this.accessString.value,
       authenticationMode: passwords ? { Type: authentication.type, Passwords: passwords } : { Type: authentication.type },
     });
+  }
+
+  /**
+   * Rotates the generated password with Secrets Manager on a schedule (every 30 days by default),
+   * by the library's rotation function (one per stack, shared by every rotation in it). Each rotation
+   * gives the user a new password next to the current one (`ModifyUser` with both, so clients that
+   * still hold the current one keep working), then makes the new one current in the secret; the
+   * password before it is dropped at the next rotation. Clients re-read the secret when the server
+   * answers `WRONGPASS`.
+   *
+   * The function may only describe and modify this user and read and write this secret (and use its
+   * KMS key). Only for `UserAuthentication.generatedPassword()`: passwords you hold are rotated by
+   * you (two at a time, see the README).
+   *
+   * @returns the rotation schedule, for dependencies (a serverless cache or replication group the
+   * user belongs to, so that the first rotation waits for it)
+   */
+  public addRotation(options: RotationOptions = {}): secretsmanager.CfnRotationSchedule {
+    return this._addRotation(options, false);
+  }
+
+  /**
+   * `addRotation()`; `byCache` when a cache's `addRotation()` calls it (the cache adds the data-plane check).
+   * @internal
+   */
+  public _addRotation(options: RotationOptions, byCache: boolean): secretsmanager.CfnRotationSchedule {
+    if (!this.secret) {
+      invalid(this, 'addRotation', phrase(`a user with ${this.authenticationType} authentication and no generated password`),
+        'Allowed: a user with UserAuthentication.generatedPassword() (the default), whose secret the library rotates. Rotate passwords '
+        + 'you hold yourself: UserAuthentication.password([current, next]), then [next] (README: Rotating credentials).');
+    }
+    if (options.vpc && !byCache) {
+      Annotations.of(this).addWarningV2('cdk-elasticache:rotationVpcWithoutCheck', 'addRotation({ vpc }) on a user runs the rotation '
+        + 'function in the VPC, but a user does not know its cache, so testSecret checks the new password through the API only. '
+        + 'Use cache.addRotation({ vpc }) for the check on the cache, or leave vpc out.');
+    }
+    // Next to the user, not in it: what depends on the user (its user groups) must not wait for the
+    // schedule, which waits for the cache that waits for the user group.
+    const scope = this.node.scope as Construct;
+    return addSecretRotation(scope, `${this.node.id}Rotation`, this.secret, { kind: 'user', userId: this.userId }, options, [this.resource]);
   }
 
   /** The reference of the L1 (`Ref` is the user id), so that L1 consumers depend on the user. */

@@ -7,7 +7,7 @@ describe('example app', () => {
     const app = buildApp(new App());
     const assembly = app.synth();
     const names = assembly.stacks.map(s => s.stackName).sort();
-    expect(names).toEqual(['CacheStack', 'ConsumerStack', 'HandsOnStack', 'MemcachedStack', 'NetworkStack']);
+    expect(names).toEqual(['CacheStack', 'ConsumerStack', 'HandsOnStack', 'MemcachedStack', 'NetworkStack', 'ShardedCacheStack']);
     for (const stack of assembly.stacks) {
       expect(stack.environment.account).toBe('unknown-account');
       expect(stack.environment.region).toBe('unknown-region');
@@ -116,7 +116,7 @@ describe('example app', () => {
         CACHE_HOST: { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Address'] },
         CACHE_PORT: { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Port'] },
         CACHE_READER_HOST: { 'Fn::GetAtt': [cacheId, 'ReaderEndPoint.Address'] },
-        CACHE_AUTH_SECRET_ARN: { Ref: secretId },
+        CACHE_SECRET_ARN: { Ref: secretId },
       } },
     });
     for (const output of ['PrimaryEndpoint', 'ReaderEndpoint', 'AuthSecretArn']) {
@@ -179,8 +179,39 @@ describe('example app', () => {
       Environment: { Variables: {
         CACHE_HOST: fromCache('PrimaryEndPointAddress'),
         CACHE_PORT: fromCache('PrimaryEndPointPort'),
-        CACHE_AUTH_SECRET_ARN: fromCache('CacheAppUserSecret'),
+        CACHE_SECRET_ARN: fromCache('CacheAppUserSecret'),
       } },
     });
+  });
+
+  test('ShardedCacheStack: a cluster-mode-enabled group, shards and replicas auto scaled, alarms by role, the app tier allowed in', () => {
+    const app = buildApp(new App());
+    const stack = app.synth().getStackByName('ShardedCacheStack');
+    const template = Template.fromJSON(stack.template);
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      ClusterMode: 'enabled', CacheNodeType: 'cache.r7g.large', NumNodeGroups: 3, ReplicasPerNodeGroup: 2,
+      CacheParameterGroupName: 'default.valkey8.cluster.on',
+    });
+    template.hasResource('AWS::ElastiCache::ReplicationGroup', { UpdatePolicy: { UseOnlineResharding: true } });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ScalableDimension: 'elasticache:replication-group:NodeGroups', MinCapacity: 3, MaxCapacity: 12,
+      ScheduledActions: Match.arrayWith([Match.objectLike({ ScheduledActionName: 'WeekdayMornings', ScalableTargetAction: { MinCapacity: 6 } })]),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ScalableDimension: 'elasticache:replication-group:Replicas', MinCapacity: 1, MaxCapacity: 3,
+    });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 3);
+    template.resourceCountIs('AWS::IAM::Role', 0);
+    // Alarms by ReplicationGroupId + Role: no member id, which auto scaling would make stale.
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).not.toMatch(/CacheClusterId/);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { Description: 'Application tier to the sharded cache' });
+    template.hasOutput('ConfigurationEndpoint', {
+      Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.anyValue(), 'ConfigurationEndPoint.Address'] }, ':',
+        { 'Fn::GetAtt': [Match.anyValue(), 'ConfigurationEndPoint.Port'] }]] },
+    });
+    // The capacity warnings are acknowledged; nothing else is left.
+    const warnings = stack.messages.filter(m => m.level === 'warning').map(m => String(m.entry.data));
+    expect(warnings).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@ import { CfnSubnetGroup } from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
-  AccessString, Authentication, CacheEngine, EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup,
+  AccessString, Authentication, CacheEngine, ClusterMode, EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion,
+  ReplicationGroup,
   SubnetGroup, User, UserAuthentication, UserGroup, ValkeyVersion,
 } from '../lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -36,6 +37,28 @@ describe('CloudFormation validation of the templates the library writes', () => 
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 3, natGateways: 0 });
     const cluster = new MemcachedCluster(stack, 'Memcached', { vpc, nodes: 3, parameters: { max_item_size: '10485760' } });
     cluster.connections.allowDefaultPortFrom(new ec2.SecurityGroup(stack, 'Client', { vpc }));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('replication group, cluster mode enabled: shards with zones, a cluster parameter group, auto scaling, alarms by role', () => {
+    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
+    const stack = new Stack(app, 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const cache = new ReplicationGroup(stack, 'Sharded', {
+      vpc, clusterMode: ClusterMode.ENABLED, nodeType: NodeType.R7G_LARGE, replicas: 1, evictionPolicy: EvictionPolicy.ALLKEYS_LFU,
+      shardConfiguration: [
+        { primaryAvailabilityZone: 'eu-west-1a', replicaAvailabilityZones: ['eu-west-1b'] },
+        { primaryAvailabilityZone: 'eu-west-1b', replicaAvailabilityZones: ['eu-west-1a'] },
+      ],
+    });
+    cache.autoScaleShards({ minCapacity: 2, maxCapacity: 8 }).scaleOnEngineCpuUtilization({ targetUtilizationPercent: 60 });
+    cache.autoScaleReplicas({ minCapacity: 1, maxCapacity: 2 }).scaleOnEngineCpuUtilization({ targetUtilizationPercent: 50 });
+    cache.addRecommendedAlarms();
+    cache.addDashboard();
+    new ReplicationGroup(stack, 'Seeded', {
+      vpc, clusterMode: ClusterMode.ENABLED, restoreFromS3: ['arn:aws:s3:::bucket/dump.rdb'],
+      shardConfiguration: [{ slots: '0-8191' }, { slots: '8192-16383' }],
+    });
     expect(() => app.synth()).not.toThrow();
   });
 

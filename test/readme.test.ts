@@ -55,6 +55,7 @@ describe('README', () => {
       paths: {
         'cdk-elasticache': [path.join(ROOT, 'lib/index.ts')],
         'cdk-elasticache/ops': [path.join(ROOT, 'lib/ops/index.ts')],
+        'cdk-elasticache/client': [path.join(ROOT, 'lib/client/index.ts')],
       },
     } as ts.CompilerOptions);
     const diagnostics = ts.getPreEmitDiagnostics(program)

@@ -27,7 +27,8 @@ const REASONS = {
 };
 
 /** Why the findings on resources other than the caches are left to the user (one line each). */
-const SECRET_ROTATION = 'rotation needs a rotation function of the user\'s own (README: Security > Rotation)';
+const SECRET_ROTATION = 'rotation is one call away, cache.addRotation() (README: Rotating credentials); off by default, since it changes '
+  + 'the password clients hold';
 const KEY_POLICY = 'the default policy of the user\'s kms.Key lets the account\'s IAM principals use kms:CreateGrant '
   + 'without kms:GrantIsForAWSResource; nothing the library adds';
 const SECRET_KMS = 'secrets use the aws/secretsmanager key unless the cache has a kmsKey (then they use it, see ValkeyCmk)';
@@ -50,7 +51,10 @@ interface Acknowledged {
   readonly rule: (node: CfnResource) => unknown;
 }
 
-/** The stacks: the default replication group (Valkey, Redis OSS 7.1, Valkey with a customer managed key) and Memcached cluster. */
+/**
+ * The stacks: the default replication group (Valkey, Redis OSS 7.1, Valkey with a customer managed key, Valkey with
+ * cache.addRotation()) and Memcached cluster.
+ */
 function buildApp(outdir: string): { app: App; acknowledged: Acknowledged[] } {
   const app = new App({ outdir });
   Validations.of(app).addPlugins(
@@ -61,6 +65,7 @@ function buildApp(outdir: string): { app: App; acknowledged: Acknowledged[] } {
   const redis = new Stack(app, 'RedisOss');
   const cmk = new Stack(app, 'ValkeyCmk');
   const memcached = new Stack(app, 'Memcached');
+  const rotated = new Stack(app, 'ValkeyRotated', { env: { account: '123456789012', region: 'eu-west-1' } });
   const oneKey = new Stack(app, 'OneKey');
   // One key of the app for everything a cache creates: the data, the users' secrets (its own user group,
   // whose created default user takes the key too) and a new log group for the slow log.
@@ -80,6 +85,9 @@ function buildApp(outdir: string): { app: App; acknowledged: Acknowledged[] } {
   // A consumer of each engine, let in with the README's one-liner: the packs read the rule's literal port.
   caches[0].connections.allowDefaultPortFrom(new ec2.SecurityGroup(valkey, 'Client', { vpc: vpcIn(valkey) }), 'Client to Valkey');
   memcachedCluster.connections.allowDefaultPortFrom(new ec2.SecurityGroup(memcached, 'Client', { vpc: vpcIn(memcached) }));
+  const rotatedCache = new ReplicationGroup(rotated, 'Cache', { vpc: vpcIn(rotated) });
+  rotatedCache.addRotation();
+  caches.push(rotatedCache);
 
   const acknowledged: Acknowledged[] = [
     ...caches.map(cache => ({ construct: cache, id: 'AwsSolutions-AEC6', reason: REASONS.AEC6,
@@ -122,9 +130,38 @@ function synthesizeWithPacks(): { findings: string[]; acknowledged: Acknowledged
   }
 }
 
-/** The findings left on the generated secrets, per secret: [rule, reason]. */
-function secretFindings(secretPath: string, awsManagedKey: boolean): Array<[string, string]> {
-  const rows: Array<[string, string]> = [
+/** Why the findings on the rotation function (cache.addRotation()) are left: [rule, reason]. */
+const ROTATION_FUNCTION = {
+  logGroup: 'the rotation log holds step names and resource ids, never a password; retention one year',
+  concurrency: 'reserved concurrency would take from the account\'s pool (and cannot be set on accounts with the minimum limit); '
+    + 'Secrets Manager calls it a few times per rotation',
+  dlq: 'Secrets Manager invokes the rotation function synchronously and retries a failed rotation itself: a DLQ never receives anything',
+  vpc: 'the function calls only the Secrets Manager and ElastiCache APIs, never the cache: in a VPC it would need NAT or two interface '
+    + 'endpoints for nothing',
+};
+
+function rotationFunctionFindings(stack: string): Array<[string, string]> {
+  const fn = `${stack}/CdkElastiCacheRotation/Function/Resource`;
+  const logGroup = `${stack}/CdkElastiCacheRotation/LogGroup/Resource`;
+  return [
+    [`HIPAA.Security-CloudWatchLogGroupEncrypted ${logGroup}`, ROTATION_FUNCTION.logGroup],
+    [`NIST.800.53.R5-CloudWatchLogGroupEncrypted ${logGroup}`, ROTATION_FUNCTION.logGroup],
+    [`PCI.DSS.321-CloudWatchLogGroupEncrypted ${logGroup}`, ROTATION_FUNCTION.logGroup],
+    [`cloudwatch_log_group_encrypted_check ${logGroup}`, ROTATION_FUNCTION.logGroup],
+    [`HIPAA.Security-LambdaConcurrency ${fn}`, ROTATION_FUNCTION.concurrency],
+    [`NIST.800.53.R5-LambdaConcurrency ${fn}`, ROTATION_FUNCTION.concurrency],
+    [`HIPAA.Security-LambdaDLQ ${fn}`, ROTATION_FUNCTION.dlq],
+    [`NIST.800.53.R5-LambdaDLQ ${fn}`, ROTATION_FUNCTION.dlq],
+    [`HIPAA.Security-LambdaInsideVPC ${fn}`, ROTATION_FUNCTION.vpc],
+    [`NIST.800.53.R5-LambdaInsideVPC ${fn}`, ROTATION_FUNCTION.vpc],
+    [`PCI.DSS.321-LambdaInsideVPC ${fn}`, ROTATION_FUNCTION.vpc],
+    [`lambda_inside_vpc_check ${fn}`, ROTATION_FUNCTION.vpc],
+  ];
+}
+
+/** The findings left on the generated secrets, per secret: [rule, reason]. A rotated secret has no rotation finding. */
+function secretFindings(secretPath: string, awsManagedKey: boolean, rotated = false): Array<[string, string]> {
+  const rows: Array<[string, string]> = rotated ? [] : [
     [`AwsSolutions-SMG4 ${secretPath}`, SECRET_ROTATION],
     [`HIPAA.Security-SecretsManagerRotationEnabled ${secretPath}`, SECRET_ROTATION],
     [`NIST.800.53.R5-SecretsManagerRotationEnabled ${secretPath}`, SECRET_ROTATION],
@@ -152,6 +189,10 @@ const EXPECTED: Array<[string, string]> = [
   ...secretFindings('RedisOss/Cache/AppUser/Secret/Resource', true),
   ...secretFindings('ValkeyCmk/Cache/AppUser/Secret/Resource', false),
   ...secretFindings('ValkeyCmk/Cache/DefaultUser/Secret/Resource', false),
+  // cache.addRotation(): no rotation finding on its secrets; what remains is on the rotation function.
+  ...secretFindings('ValkeyRotated/Cache/AppUser/Secret/Resource', true, true),
+  ...secretFindings('ValkeyRotated/Cache/DefaultUser/Secret/Resource', true, true),
+  ...rotationFunctionFindings('ValkeyRotated'),
   // One key for everything: the user group's secrets (the created default user's too) are under it.
   ...secretFindings('OneKey/AppUser/Secret/Resource', false),
   ...secretFindings('OneKey/Users/DefaultUser/Secret/Resource', false),
@@ -167,7 +208,16 @@ describe('policy packs over the default replication group and Memcached cluster'
 
   test('the findings are exactly the expected ones: none on an ElastiCache resource', () => {
     expect(findings).toEqual(EXPECTED.map(([finding]) => finding).sort());
-    expect(findings.filter(f => /AEC|ElastiCache|elasticache/.test(f) || /\/Cache\/Resource$|\/Memcached\/Resource$/.test(f))).toEqual([]);
+    // (the rule names; the rotation function's path, CdkElastiCacheRotation, names ElastiCache too)
+    expect(findings.filter(f => /AEC|ElastiCache|elasticache/.test(f.split(' ')[0]) || /\/Cache\/Resource$|\/Memcached\/Resource$/.test(f)))
+      .toEqual([]);
+  });
+
+  test('cache.addRotation() clears AwsSolutions-SMG4 and HIPAA / NIST SecretsManagerRotationEnabled, and adds no AwsSolutions finding', () => {
+    const rotationRules = /SMG4|SecretsManagerRotationEnabled/;
+    expect(findings.filter(f => rotationRules.test(f) && f.includes('ValkeyRotated/'))).toEqual([]);
+    expect(findings.filter(f => rotationRules.test(f) && f.startsWith('AwsSolutions-SMG4 Valkey/'))).toHaveLength(2);
+    expect(findings.filter(f => f.startsWith('AwsSolutions-') && f.includes('ValkeyRotated/'))).toEqual([]);
   });
 
   test('a cache with a kmsKey leaves no KMS finding: its secrets, its user group\'s and its new log group use the key', () => {

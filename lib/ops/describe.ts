@@ -38,6 +38,18 @@ export interface CacheNodeDescription {
   readonly endpoint?: string;
 }
 
+/** One shard (node group) of a replication group. */
+export interface ShardDescription {
+  /** The shard's id (`NodeGroupId`), `0001`. */
+  readonly id: string;
+  /** The hash slots it holds (`0-8191`), cluster mode enabled only. */
+  readonly slots?: string;
+  /** `available`, `modifying`... */
+  readonly status?: string;
+  /** Its nodes (primary and replicas). */
+  readonly nodes: number;
+}
+
 /** A deployed cache, as `describe` shows it. Plain data: `JSON.stringify` gives the `--json` output. */
 export interface CacheDescription {
   /** `replication-group` (Valkey / Redis OSS) or `cache-cluster` (Memcached, or a lone Redis OSS cache cluster). */
@@ -64,6 +76,8 @@ export interface CacheDescription {
   readonly replicationGroupId?: string;
   /** Where clients connect. */
   readonly endpoints: CacheEndpoint[];
+  /** The shards of a replication group (one with cluster mode disabled), with their slots. */
+  readonly shards?: ShardDescription[];
   /** Every node, shard by shard. */
   readonly nodes: CacheNodeDescription[];
   /** In-transit encryption (TLS). */
@@ -229,6 +243,12 @@ function fromReplicationGroup(group: ReplicationGroup, members: Map<string, Cach
     ...opt('nodeType', group.CacheNodeType ?? first?.CacheNodeType),
     clusterMode: group.ClusterMode ?? (clusterEnabled ? 'enabled' : 'disabled'),
     endpoints,
+    shards: (group.NodeGroups ?? []).map(ng => ({
+      id: ng.NodeGroupId ?? '?',
+      ...opt('slots', ng.Slots),
+      ...opt('status', ng.Status),
+      nodes: ng.NodeGroupMembers?.length ?? 0,
+    })),
     nodes,
     transitEncryption: group.TransitEncryptionEnabled === true,
     ...opt('transitEncryptionMode', group.TransitEncryptionMode),
@@ -357,6 +377,12 @@ export function formatDescription(d: CacheDescription): string {
       e.address,
       e.port !== undefined ? String(e.port) : '-',
     ]))));
+  if (d.shards && (d.shards.length > 1 || d.shards.some(sh => sh.slots !== undefined))) {
+    out.push('', 'Shards');
+    out.push(indent(renderTable(['SHARD', 'SLOTS', 'NODES', 'STATUS'], d.shards.map(sh => [
+      sh.id, sh.slots ?? '-', String(sh.nodes), sh.status ?? '-',
+    ]))));
+  }
   out.push('', 'Nodes');
   out.push(d.nodes.length === 0
     ? '  (none yet)'

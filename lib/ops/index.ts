@@ -15,3 +15,4 @@ export * from './token';
 export * from './list';
 export * from './events';
 export * from './service-updates';
+export * from './rotate';

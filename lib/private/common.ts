@@ -82,12 +82,20 @@ export interface CacheParameterInput {
   readonly evictionPolicy?: EvictionPolicy;
 }
 
+/** What a cluster-mode-enabled (or compatible) replication group needs of a parameter group it creates. */
+export interface ClusterParameterOptions {
+  /** The construct id of a created group. @default 'ParameterGroup' */
+  readonly id?: string;
+  /** Parameters a created group must have (`cluster-enabled yes`), over the user's. @default - none */
+  readonly parameters?: Record<string, string>;
+}
+
 /**
  * The parameter group of a cache: the given one (whose family must match the engine), one created
  * from `parameters` / `evictionPolicy`, or undefined (the engine's default group).
  */
-export function resolveParameterGroup(scope: Construct, engine: CacheEngineVersion, input: CacheParameterInput)
-  : IParameterGroup | undefined {
+export function resolveParameterGroup(scope: Construct, engine: CacheEngineVersion, input: CacheParameterInput,
+  cluster: ClusterParameterOptions = {}): IParameterGroup | undefined {
   const wantsNew = input.parameters !== undefined || input.evictionPolicy !== undefined;
   if (input.parameterGroup && wantsNew) {
     throw new CacheValidationError(`Invalid ${input.evictionPolicy ? 'evictionPolicy' : 'parameters'}: got it together with `
@@ -98,9 +106,10 @@ export function resolveParameterGroup(scope: Construct, engine: CacheEngineVersi
     return input.parameterGroup;
   }
   if (wantsNew) {
-    return new ParameterGroup(scope, 'ParameterGroup', {
+    const extra = cluster.parameters ?? {};
+    return new ParameterGroup(scope, cluster.id ?? 'ParameterGroup', {
       engine,
-      parameters: input.parameters,
+      parameters: Object.keys(extra).length ? { ...input.parameters, ...extra } : input.parameters,
       evictionPolicy: input.evictionPolicy,
       description: `Parameters of the ElastiCache ${engine} cache ${scope.node.path}`,
     });

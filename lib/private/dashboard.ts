@@ -3,14 +3,15 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { CacheDashboardOptions, NetworkAllowance, RecommendedAlarms } from '../monitoring';
 import { CacheValidationError, invalid } from './errors';
 import { isToken } from './validation';
-import { aggregateMetric, GRAPH_MAX_METRICS, hitRateMetric, MonitoredCache, nodeMetrics } from './metrics';
+import { aggregateMetric, GRAPH_MAX_METRICS, hitRateMetric, MonitoredCache, nodeMetrics, roleMetrics } from './metrics';
 
 const WIDTH = 8;
 const HEIGHT = 6;
 
 /**
  * The dashboard of a cache: the recommended alarms' states (when they were added before), then one
- * graph per concern, each with a line per node so that a hot or full node stands out.
+ * graph per concern, each with a line per node so that a hot or full node stands out (per role,
+ * primaries and replicas, on a replication group with group-level metrics).
  */
 export function createDashboard(cache: MonitoredCache, options: CacheDashboardOptions = {}): cloudwatch.Dashboard {
   if (cache.scope.node.tryFindChild('Dashboard')) {
@@ -23,7 +24,9 @@ export function createDashboard(cache: MonitoredCache, options: CacheDashboardOp
   }
   const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = [], leftLabel?: string) =>
     new cloudwatch.GraphWidget({ title, left, right, width: WIDTH, height: HEIGHT, leftYAxis: { min: 0, label: leftLabel } });
-  const perNode = (metricName: string) => nodeMetrics(cache, metricName);
+  // A line per node; for a group whose members change (auto scaling) or too many to draw, a line per role.
+  const group = cache.group;
+  const perNode = (metricName: string) => (group ? roleMetrics(cache, group, metricName) : nodeMetrics(cache, metricName));
   // Whole-cache lines are math expressions over every node: a graph may hold only one Metrics Insights query.
   const whole = (metricName: string, aggregation?: string) => aggregateMetric(cache, metricName, {}, aggregation, GRAPH_MAX_METRICS);
   const hitRate = (hits: string, misses: string) => hitRateMetric(cache, hits, misses, {}, 'Hit rate (%)');

@@ -104,6 +104,80 @@ export interface MonitoredCache {
   readonly sharedClusterId?: string;
   /** The node type, when known (new caches). */
   readonly nodeType?: NodeType;
+  /** Whether the cache has read replicas (the replication lag alarm). @default - more than one node */
+  readonly hasReplicas?: boolean;
+  /**
+   * The group-level dimensions (`ReplicationGroupId` + `Role`) that the whole-cache metrics and the
+   * dashboard use instead of the member ids: a replication group whose member set changes (auto
+   * scaling) or has more nodes than an alarm's math expression takes.
+   */
+  readonly group?: GroupDimensions;
+}
+
+/** A replication group's metrics by role: `ReplicationGroupId` and `Role` (`Primary`, `Replica`). */
+export interface GroupDimensions {
+  readonly replicationGroupId: string;
+  /** Whether there are (or may be, with auto scaling) replicas. */
+  readonly replicas: boolean;
+}
+
+/** The CloudWatch statistic that combines the nodes' samples of a period the way `aggregation` combines nodes. */
+const AGGREGATION_STATISTICS: Record<string, string> = {
+  MAX: cloudwatch.Stats.MAXIMUM, MIN: cloudwatch.Stats.MINIMUM, SUM: cloudwatch.Stats.SUM, AVG: cloudwatch.Stats.AVERAGE,
+};
+
+/** The roles a metric is published for: replication lag only on replicas. */
+function rolesOf(group: GroupDimensions, metricName: string): Array<'Primary' | 'Replica'> {
+  if (metricName === 'ReplicationLag') {
+    return ['Replica'];
+  }
+  return group.replicas ? ['Primary', 'Replica'] : ['Primary'];
+}
+
+/**
+ * A replication group's metric for one role (`ReplicationGroupId`, `Role`): every node of that role,
+ * their samples of the period combined by the statistic of `aggregation` (one sample per node and
+ * minute: `Maximum` is the busiest node, `Sum` the total).
+ */
+export function roleMetric(cache: MonitoredCache, group: GroupDimensions, metricName: string, role: 'Primary' | 'Replica',
+  aggregation: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: NAMESPACE,
+    metricName,
+    dimensionsMap: { ReplicationGroupId: group.replicationGroupId, Role: role },
+    statistic: AGGREGATION_STATISTICS[aggregation] ?? cloudwatch.Stats.AVERAGE,
+    period: DEFAULT_PERIOD,
+    label: `${metricName} ${role.toLowerCase()}s (${AGGREGATION_WORDS[aggregation] ?? aggregation})`,
+    ...props,
+  }).attachTo(cache.scope);
+}
+
+/** The metric of each role, for graphs of a group whose members change. */
+export function roleMetrics(cache: MonitoredCache, group: GroupDimensions, metricName: string, aggregation?: string): cloudwatch.Metric[] {
+  const agg = aggregation ?? defaultAggregation(metricName);
+  return rolesOf(group, metricName).map(role => roleMetric(cache, group, metricName, role, agg));
+}
+
+/** The whole group from its role metrics: one role, its metric; both, `MAX([primaries, replicas])`. */
+function groupAggregate(cache: MonitoredCache, group: GroupDimensions, metricName: string, agg: string,
+  props: cloudwatch.MetricOptions): cloudwatch.IMetric {
+  const period = props.period ?? DEFAULT_PERIOD;
+  const roles = rolesOf(group, metricName);
+  if (roles.length === 1) {
+    return roleMetric(cache, group, metricName, roles[0], agg, { ...props, period, label: props.label });
+  }
+  const prefix = variablePrefix(metricName);
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  for (const role of roles) {
+    usingMetrics[`${prefix}${role}`] = roleMetric(cache, group, metricName, role, agg, { ...props, period, label: undefined, color: undefined });
+  }
+  return new cloudwatch.MathExpression({
+    expression: `${agg}([${Object.keys(usingMetrics).join(', ')}])`,
+    usingMetrics,
+    period,
+    label: props.label ?? `${metricName} (${AGGREGATION_WORDS[agg] ?? agg} of the group)`,
+    color: props.color,
+  });
 }
 
 /**
@@ -112,6 +186,18 @@ export interface MonitoredCache {
  */
 export function replicationGroupNodes(memberClusterIds: string[]): CacheNode[] {
   return memberClusterIds.map((cacheClusterId, i) => ({ cacheClusterId, cacheNodeId: '0001', label: `node ${i + 1}` }));
+}
+
+/**
+ * The nodes of a replication group with cluster mode enabled: `<replicationGroupId>-<shard>-001` ...
+ * (the shard's primary first, as created), each with the single node `0001`.
+ */
+export function shardedNodes(replicationGroupId: string, shardIds: string[], replicas: number): CacheNode[] {
+  return shardIds.flatMap(shard => Array.from({ length: replicas + 1 }, (_, i) => ({
+    cacheClusterId: `${replicationGroupId}-${shard}-${String(i + 1).padStart(3, '0')}`,
+    cacheNodeId: '0001',
+    label: `shard ${shard} node ${i + 1}`,
+  })));
 }
 
 /** The nodes of a Memcached cluster: `0001` ... in the cluster's `CacheClusterId`. */
@@ -152,13 +238,21 @@ export function aggregateMetric(cache: MonitoredCache, metricName: string, optio
   // `aggregation` is this library's option, not a property of cloudwatch.Metric.
   const props: cloudwatch.MetricOptions & { aggregation?: string } = { ...options };
   delete props.aggregation;
-  const nodes = cache.nodes();
   const agg = aggregation ?? defaultAggregation(metricName);
+  if (cache.group) {
+    return groupAggregate(cache, cache.group, metricName, agg, props);
+  }
+  return aggregateOver(cache, cache.nodes(), metricName, props, agg, maxMetrics);
+}
+
+/** `aggregateMetric` over the given nodes (all of the cache, or one shard's). */
+export function aggregateOver(cache: MonitoredCache, nodes: CacheNode[], metricName: string, props: cloudwatch.MetricOptions,
+  agg: string, maxMetrics: number = MAX_MATH_METRICS, what: string = 'nodes'): cloudwatch.IMetric {
   const period = props.period ?? DEFAULT_PERIOD;
   if (nodes.length === 1) {
     return nodeMetric(cache, nodes[0], metricName, { ...props, period, label: props.label });
   }
-  const label = props.label ?? `${metricName} (${AGGREGATION_WORDS[agg] ?? agg} of ${nodes.length} nodes)`;
+  const label = props.label ?? `${metricName} (${AGGREGATION_WORDS[agg] ?? agg} of ${nodes.length} ${what})`;
   if (nodes.length <= maxMetrics) {
     const prefix = variablePrefix(metricName);
     const usingMetrics: Record<string, cloudwatch.IMetric> = {};

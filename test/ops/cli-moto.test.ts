@@ -12,6 +12,7 @@ import {
   DeleteReplicationGroupCommand,
   ElastiCacheClient,
 } from '@aws-sdk/client-elasticache';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BuiltCli, buildCli } from './build-cli';
 import { Moto, MOTO_CREDENTIALS, motoAvailable, startMoto } from './moto';
 import { bareEnv, CliRun, runCli as run } from './run-cli';
@@ -245,5 +246,38 @@ suite('the cdk-elasticache command against moto', () => {
     expectOneLine(html, 1, 'The ElastiCache API answered HTTP 503 Service Unavailable, request id b6ee3e3a-0c6b-4d4e-9a1c-2f1f7c5e0001 '
       + `without an AWS error in the body: ${advice}`);
     expectOneLine(empty, 1, `The ElastiCache API answered HTTP 500 Internal Server Error, no request id without an AWS error in the body: ${advice}`);
+  });
+  // rotate / rotate-auth-token (issue 16): the paths moto implements. moto has no ModifyReplicationGroup and runs
+  // rotation functions only in Docker: the successful rotations are tested against aws-sdk-client-mock
+  // (rotate.test.ts, cli-rotate.test.ts).
+  test('rotate and rotate-auth-token: every refusal is one line and exit 1; usage errors exit 2 before any call', async () => {
+    const sm = new SecretsManagerClient({ region: 'eu-west-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+    await sm.send(new CreateSecretCommand({ Name: 'app/cache-password', SecretString: '{"username":"app","password":"x"}' }));
+    sm.destroy();
+    const [unknown, noRotation, rbacOnly, noToken, noGroup, badId, missingSecret, badStep, help] = await Promise.all([
+      runCli(at(moto.endpoint, 'rotate', 'no-such-thing'), env),
+      runCli(at(moto.endpoint, 'rotate', 'app/cache-password'), env),
+      runCli(at(moto.endpoint, 'rotate', 'other-cache'), env),
+      runCli(at(moto.endpoint, 'rotate-auth-token', 'other-cache', '--secret', 'no-such-secret'), env),
+      runCli(at(moto.endpoint, 'rotate-auth-token', 'no-such-cache', '--secret', 'app/cache-password'), env),
+      runCli(at(moto.endpoint, 'rotate', 'has space'), env),
+      runCli(at(moto.endpoint, 'rotate-auth-token', 'other-cache'), env),
+      runCli(at(moto.endpoint, 'rotate-auth-token', 'other-cache', '--secret', 'x', '--step', 'later'), env),
+      runCli(['--help'], env),
+    ]);
+    expectOneLine(unknown, 1, 'No secret and no replication group or cache cluster named \'no-such-thing\' in eu-west-1.');
+    expectOneLine(noRotation, 1, 'Secret app/cache-password has no rotation: add user.addRotation() / cache.addRotation() to the app '
+      + 'and deploy (or rotate an AUTH token by hand with \'rotate-auth-token\').');
+    expectOneLine(rbacOnly, 1, 'Replication group \'other-cache\' has no AUTH token and no user group: it has no credentials to rotate.');
+    // moto's group has no AUTH token: refused before the secret is looked at
+    expectOneLine(noToken, 1, 'Replication group \'other-cache\' has no AUTH token.');
+    expectOneLine(noGroup, 1, 'No replication group or cache cluster named \'no-such-cache\' in eu-west-1.');
+    expectOneLine(badId, 2, 'Invalid secret or replication group id: got "has space". Allowed: a secret name (letters, digits and '
+      + '/ _ + = . @ -) or ARN, or a replication group id.');
+    expectOneLine(missingSecret, 2, '\'rotate-auth-token\' needs --secret <secret>: the secret clients read the token from, where the '
+      + 'new token is stored (see --help).');
+    expectOneLine(badStep, 2, 'Invalid --step: got \'later\'. Allowed: both, rotate or set.');
+    expect(help.stdout).toContain('rotate <secret or id> [--timeout 20m] [--json]');
+    expect(help.stdout).toContain('rotate-auth-token <id> --secret <secret> [--step both|rotate|set]');
   });
 });

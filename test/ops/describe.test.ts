@@ -155,6 +155,21 @@ describe('describeCache, sharded group (cluster mode enabled)', () => {
     expect(formatDescription(d)).toMatch(/^ {2}big-0002-002\s+0002\s+-\s+eu-west-1a\s+available$/m);
   });
 
+  test('shards with their slots and node counts, in the JSON and in a Shards table', async () => {
+    ec.on(DescribeReplicationGroupsCommand, { ReplicationGroupId: 'big' }).resolves({ ReplicationGroups: [shardedGroup()] });
+    ec.on(DescribeCacheClustersCommand).callsFake(input => ({
+      CacheClusters: [memberCluster(input.CacheClusterId, 'eu-west-1a', { ReplicationGroupId: 'big' })],
+    }));
+    const d = await describeCache(client, 'big');
+    expect(d.shards).toEqual([
+      { id: '0001', slots: '0-8191', status: 'available', nodes: 2 },
+      { id: '0002', slots: '8192-16383', status: 'available', nodes: 2 },
+    ]);
+    const text = formatDescription(d);
+    expect(text).toMatch(new RegExp('\nShards\n {2}SHARD\\s+SLOTS\\s+NODES\\s+STATUS\n'
+      + ' {2}0001\\s+0-8191\\s+2\\s+available\n {2}0002\\s+8192-16383\\s+2\\s+available\n\nNodes'));
+  });
+
   test('describes members five at a time', async () => {
     const ids = Array.from({ length: 12 }, (_, i) => `big-${String(i + 1).padStart(4, '0')}-001`);
     ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [{ ...shardedGroup(), MemberClusters: ids, NodeGroups: [] }] });

@@ -1,0 +1,72 @@
+// The environment-variable contract between `connectFrom()` (the construct side) and
+// `cdk-elasticache/client` (the runtime side). Pure values: no aws-cdk-lib, so that runtime code can
+// import it. Changing a name or a value here is a breaking change for deployed applications.
+
+/** How the consumer authenticates to the cache: the value of `CACHE_AUTH`. */
+export enum CacheAuthMode {
+  /** RBAC user with a password: the secret is a JSON `{ "username", "password" }`. */
+  RBAC_PASSWORD = 'rbac-password',
+  /** AUTH token: the secret is the token (or one field of a JSON secret, `CACHE_SECRET_FIELD`). */
+  AUTH_TOKEN = 'auth-token',
+  /** IAM authentication: the consumer signs a token with its own credentials (`CACHE_USER` is the user id). */
+  IAM = 'iam',
+  /** No authentication (Memcached, or a cache with `Authentication.none()`). */
+  NONE = 'none',
+}
+
+/**
+ * The names of the environment variables `connectFrom()` sets and `cdk-elasticache/client` reads.
+ * Each is `CACHE_<KEY>`, or `CACHE_<NAME>_<KEY>` with a connection name (so that one consumer can
+ * use two caches).
+ */
+export class ConnectionEnvironment {
+  /** The engine: `valkey`, `redis` or `memcached`. */
+  public static readonly ENGINE = 'ENGINE';
+  /** The replication group id, or the Memcached cluster name. */
+  public static readonly ID = 'ID';
+  /** The host of the primary endpoint (replication group) or of the configuration endpoint (Memcached). */
+  public static readonly HOST = 'HOST';
+  /** The port of that endpoint. */
+  public static readonly PORT = 'PORT';
+  /** The host of the reader endpoint (replication group only; same port). */
+  public static readonly READER_HOST = 'READER_HOST';
+  /** `true` when the client must connect with TLS, `false` otherwise. */
+  public static readonly TLS = 'TLS';
+  /** The authentication mode: a `CacheAuthMode` value. */
+  public static readonly AUTH = 'AUTH';
+  /** The ARN of the Secrets Manager secret with the credentials (`rbac-password`, `auth-token`). */
+  public static readonly SECRET_ARN = 'SECRET_ARN';
+  /** The JSON field of the secret that holds an AUTH token (`auth-token` from a JSON secret only). */
+  public static readonly SECRET_FIELD = 'SECRET_FIELD';
+  /** The RBAC user name (`rbac-password`) or the IAM user id (`iam`). */
+  public static readonly USER = 'USER';
+
+  /** Every key, in the order the README documents them. */
+  public static readonly ALL_KEYS: readonly string[] = [
+    ConnectionEnvironment.ENGINE, ConnectionEnvironment.ID, ConnectionEnvironment.HOST, ConnectionEnvironment.PORT,
+    ConnectionEnvironment.READER_HOST, ConnectionEnvironment.TLS, ConnectionEnvironment.AUTH,
+    ConnectionEnvironment.SECRET_ARN, ConnectionEnvironment.SECRET_FIELD, ConnectionEnvironment.USER,
+  ];
+
+  /**
+   * The variable name of a key for a connection name: `variableName('HOST')` is `CACHE_HOST`,
+   * `variableName('HOST', 'orders')` is `CACHE_ORDERS_HOST`. The name is uppercased; hyphens become
+   * underscores.
+   */
+  public static variableName(key: string, name?: string): string {
+    const infix = name === undefined || name === '' ? '' : `${ConnectionEnvironment.normalizeName(name)}_`;
+    return `CACHE_${infix}${key}`;
+  }
+
+  /** The connection name as it appears in variable names: uppercase, hyphens as underscores. */
+  public static normalizeName(name: string): string {
+    return name.toUpperCase().replace(/-/g, '_');
+  }
+
+  /** Whether `name` can be a connection name: a letter, then letters, digits, `-` or `_`, at most 32. */
+  public static isValidName(name: string): boolean {
+    return /^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(name);
+  }
+
+  private constructor() {}
+}

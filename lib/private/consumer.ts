@@ -1,0 +1,219 @@
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { IConstruct } from 'constructs';
+import { CacheAuthMode, ConnectionEnvironment } from '../connection-environment';
+import { CacheConnectionBinding, ConnectFromOptions } from '../consumer';
+import { IUser, UserAuthenticationType } from '../user';
+import { invalid, phrase } from './errors';
+import { CacheSecret } from './secret';
+
+/** What a cache tells `wireConsumer` about itself and the chosen credentials. */
+export interface ConsumerFacts {
+  readonly engine: string;
+  readonly id: string;
+  readonly host: string;
+  readonly port: string;
+  readonly readerHost?: string;
+  readonly tls: boolean;
+  readonly authMode: CacheAuthMode;
+  /** The secret to grant read on and to name in `CACHE_SECRET_ARN`. */
+  readonly secret?: secretsmanager.ISecret;
+  readonly secretField?: string;
+  /** `CACHE_USER`: the RBAC user name or the IAM user id. */
+  readonly user?: string;
+  /** For IAM: grants `elasticache:Connect` to the grantee. */
+  readonly grantIam?: (grantee: iam.IGrantable) => iam.Grant;
+}
+
+function isGrantable(x: unknown): x is iam.IGrantable {
+  return typeof x === 'object' && x !== null && 'grantPrincipal' in x && (x as iam.IGrantable).grantPrincipal !== undefined;
+}
+
+/**
+ * The one call: opens the cache's port to the consumer, grants it the credentials, sets the variables.
+ *
+ * What it adds to another stack's resources lives in the consumer's stack when that stack depends on
+ * the cache's (it does, through the endpoint and secret references): the ingress rule through the
+ * caches' `CacheConnections`, read on a generated secret through `CacheSecret.grantRead` (its
+ * `kms:Decrypt` as an identity policy with `kms:ViaService`), and, for any other secret, the same
+ * grants as identity policies of the grantee, never statements in the cache stack's key or secret
+ * policies, which would point back at the consumer and close a cycle.
+ */
+export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2.IConnectable, options: ConnectFromOptions,
+  facts: ConsumerFacts): CacheConnectionBinding {
+  if (options.name !== undefined && !Token.isUnresolved(options.name) && !ConnectionEnvironment.isValidName(options.name)) {
+    invalid(cache, 'connectFrom name', options.name, 'Allowed: a letter, then letters, digits, \'-\' or \'_\', at most 32 '
+      + '(it becomes part of the variable names, CACHE_<NAME>_HOST).');
+  }
+
+  // Network
+  if (cache.connections.defaultPort === undefined) {
+    invalid(cache, 'connectFrom', phrase('a cache without a known port'), 'Allowed: an imported cache with its port '
+      + '(fromReplicationGroupAttributes / fromMemcachedClusterAttributes { port }).');
+  }
+  if (cache.connections.securityGroups.length === 0) {
+    Annotations.of(cache).addWarningV2('cdk-elasticache:connectFromNoSecurityGroups', 'connectFrom(): the imported cache has '
+      + 'no securityGroups, so no ingress rule is added: the consumer can reach the port only if the cache\'s security groups '
+      + 'already allow it. Give securityGroups when importing the cache.');
+  }
+  // The caches' connections (CacheConnections) put the rule in the consumer's stack when it depends on the cache's.
+  cache.connections.allowDefaultPortFrom(consumer);
+
+  // Credentials
+  const grantee = options.grantee ?? (isGrantable(consumer) ? consumer : undefined);
+  const needsGrant = facts.secret !== undefined || facts.grantIam !== undefined;
+  if (needsGrant && !grantee) {
+    invalid(cache, 'connectFrom grantee', phrase('nothing (the consumer is not IGrantable)'), 'Allowed: the principal the '
+      + 'consumer runs as, for example { grantee: taskDefinition.taskRole } for an ECS service.');
+  }
+  if (facts.secret && grantee) {
+    if (facts.secret instanceof CacheSecret) {
+      // The library's generated secrets keep their key grants out of the key policy across stacks.
+      facts.secret.grantRead(grantee);
+    } else {
+      grantSecretRead(facts.secret, grantee);
+    }
+  }
+  if (facts.grantIam && grantee) {
+    facts.grantIam(grantee);
+  }
+
+  // Variables
+  const variables: Array<[string, string | undefined]> = [
+    [ConnectionEnvironment.ENGINE, facts.engine],
+    [ConnectionEnvironment.ID, facts.id],
+    [ConnectionEnvironment.HOST, facts.host],
+    [ConnectionEnvironment.PORT, facts.port],
+    [ConnectionEnvironment.READER_HOST, facts.readerHost],
+    [ConnectionEnvironment.TLS, facts.tls ? 'true' : 'false'],
+    [ConnectionEnvironment.AUTH, facts.authMode],
+    [ConnectionEnvironment.SECRET_ARN, facts.secret?.secretArn],
+    [ConnectionEnvironment.SECRET_FIELD, facts.secretField],
+    [ConnectionEnvironment.USER, facts.user],
+  ];
+  const environment: Record<string, string> = {};
+  for (const [key, value] of variables) {
+    if (value !== undefined) {
+      environment[ConnectionEnvironment.variableName(key, options.name)] = value;
+    }
+  }
+  const target = options.container ?? (consumer instanceof lambda.Function ? consumer : undefined);
+  for (const [name, value] of Object.entries(environment)) {
+    target?.addEnvironment(name, value);
+  }
+  return { environment, authMode: facts.authMode };
+}
+
+/**
+ * Read on a secret of the user's (an AUTH token from `authTokenFromSecret`, an imported user's) as an
+ * identity policy of the grantee (what `secret.grantRead` does, without the
+ * key-policy statement its `kms.ViaServicePrincipal` falls back to): `GetSecretValue` and
+ * `DescribeSecret` on the secret, and `kms:Decrypt` on its customer managed key when Secrets Manager
+ * of this Region asks for it. The key's default policy delegates to IAM, so this is enough in the
+ * key's account.
+ */
+function grantSecretRead(secret: secretsmanager.ISecret, grantee: iam.IGrantable): void {
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+    // A secret imported by its partial ARN (no random suffix) needs the suffix wildcard, as grantRead does.
+    resourceArns: [secret.secretFullArn ? secret.secretArn : `${secret.secretArn}-??????`],
+  });
+  if (secret.encryptionKey) {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Decrypt'],
+      resourceArns: [secret.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(secret).region}.amazonaws.com` } },
+    });
+  }
+}
+
+/** What a replication group knows about its authentication, for `resolveConsumerAuth`. */
+export interface CacheAuthFacts {
+  /** The mode without a `user` option: the cache's own, or the imported `authMode`. */
+  readonly mode: CacheAuthMode;
+  /** The cache's `authSecret`. */
+  readonly authSecret?: secretsmanager.ISecret;
+  /** The JSON field of an AUTH token secret. */
+  readonly secretField?: string;
+  /** The application user `generatedUserGroup()` made (RBAC default). */
+  readonly applicationUser?: IUser & { readonly secret?: secretsmanager.ISecret };
+  /** Whether the cache is known to use RBAC with a user group of the user's (`Authentication.userGroup`). */
+  readonly givenUserGroup?: boolean;
+  /** Grants IAM authentication as a user. */
+  readonly grantConnect: (grantee: iam.IGrantable, user: IUser) => iam.Grant;
+}
+
+type AuthChoice = Pick<ConsumerFacts, 'authMode' | 'secret' | 'secretField' | 'user' | 'grantIam'>;
+
+function userLabel(user: IUser): string {
+  return Token.isUnresolved(user.userId) ? `at ${user.node.path}` : `'${user.userId}'`;
+}
+
+function userNameOf(user: IUser): string | undefined {
+  try {
+    return user.userName;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which credentials a consumer of a replication group gets, from the cache's authentication and the options. */
+export function resolveConsumerAuth(cache: IConstruct, facts: CacheAuthFacts, options: ConnectFromOptions): AuthChoice {
+  const user = options.user;
+  if (user) {
+    if (facts.mode === CacheAuthMode.NONE || facts.mode === CacheAuthMode.AUTH_TOKEN) {
+      invalid(cache, 'connectFrom user', phrase(`the user ${userLabel(user)}`), `Allowed: no user on a cache with `
+        + `${facts.mode === CacheAuthMode.NONE ? 'no authentication' : 'an AUTH token'}; users need RBAC (a user group).`);
+    }
+    switch (user.authenticationType) {
+      case UserAuthenticationType.IAM:
+        return { authMode: CacheAuthMode.IAM, user: user.userId, grantIam: grantee => facts.grantConnect(grantee, user) };
+      case UserAuthenticationType.NO_PASSWORD:
+        invalid(cache, 'connectFrom user', phrase(`the no-password user ${userLabel(user)}`), 'Allowed: a password or IAM user; '
+          + 'a no-password user has no credentials to hand to a consumer.');
+      // falls through (invalid throws)
+      default: {
+        const own = user === facts.applicationUser ? facts.authSecret : undefined;
+        const secret = options.secret ?? (user as { secret?: secretsmanager.ISecret }).secret ?? own;
+        if (!secret) {
+          invalid(cache, 'connectFrom secret', phrase(`nothing for the user ${userLabel(user)}`), 'Allowed: the secret with the '
+            + 'user\'s { "username", "password" } ({ user, secret }); only a User with a generated password has one the library knows.');
+        }
+        return { authMode: CacheAuthMode.RBAC_PASSWORD, secret, user: userNameOf(user) };
+      }
+    }
+  }
+  switch (facts.mode) {
+    case CacheAuthMode.NONE:
+      return { authMode: CacheAuthMode.NONE };
+    case CacheAuthMode.IAM:
+      return invalid(cache, 'connectFrom user', phrase('nothing'), 'Allowed: the IAM user the consumer connects as ({ user }).');
+    case CacheAuthMode.AUTH_TOKEN: {
+      const secret = options.secret ?? facts.authSecret;
+      if (!secret) {
+        invalid(cache, 'connectFrom secret', phrase('nothing'), 'Allowed: the secret that holds the AUTH token ({ secret }); '
+          + 'Authentication.authToken(value) gives consumers nothing to read: prefer Authentication.authTokenFromSecret(secret) '
+          + 'or generatedAuthToken().');
+      }
+      return { authMode: CacheAuthMode.AUTH_TOKEN, secret, secretField: options.secret ? undefined : facts.secretField };
+    }
+    case CacheAuthMode.RBAC_PASSWORD: {
+      if (facts.givenUserGroup) {
+        invalid(cache, 'connectFrom user', phrase('nothing'), 'Allowed: the user of the group the consumer connects as ({ user }); '
+          + 'with Authentication.userGroup(group) the construct cannot choose one.');
+      }
+      const secret = options.secret ?? facts.authSecret;
+      if (!secret) {
+        invalid(cache, 'connectFrom secret', phrase('nothing'), 'Allowed: the secret with the { "username", "password" } the '
+          + 'consumer connects with ({ secret }, or authSecret when importing the cache).');
+      }
+      const name = facts.applicationUser ? userNameOf(facts.applicationUser) : undefined;
+      return { authMode: CacheAuthMode.RBAC_PASSWORD, secret, ...(name !== undefined ? { user: name } : {}) };
+    }
+  }
+}
