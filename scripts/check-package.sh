@@ -49,6 +49,11 @@ node -e '
   const missing = paths.map(p => p.replace(/^\.\//, "")).filter(p => !files.has(p));
   if (missing.length) { console.error(`package.json points at files the tarball lacks: ${missing.join(", ")}`); process.exit(1); }
 ' "$WORK/files.txt" || fail "see above"
+# Files of lib/ that are not TypeScript (the rotation function's handler, ...) are assets the
+# constructs read at synth time: the build copies them to dist/lib/, and the tarball must have them.
+while IFS= read -r asset; do
+  grep -qxF "dist/$asset" "$WORK/files.txt" || fail "the tarball has no dist/$asset (an asset of $asset: see the build script and 'files')"
+done < <(git ls-files lib | grep -v '\.ts$' || true)
 if grep -E '^(lib|bin|test|bench|examples)/|\.test\.|^dist/test/|\.ts$' "$WORK/files.txt" | grep -v '\.d\.ts$' >/dev/null; then
   fail "the tarball ships sources or tests: $(grep -E '^(lib|bin|test|bench|examples)/|\.test\.|^dist/test/|\.ts$' "$WORK/files.txt" | grep -v '\.d\.ts$' | head -5 | tr '\n' ' ')"
 fi
