@@ -234,7 +234,7 @@ export class User extends UserBase {
    */
   public readonly engine?: CacheEngine;
   /**
-   * How the user authenticates (`authentication.authenticationType`). Always set on a `User`;
+   * How the user authenticates (`authentication.type`). Always set on a `User`;
    * typed optional as in `IUser` (jsii: an implementation may not make it required).
    */
   public readonly authenticationType?: UserAuthenticationType;
