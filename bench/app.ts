@@ -14,15 +14,20 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+// bench/serverless.ts uses this module's helpers inside its functions only, so the cycle is harmless.
+import { buildServerlessBenchApp } from './serverless';
 import { ClusterMode, ReplicationGroup } from '../lib';
 
 /** How the caches are built. */
 export type BenchMode = 'library' | 'l1';
 export const BENCH_MODES: readonly BenchMode[] = ['library', 'l1'];
 
-/** Which cache: the production default, or the canonical sharded group (3 shards x 2 replicas). */
-export type BenchShape = 'default' | 'sharded';
-export const BENCH_SHAPES: readonly BenchShape[] = ['default', 'sharded'];
+/**
+ * Which cache: the production default, the canonical sharded group (3 shards x 2 replicas), or the default
+ * serverless cache (`bench/serverless.ts`).
+ */
+export type BenchShape = 'default' | 'sharded' | 'serverless';
+export const BENCH_SHAPES: readonly BenchShape[] = ['default', 'sharded', 'serverless'];
 
 /** Caches per stack: 50 x 8 resources stays under CloudFormation's 500. */
 export const CACHES_PER_STACK = 50;
@@ -45,6 +50,9 @@ export function networkStack(app: App): ec2.IVpc {
  * Nothing is synthesized here.
  */
 export function buildBenchApp(app: App, mode: BenchMode, n: number, shape: BenchShape = 'default'): App {
+  if (shape === 'serverless') {
+    return buildServerlessBenchApp(app, mode, n);
+  }
   const vpc = networkStack(app);
   let stack: Stack | undefined;
   for (let i = 1; i <= n; i++) {
@@ -63,7 +71,7 @@ export function buildBenchApp(app: App, mode: BenchMode, n: number, shape: Bench
 }
 
 /** The egress rule the ec2.SecurityGroup L2 writes when all outbound traffic is disallowed. */
-const NO_EGRESS: ec2.CfnSecurityGroup.EgressProperty = {
+export const NO_EGRESS: ec2.CfnSecurityGroup.EgressProperty = {
   cidrIp: '255.255.255.255/32',
   description: 'Disallow all traffic',
   ipProtocol: 'icmp',
@@ -88,8 +96,7 @@ export function handWrittenCache(scope: Construct, id: string, vpc: ec2.IVpc, sh
   const cache = new Construct(scope, id);
 
   const defaultUser = passwordUser(cache, 'DefaultUser', 'default', 'off -@all');
-  const appUser = passwordUser(cache, 'AppUser', 'app', 'on ~* -@all +@connection +@read +@write +@transaction -@dangerous -@scripting -move '
-    + '+eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots');
+  const appUser = passwordUser(cache, 'AppUser', 'app', APP_USER_ACCESS_STRING);
   const userGroupScope = new Construct(cache, 'UserGroup');
   const userGroup = new elasticache.CfnUserGroup(userGroupScope, 'Resource', {
     engine: 'valkey',
@@ -150,8 +157,12 @@ export function handWrittenCache(scope: Construct, id: string, vpc: ec2.IVpc, sh
   }
 }
 
+/** The default application user's access string (least privilege read / write), written out. */
+export const APP_USER_ACCESS_STRING = 'on ~* -@all +@connection +@read +@write +@transaction -@dangerous -@scripting -move '
+  + '+eval +evalsha +script|load +script|exists +info +cluster|info +cluster|nodes +cluster|shards +cluster|slots';
+
 /** An RBAC user that authenticates with a password generated into a secret (`{ username, password }`). */
-function passwordUser(cache: Construct, id: string, userName: string, accessString: string) {
+export function passwordUser(cache: Construct, id: string, userName: string, accessString: string) {
   const scope = new Construct(cache, id);
   const secret = new secretsmanager.CfnSecret(new Construct(scope, 'Secret'), 'Resource', {
     description: `Password of the ElastiCache Valkey user ${scope.node.path}`,
@@ -177,12 +188,12 @@ function passwordUser(cache: Construct, id: string, userName: string, accessStri
   return { scope, secret, user, userId };
 }
 
-function deletionPolicy(resource: CfnResource, policy: CfnDeletionPolicy): void {
+export function deletionPolicy(resource: CfnResource, policy: CfnDeletionPolicy): void {
   resource.cfnOptions.deletionPolicy = policy;
   resource.cfnOptions.updateReplacePolicy = policy;
 }
 
 /** A lowercase physical name from the construct path (letters, digits and hyphens). */
-function physicalName(scope: Construct, maxLength: number): string {
+export function physicalName(scope: Construct, maxLength: number): string {
   return Names.uniqueResourceName(scope, { separator: '-', maxLength }).toLowerCase();
 }

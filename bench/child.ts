@@ -1,7 +1,7 @@
 /**
  * One benchmark measurement, run in its own process by `bench/run.ts`:
  *
- *   tsx bench/child.ts <library|l1> <N> [--shape default|sharded] [--validation]
+ *   tsx bench/child.ts <library|l1> <N> [--shape default|sharded|serverless] [--validation]
  *
  * Builds the app of `bench/app.ts`, synthesizes it into a temporary directory and prints one JSON
  * line: the time to load the modules, to build the constructs and to synthesize, and the peak

@@ -14,7 +14,7 @@
  *
  * Options:
  *   --sizes 1,10,100,300   the values of N
- *   --shapes default,sharded  which replication groups
+ *   --shapes default,sharded,serverless  which caches
  *   --repeat 5             runs per (mode, N)
  *   --validation           keep aws-cdk-lib's CloudFormation template validation on. Off by default:
  *                          it costs the same in both modes (about a second per synthesis) and would
@@ -45,7 +45,7 @@ interface Measured extends BenchSample {
   readonly processMs: number;
 }
 
-const USAGE = 'Options: --sizes 1,10,100,300 --shapes default,sharded --repeat 5 --validation --cpu-prof DIR --json FILE '
+const USAGE = 'Options: --sizes 1,10,100,300 --shapes default,sharded,serverless --repeat 5 --validation --cpu-prof DIR --json FILE '
   + '--max-ratio R|default=R,sharded=R';
 
 function parseArgs(argv: string[]): Options {

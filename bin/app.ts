@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { Annotations, App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, App, CfnOutput, Duration, Size, Stack, StackProps } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import {
-  ClusterMode, EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup, SubnetGroup, ValkeyVersion,
+  ClusterMode, EvictionPolicy, MemcachedCluster, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup, ServerlessCache,
+  SubnetGroup, ValkeyVersion,
 } from '../lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -238,6 +239,64 @@ export class ConsumerStack extends Stack {
 }
 
 /**
+ * A serverless cache (`new ServerlessCache(this, 'Cache', { vpc })`: Valkey 8, RBAC with an application user whose
+ * password is in Secrets Manager, daily snapshots kept 15 days, a final snapshot on delete) with usage limits, its
+ * recommended alarms (75% of each limit, throttling, evictions), and a Lambda function allowed to connect to both
+ * endpoints (6379 and the reader's 6380) and to read the application user's secret.
+ */
+export class ServerlessStack extends Stack {
+  public readonly cache: ServerlessCache;
+  public readonly consumer: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: CacheStackProps) {
+    super(scope, id, props);
+    const vpc = props.vpc;
+    this.cache = new ServerlessCache(this, 'Cache', {
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      dataStorageMaximum: Size.gibibytes(10),
+      ecpuPerSecondMaximum: 100_000,
+    });
+    this.consumer = new lambda.Function(this, 'Consumer', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline([
+        "const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');",
+        'const secrets = new SecretsManagerClient({});',
+        'exports.handler = async () => {',
+        '  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.CACHE_SECRET_ARN }));',
+        '  // A Valkey client connects with TLS to CACHE_HOST:CACHE_PORT (writes and reads) or CACHE_READER_HOST:CACHE_READER_PORT',
+        '  // (reads from replicas) and authenticates as the application user: AUTH <username> <password>.',
+        '  // cdk-elasticache/client does this from the same variables: (await CacheConnection.fromEnvironment().settings()).',
+        '  const { username, password } = JSON.parse(SecretString);',
+        '  return { host: process.env.CACHE_HOST, port: process.env.CACHE_PORT, readerPort: process.env.CACHE_READER_PORT, username,',
+        '    passwordLength: password.length };',
+        '};',
+      ].join('\n')),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      timeout: Duration.seconds(10),
+    });
+    // One call: a 6379-6380 rule, read on the application user's secret, the CACHE_* variables (CACHE_SERVERLESS=true).
+    this.cache.connectFrom(this.consumer);
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
+      vpc,
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      open: false,
+    });
+    endpoint.connections.allowDefaultPortFrom(this.consumer, 'Consumer to Secrets Manager');
+
+    const alarmTopic = new sns.Topic(this, 'CacheAlarms', { displayName: 'ElastiCache serverless alarms', enforceSSL: true });
+    this.cache.addRecommendedAlarms({ actions: [new cloudwatchActions.SnsAction(alarmTopic)] });
+    this.cache.addDashboard();
+    new CfnOutput(this, 'Endpoint', { description: 'Serverless endpoint (reads and writes), host:port', value: this.cache.endpoint.socketAddress });
+    new CfnOutput(this, 'ReaderEndpoint', { description: 'Serverless reader endpoint (reads), host:port',
+      value: this.cache.readerEndpoint.socketAddress });
+  }
+}
+
+/**
  * A sharded, auto-scaled cache (cluster mode enabled): Valkey on cache.r7g.large, 3 shards of a
  * primary and 2 replicas, shards auto scaled from 3 to 12 on the primaries' engine CPU and on
  * memory (more shards on weekday mornings), replicas from 1 to 3 on the replicas' engine CPU; the
@@ -300,6 +359,7 @@ export function buildApp(app: App = new App()): App {
     vpc: network.vpc, cache: cacheStack.cache, secretsManagerEndpoint: cacheStack.secretsManagerEndpoint,
   });
   new ShardedCacheStack(app, 'ShardedCacheStack', { vpc: network.vpc });
+  new ServerlessStack(app, 'ServerlessStack', { vpc: network.vpc });
   return app;
 }
 

@@ -3,11 +3,11 @@
  * cdk-elasticache: operations on deployed ElastiCache caches (a thin wrapper over lib/ops).
  *
  *   cdk-elasticache list [--json]
- *   cdk-elasticache describe <id> [--json]
+ *   cdk-elasticache describe <id> [--serverless] [--json]
  *   cdk-elasticache events <id> [--since 1h] [--json]
- *   cdk-elasticache wait <id> [--deleted] [--timeout 30m] [--json]
+ *   cdk-elasticache wait <id> [--serverless] [--deleted] [--timeout 30m] [--json]
  *   cdk-elasticache failover-drill <id> [--shard N] [--timeout 20m] [--json]
- *   cdk-elasticache snapshot <id> [--name NAME] [--timeout 60m] [--json]
+ *   cdk-elasticache snapshot <id> [--serverless] [--name NAME] [--timeout 60m] [--json]
  *   cdk-elasticache token <id> --user USER_ID [--serverless] [--json]
  *   cdk-elasticache rotate <secret or id> [--timeout 20m] [--json]
  *   cdk-elasticache rotate-auth-token <id> --secret SECRET [--step both|rotate|set] [--timeout 30m] [--json]
@@ -28,6 +28,9 @@ import { cacheEvents, formatCacheEvents, MAX_EVENT_AGE_MS } from '../lib/ops/eve
 import { regionOf } from '../lib/ops/find';
 import { formatCacheList, listCaches } from '../lib/ops/list';
 import { runFailoverDrill } from '../lib/ops/failover';
+import {
+  createServerlessSnapshot, describeServerlessCache, formatServerlessDescription, waitForServerlessCache, withServerlessFallback,
+} from '../lib/ops/serverless';
 import { CacheIdKind, cacheIdProblem } from '../lib/ops/ids';
 import { createSecretsManagerCommandClient, rotateAuthToken, rotateNow, secretIdProblem } from '../lib/ops/rotate';
 import { createSnapshot } from '../lib/ops/snapshot';
@@ -69,16 +72,20 @@ node type and nodes. A listing ElastiCache refuses (an IAM policy without elasti
   --json                 the list as JSON: { caches: [...], problems: [...] }`,
   },
   'describe': {
-    synopsis: 'describe <id> [--json]',
+    synopsis: 'describe <id> [--serverless] [--json]',
     summary: 'status, engine, nodes and roles, endpoints, security, failover, backups, pending changes',
     details: `Describes a replication group (Valkey / Redis OSS) or cache cluster (Memcached): status, engine and
 version, node type, every node with its role, AZ and status, endpoints, encryption and auth, Multi-AZ
 and failover, backups and windows, pending changes, and the service updates not applied yet
-(DescribeUpdateActions: name, severity, status, recommended apply-by date).
+(DescribeUpdateActions: name, severity, status, recommended apply-by date). A serverless cache: status,
+engine and version, the endpoint and reader endpoint, usage limits, snapshot settings, authentication and
+its recent snapshots.
 
 ${ID_HELP}
-or a cache cluster id (the same rules, 1-50 characters).
+or a cache cluster id (the same rules, 1-50 characters), or a serverless cache name (looked up when the id
+names neither).
 
+  --serverless           <id> is a serverless cache (skips the replication group and cache cluster lookups)
   --json                 the description as JSON`,
   },
   'events': {
@@ -94,16 +101,18 @@ a cache cluster id (the same rules, 1-50 characters) or a serverless cache name.
   --json                 the events as JSON`,
   },
   'wait': {
-    synopsis: 'wait <id> [--deleted] [--timeout 30m] [--json]',
+    synopsis: 'wait <id> [--serverless] [--deleted] [--timeout 30m] [--json]',
     summary: 'wait until the cache is available, or with --deleted until it is gone (progress on stderr)',
-    details: `Polls the replication group or cache cluster every 15 seconds until it is available, one line of
-progress per poll on stderr. Stops at once on a status it never leaves (create-failed, deleting, ...).
+    details: `Polls the replication group, cache cluster or serverless cache every 15 seconds until it is available,
+one line of progress per poll on stderr. Stops at once on a status it never leaves (create-failed, deleting, ...).
 With --deleted, waits until ElastiCache no longer knows the id instead (it deletes nothing itself);
 an id that is already unknown returns at once and says so.
 
 ${ID_HELP}
-or a cache cluster id (the same rules, 1-50 characters).
+or a cache cluster id (the same rules, 1-50 characters), or a serverless cache name (looked up when the id
+names neither).
 
+  --serverless           <id> is a serverless cache
   --deleted              wait until the cache is deleted
   --timeout <duration>   how long to wait: 90s, 15m, 1h (default 30m; 60m with --deleted)
   --json                 the result as JSON`,
@@ -123,13 +132,17 @@ ${ID_HELP}.
   --json                 the result as JSON`,
   },
   'snapshot': {
-    synopsis: 'snapshot <id> [--name NAME] [--timeout 60m] [--json]',
-    summary: 'take a manual backup and wait until it is available (Valkey / Redis OSS)',
-    details: `Takes a manual backup of a replication group (or a single Redis OSS cache cluster) and waits until it is
-available. Refuses Memcached, which has no backups.
+    synopsis: 'snapshot <id> [--serverless] [--name NAME] [--timeout 60m] [--json]',
+    summary: 'take a manual backup and wait until it is available (Valkey / Redis OSS, serverless caches)',
+    details: `Takes a manual backup of a replication group (or a single Redis OSS cache cluster), or a snapshot of a
+serverless cache (Valkey, Redis OSS or Memcached), and waits until it is available. Refuses node-based
+Memcached, which has no backups, and a serverless cache that is not available.
 
 ${ID_HELP}
-or a cache cluster id (the same rules, 1-50 characters).
+or a cache cluster id (the same rules, 1-50 characters), or a serverless cache name (looked up when the id
+names neither).
+
+  --serverless           <id> is a serverless cache
 
   --name <name>          the snapshot name (default: <id>-manual-<UTC timestamp>)
   --timeout <duration>   how long to wait: 90s, 15m, 1h (default 60m)
@@ -211,11 +224,11 @@ const COMMON: Options = {
 
 const COMMANDS: Record<string, Options> = {
   'list': { json: { type: 'boolean' } },
-  'describe': { json: { type: 'boolean' } },
+  'describe': { serverless: { type: 'boolean' }, json: { type: 'boolean' } },
   'events': { since: { type: 'string' }, json: { type: 'boolean' } },
-  'wait': { timeout: { type: 'string' }, deleted: { type: 'boolean' }, json: { type: 'boolean' } },
+  'wait': { serverless: { type: 'boolean' }, timeout: { type: 'string' }, deleted: { type: 'boolean' }, json: { type: 'boolean' } },
   'failover-drill': { shard: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
-  'snapshot': { name: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
+  'snapshot': { serverless: { type: 'boolean' }, name: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
   'token': { user: { type: 'string' }, serverless: { type: 'boolean' }, json: { type: 'boolean' } },
   'rotate': { timeout: { type: 'string' }, json: { type: 'boolean' } },
   'rotate-auth-token': { secret: { type: 'string' }, step: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
@@ -271,6 +284,12 @@ export function parseSince(text: string): number {
   return value;
 }
 
+/** The serverless operation with --serverless; otherwise the node-based one, falling back to a serverless cache of that name. */
+function nodeBasedOrServerless<T>(client: ElastiCacheClient, id: string, serverless: boolean, nodeBased: () => Promise<T>,
+  ofServerless: () => Promise<T>): Promise<T> {
+  return serverless ? ofServerless() : withServerlessFallback(client, id, nodeBased, ofServerless);
+}
+
 /** Runs one command; returns the exit code. Never throws: every failure is one line on stderr. */
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const out = (text: string) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -324,7 +343,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     const id = takesId ? parsed.positionals[0] : '';
     const str = (name: string) => values[name] as string | undefined;
     // Everything is checked here, before a client exists: a wrong id never reaches ElastiCache.
-    let idProblem = takesId ? cacheIdProblem(command === 'token' && values.serverless === true ? 'serverless-cache' : ID_KIND[command], id) : undefined;
+    const serverless = values.serverless === true;
+    let idProblem = takesId ? cacheIdProblem(serverless ? 'serverless-cache' : ID_KIND[command], id) : undefined;
     if (command === 'rotate' && idProblem) {
       idProblem = secretIdProblem(id, true); // a secret's name or ARN, or neither
     }
@@ -413,20 +433,29 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         break;
       }
       case 'describe': {
-        const description = await describeCache(client, id);
-        out(values.json ? JSON.stringify(description, null, 2) : formatDescription(description));
+        const c = client;
+        const text = await nodeBasedOrServerless(c, id, serverless,
+          async () => { const d = await describeCache(c, id); return values.json ? JSON.stringify(d, null, 2) : formatDescription(d); },
+          async () => {
+            const d = await describeServerlessCache(c, id);
+            return values.json ? JSON.stringify(d, null, 2) : formatServerlessDescription(d);
+          });
+        out(text);
         break;
       }
       case 'wait': {
         if (values.deleted) {
-          const r = await waitForDeleted(client, id, wait);
+          const r = await waitForDeleted(client, id, { ...wait, serverless });
           out(values.json ? JSON.stringify({ ...r, status: 'deleted' }, null, 2) : r.existed
             ? `${id} is deleted (waited ${formatElapsed(r.elapsedMs)}).`
-            : `${id} is deleted: no replication group or cache cluster has that id in ${await regionOf(client)} (already deleted, or never created).`);
+            : `${id} is deleted: no ${serverless ? 'serverless cache' : 'replication group, cache cluster or serverless cache'} has that id `
+              + `in ${await regionOf(client)} (already deleted, or never created).`);
           break;
         }
-        const result = await waitForAvailable(client, id, wait);
-        out(values.json ? JSON.stringify(result, null, 2) : `${id} is available (waited ${formatElapsed(result.elapsedMs)}).`);
+        const c = client;
+        const elapsedMs = await nodeBasedOrServerless(c, id, serverless, async () => (await waitForAvailable(c, id, wait)).elapsedMs,
+          async () => (await waitForServerlessCache(c, id, wait)).elapsedMs);
+        out(values.json ? JSON.stringify({ id, status: 'available', elapsedMs }, null, 2) : `${id} is available (waited ${formatElapsed(elapsedMs)}).`);
         break;
       }
       case 'failover-drill': {
@@ -447,10 +476,21 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         break;
       }
       case 'snapshot': {
-        const r = await createSnapshot(client, id, { ...wait, ...(str('name') ? { name: str('name') } : {}) });
-        out(values.json
-          ? JSON.stringify(r, null, 2)
-          : `Snapshot ${r.name} of ${r.source} is available (${formatElapsed(r.durationMs)}${r.sizes.length > 0 ? `, ${r.sizes.join(' + ')}` : ''}).`);
+        const c = client;
+        const snapshotOptions = { ...wait, ...(str('name') ? { name: str('name') } : {}) };
+        const text = await nodeBasedOrServerless(c, id, serverless,
+          async () => {
+            const r = await createSnapshot(c, id, snapshotOptions);
+            return values.json ? JSON.stringify(r, null, 2)
+              : `Snapshot ${r.name} of ${r.source} is available (${formatElapsed(r.durationMs)}${r.sizes.length > 0 ? `, ${r.sizes.join(' + ')}` : ''}).`;
+          },
+          async () => {
+            const r = await createServerlessSnapshot(c, id, snapshotOptions);
+            return values.json ? JSON.stringify(r, null, 2)
+              : `Snapshot ${r.name} of the serverless cache ${r.source} is available (${formatElapsed(r.durationMs)}`
+                + `${r.bytes !== undefined ? `, ${r.bytes} bytes` : ''}).`;
+          });
+        out(text);
         break;
       }
       case 'token': {

@@ -22,14 +22,18 @@ export enum CacheAuthMode {
 export class ConnectionEnvironment {
   /** The engine: `valkey`, `redis` or `memcached`. */
   public static readonly ENGINE = 'ENGINE';
-  /** The replication group id, or the Memcached cluster name. */
+  /** The replication group id, the Memcached cluster name, or the serverless cache name. */
   public static readonly ID = 'ID';
   /** The host of the primary endpoint (replication group) or of the configuration endpoint (Memcached). */
   public static readonly HOST = 'HOST';
   /** The port of that endpoint. */
   public static readonly PORT = 'PORT';
-  /** The host of the reader endpoint (replication group only; same port). */
+  /** The host of the reader endpoint (replication groups: same port; serverless caches: `READER_PORT`). */
   public static readonly READER_HOST = 'READER_HOST';
+  /** The port of the reader endpoint when it is not `PORT` (serverless Valkey / Redis OSS caches: 6380). */
+  public static readonly READER_PORT = 'READER_PORT';
+  /** `true` when `ID` names a serverless cache (IAM tokens are signed for a serverless cache); absent otherwise. */
+  public static readonly SERVERLESS = 'SERVERLESS';
   /** `true` when the client must connect with TLS, `false` otherwise. */
   public static readonly TLS = 'TLS';
   /** The authentication mode: a `CacheAuthMode` value. */
@@ -47,8 +51,8 @@ export class ConnectionEnvironment {
    */
   public static readonly ALL_KEYS: string[] = Object.freeze([
     ConnectionEnvironment.ENGINE, ConnectionEnvironment.ID, ConnectionEnvironment.HOST, ConnectionEnvironment.PORT,
-    ConnectionEnvironment.READER_HOST, ConnectionEnvironment.TLS, ConnectionEnvironment.AUTH,
-    ConnectionEnvironment.SECRET_ARN, ConnectionEnvironment.SECRET_FIELD, ConnectionEnvironment.USER,
+    ConnectionEnvironment.READER_HOST, ConnectionEnvironment.READER_PORT, ConnectionEnvironment.TLS, ConnectionEnvironment.AUTH,
+    ConnectionEnvironment.SECRET_ARN, ConnectionEnvironment.SECRET_FIELD, ConnectionEnvironment.USER, ConnectionEnvironment.SERVERLESS,
   ]) as string[];
 
   /**

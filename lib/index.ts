@@ -19,3 +19,6 @@ export * from './monitoring';
 export * from './logging';
 export * from './connection-environment';
 export * from './consumer';
+export * from './serverless-engine';
+export * from './serverless-monitoring';
+export * from './serverless-cache';

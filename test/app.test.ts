@@ -7,7 +7,8 @@ describe('example app', () => {
     const app = buildApp(new App());
     const assembly = app.synth();
     const names = assembly.stacks.map(s => s.stackName).sort();
-    expect(names).toEqual(['CacheStack', 'ConsumerStack', 'HandsOnStack', 'MemcachedStack', 'NetworkStack', 'ShardedCacheStack']);
+    expect(names).toEqual(['CacheStack', 'ConsumerStack', 'HandsOnStack', 'MemcachedStack', 'NetworkStack', 'ServerlessStack',
+      'ShardedCacheStack']);
     for (const stack of assembly.stacks) {
       expect(stack.environment.account).toBe('unknown-account');
       expect(stack.environment.region).toBe('unknown-region');

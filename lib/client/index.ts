@@ -33,6 +33,10 @@ export interface CacheEnvironment {
   readonly port: number;
   /** `CACHE_READER_HOST`: the reader endpoint, if set. */
   readonly readerHost?: string;
+  /** `CACHE_READER_PORT`: the reader endpoint's port when it is not `port` (serverless caches: 6380). */
+  readonly readerPort?: number;
+  /** `CACHE_SERVERLESS`: `id` names a serverless cache (IAM tokens are signed for it). */
+  readonly serverless?: boolean;
   /** `CACHE_TLS`. */
   readonly tls: boolean;
   /** `CACHE_AUTH`. */
@@ -84,6 +88,13 @@ export function readCacheEnvironment(name?: string, env: Record<string, string |
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
     throw new CacheClientError(`Invalid ${variable(ConnectionEnvironment.PORT)}: got '${portText}'. Allowed: an integer from 1 to 65535.`);
   }
+  const readerPortText = optional(ConnectionEnvironment.READER_PORT);
+  const readerPort = readerPortText === undefined ? undefined : Number(readerPortText);
+  if (readerPortText !== undefined && (!/^\d+$/.test(readerPortText) || readerPort! < 1 || readerPort! > 65535)) {
+    throw new CacheClientError(`Invalid ${variable(ConnectionEnvironment.READER_PORT)}: got '${readerPortText}'. Allowed: an integer from 1 to 65535.`);
+  }
+  const serverlessText = optional(ConnectionEnvironment.SERVERLESS);
+  const serverless = serverlessText === undefined ? undefined : oneOf(ConnectionEnvironment.SERVERLESS, serverlessText, ['true', 'false']) === 'true';
   const tls = oneOf(ConnectionEnvironment.TLS, required(ConnectionEnvironment.TLS, 'whether to use TLS'), ['true', 'false']) === 'true';
   const auth = oneOf(ConnectionEnvironment.AUTH,
     required(ConnectionEnvironment.AUTH, 'the authentication mode'), AUTH_MODES) as CacheAuthMode;
@@ -106,6 +117,8 @@ export function readCacheEnvironment(name?: string, env: Record<string, string |
     engine, host, port, tls, auth,
     ...(id !== undefined ? { id } : {}),
     ...(optional(ConnectionEnvironment.READER_HOST) !== undefined ? { readerHost: optional(ConnectionEnvironment.READER_HOST) } : {}),
+    ...(readerPort !== undefined ? { readerPort } : {}),
+    ...(serverless !== undefined ? { serverless } : {}),
     ...(secretArn !== undefined ? { secretArn } : {}),
     ...(optional(ConnectionEnvironment.SECRET_FIELD) !== undefined ? { secretField: optional(ConnectionEnvironment.SECRET_FIELD) } : {}),
     ...(user !== undefined ? { user } : {}),
@@ -226,16 +239,18 @@ export class CacheConnection {
       throw new CacheClientError(`${this.variable(ConnectionEnvironment.ENGINE)} is memcached: use memcachedSettings().`);
     }
     let host = env.host;
+    let port = env.port;
     if (options.reader) {
       if (env.readerHost === undefined) {
         throw new CacheClientError(`Missing environment variable ${this.variable(ConnectionEnvironment.READER_HOST)} (the reader endpoint).`);
       }
       host = env.readerHost;
+      port = env.readerPort ?? env.port;
     }
     const credentials = await this.currentCredentials();
     return {
       host,
-      port: env.port,
+      port,
       tls: env.tls,
       ...(credentials.username !== undefined ? { username: credentials.username } : {}),
       ...(credentials.password !== undefined ? { password: credentials.password } : {}),
@@ -322,6 +337,7 @@ export class CacheConnection {
         cacheName: env.id!,
         userId: env.user!,
         signingDate,
+        ...(env.serverless ? { serverless: true } : {}),
         ...(region ? { region } : {}),
         ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
       });

@@ -1,6 +1,6 @@
 import { DescribeEventsCommand, DescribeServerlessCachesCommand, ElastiCacheClient, Event } from '@aws-sdk/client-elasticache';
 import { OpsError } from './errors';
-import { findCache, isNamed, regionOf } from './find';
+import { CacheNotFoundError, findCache, isNamed, regionOf } from './find';
 import { assertCacheId, sameId } from './ids';
 
 /** ElastiCache keeps events 14 days. */
@@ -91,7 +91,7 @@ export async function cacheEvents(client: ElastiCacheClient, id: string, options
       ? [['replication-group', id], ...(found.group.MemberClusters ?? []).map((m): ['cache-cluster', string] => ['cache-cluster', m])]
       : [['cache-cluster', id]];
   } catch (e) {
-    if (!(e instanceof OpsError && /^No replication group or cache cluster named/.test(e.message))) {
+    if (!(e instanceof CacheNotFoundError)) {
       throw e;
     }
     if (!await serverlessCacheExists(client, id)) {

@@ -90,7 +90,15 @@ export async function findCache(client: ElastiCacheClient, id: string): Promise<
   if (cluster) {
     return { kind: 'cache-cluster', cluster };
   }
-  throw new OpsError(`No replication group or cache cluster named '${id}' in ${await regionOf(client)}.`);
+  throw new CacheNotFoundError(id, `No replication group or cache cluster named '${id}' in ${await regionOf(client)}.`);
+}
+
+/** `findCache` found neither a replication group nor a cache cluster (callers may look for a serverless cache next). */
+export class CacheNotFoundError extends OpsError {
+  constructor(public readonly id: string, message: string) {
+    super(message);
+    Object.setPrototypeOf(this, CacheNotFoundError.prototype);
+  }
 }
 
 /** Whether a cache cluster runs Memcached. @internal */

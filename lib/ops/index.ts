@@ -16,3 +16,7 @@ export * from './list';
 export * from './events';
 export * from './service-updates';
 export * from './rotate';
+export type {
+  ServerlessCacheDescription, ServerlessSnapshotSummary, ServerlessWaitResult, ServerlessSnapshotOptions, ServerlessSnapshotResult,
+} from './serverless';
+export { describeServerlessCache, formatServerlessDescription, waitForServerlessCache, createServerlessSnapshot } from './serverless';

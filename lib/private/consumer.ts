@@ -17,6 +17,10 @@ export interface ConsumerFacts {
   readonly host: string;
   readonly port: string;
   readonly readerHost?: string;
+  /** The reader endpoint's port when it is not `port` (serverless caches). */
+  readonly readerPort?: string;
+  /** Whether `id` names a serverless cache (`CACHE_SERVERLESS`). */
+  readonly serverless?: boolean;
   readonly tls: boolean;
   readonly authMode: CacheAuthMode;
   /** The secret to grant read on and to name in `CACHE_SECRET_ARN`. */
@@ -88,11 +92,13 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
     [ConnectionEnvironment.HOST, facts.host],
     [ConnectionEnvironment.PORT, facts.port],
     [ConnectionEnvironment.READER_HOST, facts.readerHost],
+    [ConnectionEnvironment.READER_PORT, facts.readerPort],
     [ConnectionEnvironment.TLS, facts.tls ? 'true' : 'false'],
     [ConnectionEnvironment.AUTH, facts.authMode],
     [ConnectionEnvironment.SECRET_ARN, facts.secret?.secretArn],
     [ConnectionEnvironment.SECRET_FIELD, facts.secretField],
     [ConnectionEnvironment.USER, facts.user],
+    [ConnectionEnvironment.SERVERLESS, facts.serverless ? 'true' : undefined],
   ];
   const environment: Record<string, string> = {};
   for (const [key, value] of variables) {

@@ -21,7 +21,8 @@ import { invalid, phrase } from './errors';
  * default policy gives every IAM principal of the account that is allowed them by IAM), and it does not
  * support the `kms:ViaService` condition.
  */
-export function validateCacheKmsKey(scope: IConstruct, key: kms.IKey | undefined, removalPolicy: RemovalPolicy): void {
+export function validateCacheKmsKey(scope: IConstruct, key: kms.IKey | undefined, removalPolicy: RemovalPolicy,
+  what = 'replication group'): void {
   if (!key) {
     return;
   }
@@ -44,13 +45,14 @@ export function validateCacheKmsKey(scope: IConstruct, key: kms.IKey | undefined
       + 'where ElastiCache encrypts at rest with its own key only.');
   }
   const annotations = Annotations.of(scope);
+  const short = what === 'replication group' ? 'group' : 'cache';
   annotations.addWarningV2('cdk-elasticache:kmsKeyCreateOnly', 'kmsKey is create-only: changing or removing it makes '
-    + 'CloudFormation replace the replication group. Keep the key for the life of the group and of its backups (automatic key '
-    + 'rotation is fine): a disabled or deleted key makes the group and its backups irrecoverable. Acknowledge this warning '
+    + `CloudFormation replace the ${what}. Keep the key for the life of the ${short} and of its backups (automatic key `
+    + `rotation is fine): a disabled or deleted key makes the ${short} and its backups irrecoverable. Acknowledge this warning `
     + 'once the key is settled.');
   if (cfnKey?.cfnOptions.deletionPolicy === CfnDeletionPolicy.DELETE && removalPolicy === RemovalPolicy.SNAPSHOT) {
     annotations.addWarningV2('cdk-elasticache:kmsKeyOutlivedBySnapshot', 'The kmsKey is deleted with the stack '
-      + '(RemovalPolicy.DESTROY) while the replication group leaves a final snapshot encrypted with it: once the key is '
+      + `(RemovalPolicy.DESTROY) while the ${what} leaves a final snapshot encrypted with it: once the key is `
       + 'deleted, the snapshot can never be restored. Keep the key (RemovalPolicy.RETAIN, the kms.Key default).');
   }
 }

@@ -174,7 +174,7 @@ suite('the cdk-elasticache command against moto', () => {
       'Timed out after 1s waiting for doomed to be deleted (status: deleting).',
     ]);
     expect(gone).toEqual({ status: 0, stderr: 'never-created: deleted [0s]\n',
-      stdout: 'never-created is deleted: no replication group or cache cluster has that id in eu-west-1 (already deleted, or never created).\n' });
+      stdout: 'never-created is deleted: no replication group, cache cluster or serverless cache has that id in eu-west-1 (already deleted, or never created).\n' });
     expectOneLine(events, 1, new RegExp(`^${html500.source}`));
     expect(described.status).toBe(0);
     expect(described.stdout).toMatch(new RegExp(`^Service updates\\s+unknown \\(${html500.source}`, 'm'));

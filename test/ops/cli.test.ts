@@ -155,7 +155,7 @@ describe('help and usage errors', () => {
     ec.on(DescribeCacheClustersCommand).rejects(clusterNotFound);
     const rg = `a${'b'.repeat(39)}`;
     const cluster = `a${'b'.repeat(49)}`;
-    expectOneLineFailure(await run(['describe', rg]), 1, `No replication group or cache cluster named '${rg}' in eu-west-1.`);
+    expectOneLineFailure(await run(['describe', rg]), 1, `No replication group, cache cluster or serverless cache named '${rg}' in eu-west-1.`);
     ec.resetHistory();
     expectOneLineFailure(await run(['describe', cluster]), 1, `No replication group or cache cluster named '${cluster}' in eu-west-1.`);
     // 41-50 characters can only be a cache cluster: no replication group lookup.
@@ -232,7 +232,7 @@ describe('describe', () => {
     ['unknown id', () => {
       ec.on(DescribeReplicationGroupsCommand).rejects(groupNotFound);
       ec.on(DescribeCacheClustersCommand).rejects(clusterNotFound);
-    }, "No replication group or cache cluster named 'my-cache' in eu-west-1."],
+    }, "No replication group, cache cluster or serverless cache named 'my-cache' in eu-west-1."],
     ['access denied', () => ec.on(DescribeReplicationGroupsCommand).rejects(awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/dev '
       + 'is not authorized to perform: elasticache:DescribeReplicationGroups')),
     'Access denied: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: elasticache:DescribeReplicationGroups'],

@@ -200,7 +200,7 @@ describe('wait --deleted', () => {
     ec.on(DescribeReplicationGroupsCommand, { ReplicationGroupId: 'my-cache' }).resolves({ ReplicationGroups: [replicationGroup({ Status: 'deleting' })] });
     expect(await cli(['wait', 'gone', '--deleted'])).toEqual({
       code: 0, clients: 1, stderr: 'gone: deleted [0s]\n',
-      stdout: `gone is deleted: no replication group or cache cluster has that id in ${REGION} (already deleted, or never created).\n`,
+      stdout: `gone is deleted: no replication group, cache cluster or serverless cache has that id in ${REGION} (already deleted, or never created).\n`,
     });
     expect(JSON.parse((await cli(['wait', 'gone', '--deleted', '--json'])).stdout)).toEqual({ id: 'gone', existed: false, elapsedMs: 0, status: 'deleted' });
     const timedOut = await cli(['wait', 'my-cache', '--deleted', '--timeout', '1m']);
@@ -209,6 +209,22 @@ describe('wait --deleted', () => {
       'my-cache: deleting [0s]', 'my-cache: deleting [15s]', 'my-cache: deleting [30s]', 'my-cache: deleting [45s]', 'my-cache: deleting [1m0s]',
       'Timed out after 1m0s waiting for my-cache to be deleted (status: deleting).',
     ]);
+  });
+
+  test('a serverless cache of that name is waited for too, never reported deleted while it exists', async () => {
+    ec.on(DescribeReplicationGroupsCommand).rejects(groupNotFound());
+    ec.on(DescribeCacheClustersCommand).rejects(clusterNotFound());
+    ec.on(DescribeServerlessCachesCommand, { ServerlessCacheName: 'sessions' })
+      .resolvesOnce({ ServerlessCaches: [{ ServerlessCacheName: 'sessions', Status: 'deleting' }] })
+      .rejects(awsError('ServerlessCacheNotFoundFault', 'not found'));
+    const r = await cli(['wait', 'sessions', '--deleted']);
+    expect(r).toEqual({ code: 0, clients: 1, stderr: 'sessions: deleting [0s]\nsessions: deleted [15s]\n', stdout: 'sessions is deleted (waited 15s).\n' });
+    ec.on(DescribeServerlessCachesCommand, { ServerlessCacheName: 'kept' }).resolves({ ServerlessCaches: [{ ServerlessCacheName: 'kept', Status: 'available' }] });
+    const timedOut = await cli(['wait', 'kept', '--serverless', '--deleted', '--timeout', '15s']);
+    expect(timedOut.code).toBe(1);
+    expect(timedOut.stderr.trimEnd().split('\n').pop()).toBe('Timed out after 15s waiting for kept to be deleted (status: available, no deletion under way).');
+    // --serverless asks only the serverless API.
+    expect(ec.commandCalls(DescribeReplicationGroupsCommand, { ReplicationGroupId: 'kept' })).toHaveLength(0);
   });
 
   test('an answer about another cache is never taken for "deleted" or waited on', async () => {
