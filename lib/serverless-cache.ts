@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, IResource, RemovalPolicy, Resource, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnResource, Duration, IResource, RemovalPolicy, Resource, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnServerlessCache } from 'aws-cdk-lib/aws-elasticache';
@@ -7,12 +7,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
-import { Authentication } from './auth';
+import { Authentication, AuthenticationConfig } from './auth';
 import { CacheAuthMode } from './connection-environment';
 import { CacheConnectionBinding, ConnectFromOptions } from './consumer';
 import { Endpoint } from './endpoint';
 import { CacheDashboardOptions } from './monitoring';
 import { NetworkType } from './network';
+import { RotationOptions } from './rotation-options';
 import { ServerlessEngine } from './serverless-engine';
 import { ServerlessRecommendedAlarms, ServerlessRecommendedAlarmsOptions } from './serverless-monitoring';
 import { IUser, User, UserAuthenticationType } from './user';
@@ -22,6 +23,7 @@ import { CacheAuthFacts, ConsumerFacts, resolveConsumerAuth, wireConsumer } from
 import { CacheValidationError, invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
+import { rotateCacheCredentials } from './private/rotation';
 import { createServerlessDashboard } from './private/serverless-dashboard';
 import { ecpuPerSecondMetric, MonitoredServerlessCache, serverlessHitRateMetric, serverlessMetric } from './private/serverless-metrics';
 import { isToken, validateIdentifier } from './private/validation';
@@ -504,6 +506,7 @@ export class ServerlessCache extends ServerlessCacheBase {
   public readonly fullEngineVersion: string;
   private readonly limits: { dataStorageMaximumGb?: number; ecpuPerSecondMaximum?: number };
   private readonly _readerEndpoint: Endpoint;
+  private readonly auth: AuthenticationConfig;
 
   constructor(scope: Construct, id: string, props: ServerlessCacheProps) {
     super(scope, id, { physicalName: lowercase(props.serverlessCacheName) });
@@ -595,6 +598,7 @@ export class ServerlessCache extends ServerlessCacheBase {
     this.engine = engine;
     this.serverlessEngine = engine;
     this.subnets = subnets;
+    this.auth = auth;
     this.authSecret = auth.secret;
     this.userGroup = auth.userGroup;
     this.applicationUser = auth.applicationUser;
@@ -609,6 +613,28 @@ export class ServerlessCache extends ServerlessCacheBase {
   }
 
   /** The reader endpoint (Valkey and Redis OSS, port 6380); Memcached has none, and reading it throws. */
+  /**
+   * Rotates the passwords the cache's authentication generated with Secrets Manager on a schedule
+   * (every 30 days by default), by the library's rotation function (one per stack): with
+   * `Authentication.generatedUserGroup()` (the default), the application user's password and the
+   * disabled `default` user's, as `user.addRotation()` does. The new password is added next to the
+   * current one, so clients that hold the current one keep working until the next rotation; clients
+   * re-read `authSecret` when the server answers `WRONGPASS`.
+   *
+   * The new password is checked through the ElastiCache API only: `vpc` (the data-plane check of a
+   * replication group) is not offered for serverless caches and gets the warning
+   * `cdk-elasticache:rotationVpcWithoutCheck`.
+   */
+  public addRotation(options: RotationOptions = {}): void {
+    if (options.vpc) {
+      Annotations.of(this).addWarningV2('cdk-elasticache:rotationVpcWithoutCheck', 'addRotation({ vpc }) on a serverless cache runs '
+        + 'the rotation function in the VPC, but testSecret checks the new password through the API only (the data-plane check '
+        + 'is for replication groups). Leave vpc out unless the function must run there.');
+    }
+    rotateCacheCredentials(this, { auth: this.auth, resource: this.node.defaultChild as CfnResource, kind: 'serverless cache' },
+      options);
+  }
+
   public get readerEndpoint(): Endpoint {
     if (this.serverlessEngine.isMemcached) {
       throw new CacheValidationError('Cannot read readerEndpoint of a Memcached serverless cache: Memcached has no reader endpoint; '

@@ -12,6 +12,8 @@ import {
   CacheEngine,
   RedisOssVersion,
   ReplicationGroup,
+  ServerlessCache,
+  ServerlessEngine,
   User,
   UserAuthentication,
   UserGroup,
@@ -205,6 +207,42 @@ describe('cache.addRotation() with a generated AUTH token', () => {
         Resource: 'arn:aws:kms:eu-west-1:123456789012:key/k',
       })]) },
     });
+  });
+});
+
+describe('serverlessCache.addRotation()', () => {
+  const app = new App();
+  const stack = stackIn(app, 'Serverless');
+  const cache = new ServerlessCache(stack, 'Cache', { vpc: vpcIn(stack) });
+  cache.addRotation({ automaticallyAfter: Duration.days(7) });
+  const template = Template.fromStack(stack);
+  const resources = template.toJSON().Resources as Resources;
+  const appUser = cache.applicationUser!;
+  const defaultUser = cache.node.findChild('DefaultUser') as User;
+
+  test('rotates the generated users\' passwords with the stack\'s one function, after the cache exists', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    const schedule = resources[logicalIdOf(stack, cache.node.findChild('AppUserRotation'))];
+    expect(schedule.Properties).toEqual({
+      SecretId: { Ref: logicalIdOf(stack, appUser.secret!.node.defaultChild) },
+      RotationLambdaARN: { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::Lambda::Function'))[0], 'Arn'] },
+      RotationRules: { AutomaticallyAfterDays: 7 },
+    });
+    expect(schedule.DependsOn).toEqual(expect.arrayContaining([logicalIdOf(stack, cache.node.defaultChild)]));
+    expect(cache.node.tryFindChild('DefaultUserRotation')).toBeDefined();
+    const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))[0];
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain(`:user:${defaultUser.userId}`);
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain(`:user:${appUser.userId}`);
+  });
+
+  test('with a vpc, it warns that the check is through the API only; Memcached (no users) is refused', () => {
+    const other = stackIn(new App(), 'Other');
+    const inVpc = new ServerlessCache(other, 'Cache', { vpc: vpcIn(other) });
+    inVpc.addRotation({ vpc: vpcIn(other) });
+    Annotations.fromStack(other).hasWarning('/Other/Cache', Match.stringLikeRegexp('rotationVpcWithoutCheck'));
+    const memcached = new ServerlessCache(other, 'Memcached', { vpc: vpcIn(other), engine: ServerlessEngine.MEMCACHED_1_6 });
+    expect(() => memcached.addRotation())
+      .toThrow(/Invalid addRotation: got a serverless cache with .*Allowed: a serverless cache with Authentication.generatedUserGroup\(\)/);
   });
 });
 
