@@ -2,8 +2,10 @@
 /**
  * cdk-elasticache: operations on deployed ElastiCache caches (a thin wrapper over lib/ops).
  *
+ *   cdk-elasticache list [--json]
  *   cdk-elasticache describe <id> [--serverless] [--json]
- *   cdk-elasticache wait <id> [--serverless] [--timeout 30m]
+ *   cdk-elasticache events <id> [--since 1h] [--json]
+ *   cdk-elasticache wait <id> [--serverless] [--deleted] [--timeout 30m] [--json]
  *   cdk-elasticache failover-drill <id> [--shard N] [--timeout 20m] [--json]
  *   cdk-elasticache snapshot <id> [--serverless] [--name NAME] [--timeout 60m] [--json]
  *   cdk-elasticache token <id> --user USER_ID [--serverless] [--json]
@@ -22,6 +24,9 @@ import { Clock, formatElapsed, SYSTEM_CLOCK } from '../lib/ops/clock';
 import { describeCache, formatDescription } from '../lib/ops/describe';
 import { createCommandClient, endpointProblem, profileProblem } from '../lib/ops/client';
 import { formatError } from '../lib/ops/errors';
+import { cacheEvents, formatCacheEvents, MAX_EVENT_AGE_MS } from '../lib/ops/events';
+import { regionOf } from '../lib/ops/find';
+import { formatCacheList, listCaches } from '../lib/ops/list';
 import { runFailoverDrill } from '../lib/ops/failover';
 import {
   createServerlessSnapshot, describeServerlessCache, formatServerlessDescription, waitForServerlessCache, withServerlessFallback,
@@ -30,7 +35,7 @@ import { CacheIdKind, cacheIdProblem } from '../lib/ops/ids';
 import { createSecretsManagerCommandClient, rotateAuthToken, rotateNow, secretIdProblem } from '../lib/ops/rotate';
 import { createSnapshot } from '../lib/ops/snapshot';
 import { generateIamAuthToken, IAM_AUTH_TOKEN_EXPIRY_SECONDS } from '../lib/ops/token';
-import { waitForAvailable } from '../lib/ops/wait';
+import { waitForAvailable, waitForDeleted } from '../lib/ops/wait';
 
 /** Where the CLI writes, which client it uses, and its clock: replaced in tests. */
 export interface CliIo {
@@ -56,13 +61,25 @@ const ID_HELP = '<id> is a replication group id (1-40 letters, digits and hyphen
 
 /** Each command: its synopsis, what it does, and its own options. */
 const COMMAND_HELP: Record<string, { synopsis: string; summary: string; details: string }> = {
+  'list': {
+    synopsis: 'list [--json]',
+    summary: 'every replication group, cache cluster and serverless cache of the region, with status, engine and version',
+    details: `Lists every replication group (Valkey / Redis OSS), cache cluster that is not a member of one
+(Memcached, lone Redis OSS nodes) and serverless cache of the region: id, kind, status, engine, version,
+node type and nodes. A listing ElastiCache refuses (an IAM policy without elasticache:DescribeServerlessCaches,
+...) is one line on stderr and exit code 1; the caches of the other listings are still printed.
+
+  --json                 the list as JSON: { caches: [...], problems: [...] }`,
+  },
   'describe': {
     synopsis: 'describe <id> [--serverless] [--json]',
     summary: 'status, engine, nodes and roles, endpoints, security, failover, backups, pending changes',
     details: `Describes a replication group (Valkey / Redis OSS) or cache cluster (Memcached): status, engine and
 version, node type, every node with its role, AZ and status, endpoints, encryption and auth, Multi-AZ
-and failover, backups and windows, pending changes. A serverless cache: status, engine and version, the
-endpoint and reader endpoint, usage limits, snapshot settings, authentication and its recent snapshots.
+and failover, backups and windows, pending changes, and the service updates not applied yet
+(DescribeUpdateActions: name, severity, status, recommended apply-by date). A serverless cache: status,
+engine and version, the endpoint and reader endpoint, usage limits, snapshot settings, authentication and
+its recent snapshots.
 
 ${ID_HELP}
 or a cache cluster id (the same rules, 1-50 characters), or a serverless cache name (looked up when the id
@@ -71,18 +88,34 @@ names neither).
   --serverless           <id> is a serverless cache (skips the replication group and cache cluster lookups)
   --json                 the description as JSON`,
   },
+  'events': {
+    synopsis: 'events <id> [--since 1h] [--json]',
+    summary: 'the events of the cache and its nodes (failovers, restarts, modifications), oldest first',
+    details: `Prints the ElastiCache events of a replication group and of its member cache clusters, of a cache
+cluster or of a serverless cache over a recent period, oldest first: date, source, message.
+
+${ID_HELP},
+a cache cluster id (the same rules, 1-50 characters) or a serverless cache name.
+
+  --since <duration>     how far back: 30m, 6h, 2d (default 1h; at most 14d, what ElastiCache keeps)
+  --json                 the events as JSON`,
+  },
   'wait': {
-    synopsis: 'wait <id> [--serverless] [--timeout 30m]',
-    summary: 'wait until the cache is available (progress on stderr)',
+    synopsis: 'wait <id> [--serverless] [--deleted] [--timeout 30m] [--json]',
+    summary: 'wait until the cache is available, or with --deleted until it is gone (progress on stderr)',
     details: `Polls the replication group, cache cluster or serverless cache every 15 seconds until it is available,
 one line of progress per poll on stderr. Stops at once on a status it never leaves (create-failed, deleting, ...).
+With --deleted, waits until ElastiCache no longer knows the id instead (it deletes nothing itself);
+an id that is already unknown returns at once and says so.
 
 ${ID_HELP}
 or a cache cluster id (the same rules, 1-50 characters), or a serverless cache name (looked up when the id
 names neither).
 
   --serverless           <id> is a serverless cache
-  --timeout <duration>   how long to wait: 90s, 15m, 1h (default 30m)`,
+  --deleted              wait until the cache is deleted
+  --timeout <duration>   how long to wait: 90s, 15m, 1h (default 30m; 60m with --deleted)
+  --json                 the result as JSON`,
   },
   'failover-drill': {
     synopsis: 'failover-drill <id> [--shard N] [--timeout 20m] [--json]',
@@ -159,7 +192,7 @@ ${ID_HELP}.
   },
 };
 
-export const USAGE = `Usage: cdk-elasticache <command> <id> [options]
+export const USAGE = `Usage: cdk-elasticache <command> [<id>] [options]
 
 Operations on deployed ElastiCache caches (Valkey / Redis OSS replication groups, Memcached clusters).
 
@@ -190,8 +223,10 @@ const COMMON: Options = {
 };
 
 const COMMANDS: Record<string, Options> = {
+  'list': { json: { type: 'boolean' } },
   'describe': { serverless: { type: 'boolean' }, json: { type: 'boolean' } },
-  'wait': { serverless: { type: 'boolean' }, timeout: { type: 'string' } },
+  'events': { since: { type: 'string' }, json: { type: 'boolean' } },
+  'wait': { serverless: { type: 'boolean' }, timeout: { type: 'string' }, deleted: { type: 'boolean' }, json: { type: 'boolean' } },
   'failover-drill': { shard: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
   'snapshot': { serverless: { type: 'boolean' }, name: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
   'token': { user: { type: 'string' }, serverless: { type: 'boolean' }, json: { type: 'boolean' } },
@@ -199,9 +234,10 @@ const COMMANDS: Record<string, Options> = {
   'rotate-auth-token': { secret: { type: 'string' }, step: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
 };
 
-/** What kind of id each command takes. */
+/** What kind of id each command takes (`list` takes none). */
 const ID_KIND: Record<string, CacheIdKind> = {
   'describe': 'cache',
+  'events': 'cache',
   'wait': 'cache',
   'failover-drill': 'replication-group',
   'snapshot': 'cache',
@@ -234,6 +270,16 @@ export function parseTimeout(text: string): number {
   const value = m ? Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 's' | 'm' | 'h'] : NaN;
   if (!(value > 0)) {
     throw new UsageError(`Invalid --timeout: got '${text}'. Allowed: a positive duration such as 90s, 15m or 1h.`);
+  }
+  return value;
+}
+
+/** `--since`: `30m`, `6h`, `2d`, `3600` (seconds) -> milliseconds, at most 14 days. */
+export function parseSince(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)?$/.exec(text.trim());
+  const value = m ? Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'] : NaN;
+  if (!(value > 0) || value > MAX_EVENT_AGE_MS) {
+    throw new UsageError(`Invalid --since: got '${text}'. Allowed: a positive duration of at most 14d (ElastiCache keeps events 14 days), such as 30m, 6h or 2d.`);
   }
   return value;
 }
@@ -287,20 +333,25 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       out(commandUsage(command));
       return 0;
     }
-    if (parsed.positionals.length !== 1) {
+    const takesId = command !== 'list';
+    if (!takesId && parsed.positionals.length > 0) {
+      throw new UsageError(`'${command}' takes no cache id, got ${parsed.positionals.length} argument${parsed.positionals.length === 1 ? '' : 's'} (see --help).`);
+    }
+    if (takesId && parsed.positionals.length !== 1) {
       throw new UsageError(`'${command}' takes exactly one cache id, got ${parsed.positionals.length} (see --help).`);
     }
-    const id = parsed.positionals[0];
+    const id = takesId ? parsed.positionals[0] : '';
     const str = (name: string) => values[name] as string | undefined;
     // Everything is checked here, before a client exists: a wrong id never reaches ElastiCache.
     const serverless = values.serverless === true;
-    let idProblem = cacheIdProblem(serverless ? 'serverless-cache' : ID_KIND[command], id);
+    let idProblem = takesId ? cacheIdProblem(serverless ? 'serverless-cache' : ID_KIND[command], id) : undefined;
     if (command === 'rotate' && idProblem) {
       idProblem = secretIdProblem(id, true); // a secret's name or ARN, or neither
     }
     if (idProblem) {
       throw new UsageError(idProblem);
     }
+    const sinceMs = str('since') !== undefined ? parseSince(str('since')!) : undefined;
     const shard = str('shard');
     if (shard !== undefined && !/^\d{1,4}$/.test(shard)) {
       throw new UsageError(`Invalid --shard: got '${shard}'. Allowed: a shard (node group) id or number of 1-4 digits, such as 0001 or 2.`);
@@ -353,6 +404,19 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     const clients = () => ({ elastiCache: client!, secretsManager: secretsClient! });
 
     switch (command) {
+      case 'list': {
+        const list = await listCaches(client);
+        out(values.json ? JSON.stringify(list, null, 2) : formatCacheList(list, await regionOf(client)));
+        for (const p of list.problems) {
+          err(`Could not list the ${p.what}: ${p.error}`);
+        }
+        return list.problems.length > 0 ? 1 : 0;
+      }
+      case 'events': {
+        const r = await cacheEvents(client, id, { now: clock.now(), ...(sinceMs !== undefined ? { sinceMs } : {}) });
+        out(values.json ? JSON.stringify(r, null, 2) : formatCacheEvents(r));
+        break;
+      }
       case 'rotate': {
         const results = await rotateNow(clients(), id, wait);
         out(values.json ? JSON.stringify(results, null, 2) : results.map(r => `Rotated ${r.name} (${r.target}): version ${r.versionId} `
@@ -380,10 +444,18 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         break;
       }
       case 'wait': {
+        if (values.deleted) {
+          const r = await waitForDeleted(client, id, { ...wait, serverless });
+          out(values.json ? JSON.stringify({ ...r, status: 'deleted' }, null, 2) : r.existed
+            ? `${id} is deleted (waited ${formatElapsed(r.elapsedMs)}).`
+            : `${id} is deleted: no ${serverless ? 'serverless cache' : 'replication group, cache cluster or serverless cache'} has that id `
+              + `in ${await regionOf(client)} (already deleted, or never created).`);
+          break;
+        }
         const c = client;
         const elapsedMs = await nodeBasedOrServerless(c, id, serverless, async () => (await waitForAvailable(c, id, wait)).elapsedMs,
           async () => (await waitForServerlessCache(c, id, wait)).elapsedMs);
-        out(`${id} is available (waited ${formatElapsed(elapsedMs)}).`);
+        out(values.json ? JSON.stringify({ id, status: 'available', elapsedMs }, null, 2) : `${id} is available (waited ${formatElapsed(elapsedMs)}).`);
         break;
       }
       case 'failover-drill': {

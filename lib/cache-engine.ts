@@ -28,8 +28,11 @@ export class CacheEngine {
     this.defaultPort = defaultPort;
   }
 
-  /** Whether this is the same engine as `other` (compares names, so it works across copies of the library). */
-  public equals(other: CacheEngine): boolean {
+  /**
+   * Whether this is the same engine as `other` (compares names, so it works across copies of the library).
+   * (Not `equals`: jsii reserves that name, which clashes with `Object.equals` in Java and .NET.)
+   */
+  public isSameEngine(other: CacheEngine): boolean {
     return this.name === other.name;
   }
 

@@ -80,9 +80,16 @@ export abstract class ClusterScaling extends Construct {
   private readonly bounds: ClusterScalingProps;
   private readonly dimensionName: string;
 
+  /**
+   * Only `ShardScaling` and `ReplicaScaling` extend this class (`ReplicationGroup.autoScaleShards()` /
+   * `autoScaleReplicas()` create them).
+   * @param scalingContext what the dimension is checked against: an internal `ClusterScalingContext`,
+   * typed `unknown` because jsii lets no internal type into a (protected) constructor of the API
+   */
   protected constructor(scope: Construct, id: string, dimension: string, dimensionName: string, max: number,
-    props: ClusterScalingProps, context: ClusterScalingContext) {
+    props: ClusterScalingProps, scalingContext: unknown) {
     super(scope, id);
+    const context = scalingContext as ClusterScalingContext;
     this.dimensionName = dimensionName;
     this.bounds = props;
     const method = dimensionName === 'shards' ? 'autoScaleShards' : 'autoScaleReplicas';

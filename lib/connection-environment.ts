@@ -45,12 +45,15 @@ export class ConnectionEnvironment {
   /** The RBAC user name (`rbac-password`) or the IAM user id (`iam`). */
   public static readonly USER = 'USER';
 
-  /** Every key, in the order the README documents them. */
-  public static readonly ALL_KEYS: readonly string[] = [
+  /**
+   * Every key, in the order the README documents them. A frozen array: typed `string[]`, not
+   * `readonly string[]`, because jsii has no read-only array type.
+   */
+  public static readonly ALL_KEYS: string[] = Object.freeze([
     ConnectionEnvironment.ENGINE, ConnectionEnvironment.ID, ConnectionEnvironment.HOST, ConnectionEnvironment.PORT,
     ConnectionEnvironment.READER_HOST, ConnectionEnvironment.READER_PORT, ConnectionEnvironment.TLS, ConnectionEnvironment.AUTH,
     ConnectionEnvironment.SECRET_ARN, ConnectionEnvironment.SECRET_FIELD, ConnectionEnvironment.USER, ConnectionEnvironment.SERVERLESS,
-  ];
+  ]) as string[];
 
   /**
    * The variable name of a key for a connection name: `variableName('HOST')` is `CACHE_HOST`,

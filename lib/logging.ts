@@ -124,7 +124,7 @@ class NewLogGroupDestination extends LogDestination {
   public _bind(scope: Construct, logType: LogType, options: LogDestinationBindOptions = {}): LogDestinationConfig {
     const encryptionKey = this.options.encryptionKey ?? options.kmsKey;
     allowLogGroupEncryption(scope, encryptionKey);
-    const group = new logs.LogGroup(scope, `${logType.id}Group`, {
+    const group = new logs.LogGroup(scope, `${logType._id}Group`, {
       logGroupName: this.options.logGroupName,
       retention: this.options.retention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: this.options.removalPolicy ?? RemovalPolicy.RETAIN,
@@ -157,17 +157,17 @@ export class LogType {
   /** The log type as ElastiCache takes it (`slow-log`, `engine-log`). */
   public readonly value: string;
   /** @internal */
-  public readonly id: string;
+  public readonly _id: string;
   /** @internal */
-  public readonly feature: 'slowLog' | 'engineLog';
+  public readonly _feature: 'slowLog' | 'engineLog';
   /** @internal */
-  public readonly needs: string;
+  public readonly _needs: string;
 
   private constructor(value: string, id: string, feature: 'slowLog' | 'engineLog', needs: string) {
     this.value = value;
-    this.id = id;
-    this.feature = feature;
-    this.needs = needs;
+    this._id = id;
+    this._feature = feature;
+    this._needs = needs;
   }
 
   /** The log type's value. */

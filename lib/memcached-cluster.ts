@@ -295,7 +295,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
     super(scope, id, { physicalName: lowercase(props.clusterName) });
 
     const engine = props.engine ?? MemcachedVersion.VER_1_6_22;
-    if (!engine.engine.equals(CacheEngine.MEMCACHED)) {
+    if (!engine.engine.isSameEngine(CacheEngine.MEMCACHED)) {
       invalid(this, 'engine', `${engine}`, 'Allowed: a MemcachedVersion. For Valkey or Redis OSS (replication, persistence, '
         + 'backups, authentication) use ReplicationGroup.');
     }

@@ -149,7 +149,11 @@ export class ParameterGroup extends Resource implements IParameterGroup {
   }
 
   public readonly parameterGroupName: string;
-  public readonly family: string;
+  /**
+   * The parameter group family, from the engine version. Always set on a `ParameterGroup`; typed
+   * optional as in `IParameterGroup` (jsii: an implementation may not make it required).
+   */
+  public readonly family?: string;
   /** The engine version the group was made for. */
   public readonly engine: CacheEngineVersion;
   private readonly parameters: Record<string, string> = {};
@@ -163,7 +167,7 @@ export class ParameterGroup extends Resource implements IParameterGroup {
       this.addParameter(key, value);
     }
     if (props.evictionPolicy) {
-      if (props.engine.engine.equals(CacheEngine.MEMCACHED)) {
+      if (props.engine.engine.isSameEngine(CacheEngine.MEMCACHED)) {
         invalid(this, 'evictionPolicy', props.evictionPolicy.value,
           `Allowed: only on Valkey and Redis OSS; Memcached (${props.engine}) evicts least recently used items and has no maxmemory-policy.`);
       }
@@ -171,7 +175,7 @@ export class ParameterGroup extends Resource implements IParameterGroup {
     }
 
     const resource = new CfnParameterGroup(this, 'Resource', {
-      cacheParameterGroupFamily: this.family,
+      cacheParameterGroupFamily: props.engine.parameterGroupFamily,
       description: props.description ?? `Parameter group for ElastiCache ${this.family} ${this.node.path}`,
       properties: Lazy.any({ produce: () => (Object.keys(this.parameters).length ? { ...this.parameters } : undefined) }),
     });

@@ -582,7 +582,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
 
     // Engine and node type
     const engine = props.engine ?? ValkeyVersion.VER_8_2;
-    if (engine.engine.equals(CacheEngine.MEMCACHED)) {
+    if (engine.engine.isSameEngine(CacheEngine.MEMCACHED)) {
       invalid(this, 'engine', `${engine}`, 'Allowed: a ValkeyVersion or a RedisOssVersion. Memcached has no replication, '
         + 'persistence or authentication: use MemcachedCluster for it.');
     }

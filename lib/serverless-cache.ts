@@ -486,7 +486,13 @@ export class ServerlessCache extends ServerlessCacheBase {
   }
 
   public readonly serverlessCacheName: string;
-  public readonly engine: ServerlessEngine;
+  /**
+   * The engine and major version. Always set on a `ServerlessCache`; typed optional as in
+   * `ServerlessCacheBase` (jsii: a subclass may not make it required).
+   */
+  public readonly engine?: ServerlessEngine;
+  /** The engine and major version. */
+  private readonly serverlessEngine: ServerlessEngine;
   public readonly endpoint: Endpoint;
   public readonly connections: ec2.Connections;
   public readonly authSecret?: secretsmanager.ISecret;
@@ -590,6 +596,7 @@ export class ServerlessCache extends ServerlessCacheBase {
     resource.applyRemovalPolicy(removalPolicy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.DESTROY : removalPolicy);
 
     this.engine = engine;
+    this.serverlessEngine = engine;
     this.subnets = subnets;
     this.auth = auth;
     this.authSecret = auth.secret;
@@ -629,7 +636,7 @@ export class ServerlessCache extends ServerlessCacheBase {
   }
 
   public get readerEndpoint(): Endpoint {
-    if (this.engine.isMemcached) {
+    if (this.serverlessEngine.isMemcached) {
       throw new CacheValidationError('Cannot read readerEndpoint of a Memcached serverless cache: Memcached has no reader endpoint; '
         + 'use endpoint.', this);
     }
@@ -643,15 +650,15 @@ export class ServerlessCache extends ServerlessCacheBase {
 
   /** @internal */
   protected _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> } {
-    const memcached = this.engine.isMemcached;
+    const memcached = this.serverlessEngine.isMemcached;
     return {
       endpoint: {
-        engine: this.engine.engine.name,
+        engine: this.serverlessEngine.engine.name,
         id: this.serverlessCacheName,
         host: this.endpoint.hostname,
         // The service's fixed ports, literal (no cross-stack export for them).
-        port: String(this.engine.port),
-        ...(memcached ? {} : { readerHost: this._readerEndpoint.hostname, readerPort: String(this.engine.readerPort) }),
+        port: String(this.serverlessEngine.port),
+        ...(memcached ? {} : { readerHost: this._readerEndpoint.hostname, readerPort: String(this.serverlessEngine.readerPort) }),
         serverless: true,
         tls: true,
       },

@@ -129,7 +129,14 @@ export class UserGroup extends UserGroupBase {
   }
 
   public readonly userGroupId: string;
-  public readonly engine: CacheEngine;
+  /**
+   * The engine of the group (`CacheEngine.VALKEY` unless `engine` was given). Always set on a
+   * `UserGroup`; typed optional as in `IUserGroup` (jsii: an implementation may not make it required).
+   */
+  public readonly engine?: CacheEngine;
+
+  /** The group's engine. */
+  private readonly groupEngine: CacheEngine;
 
   private readonly resource: CfnUserGroup;
   private readonly members: IUser[] = [];
@@ -140,8 +147,9 @@ export class UserGroup extends UserGroupBase {
     const givenId = lowercase(props.userGroupId);
     super(scope, id, { physicalName: givenId });
     validateUserGroupId(this, 'userGroupId', givenId);
-    this.engine = props.engine ?? CacheEngine.VALKEY;
-    validateGroupEngine(this, this.engine);
+    this.groupEngine = props.engine ?? CacheEngine.VALKEY;
+    this.engine = this.groupEngine;
+    validateGroupEngine(this, this.groupEngine);
     if (props.defaultUserEncryptionKey && !this.isValkey) {
       invalid(this, 'defaultUserEncryptionKey', phrase('a key on a Redis OSS group'), 'Allowed: no key; the disabled default user of '
         + 'a Redis OSS group has no password, hence no secret to encrypt (Valkey groups have one).');
@@ -149,7 +157,7 @@ export class UserGroup extends UserGroupBase {
 
     this.resource = new CfnUserGroup(this, 'Resource', {
       userGroupId: givenId ?? generateName(this, 40),
-      engine: this.engine.name,
+      engine: this.groupEngine.name,
       userIds: Lazy.list({ produce: () => this.renderUserIds() }),
     });
     this.userGroupId = this.resource.ref;
@@ -160,7 +168,7 @@ export class UserGroup extends UserGroupBase {
     if (!this.members.some(isNamedDefault)) {
       this.createdDefaultUser = new User(this, 'DefaultUser', {
         userName: DEFAULT_USER_NAME,
-        engine: this.engine,
+        engine: this.groupEngine,
         accessString: AccessString.disabled(),
         authentication: this.isValkey
           ? UserAuthentication.generatedPassword({ encryptionKey: props.defaultUserEncryptionKey }) : UserAuthentication.noPassword(),
@@ -205,12 +213,12 @@ export class UserGroup extends UserGroupBase {
   }
 
   private get isValkey(): boolean {
-    return this.engine.name === CacheEngine.VALKEY.name;
+    return this.groupEngine.name === CacheEngine.VALKEY.name;
   }
 
   private validateMember(user: IUser): void {
     const label = describeUser(user);
-    if (user.engine && this.engine.name === CacheEngine.REDIS_OSS.name && user.engine.name !== CacheEngine.REDIS_OSS.name) {
+    if (user.engine && this.groupEngine.name === CacheEngine.REDIS_OSS.name && user.engine.name !== CacheEngine.REDIS_OSS.name) {
       invalid(this, 'users', phrase(`the ${user.engine.displayName} user ${label}`), 'Allowed: Redis OSS users only; a Redis OSS user '
         + 'group takes no Valkey user. Make the group a Valkey one (engine: CacheEngine.VALKEY) for Valkey caches.');
     }

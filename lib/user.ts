@@ -228,8 +228,16 @@ export class User extends UserBase {
 
   public readonly userId: string;
   public readonly userName: string;
-  public readonly engine: CacheEngine;
-  public readonly authenticationType: UserAuthenticationType;
+  /**
+   * The user's engine (`CacheEngine.VALKEY` unless `engine` was given). Always set on a `User`;
+   * typed optional as in `IUser` (jsii: an implementation may not make it required).
+   */
+  public readonly engine?: CacheEngine;
+  /**
+   * How the user authenticates (`authentication.type`). Always set on a `User`;
+   * typed optional as in `IUser` (jsii: an implementation may not make it required).
+   */
+  public readonly authenticationType?: UserAuthenticationType;
   /** How the user authenticates. */
   public readonly authentication: UserAuthentication;
   /** What the user may do. */
@@ -248,8 +256,9 @@ export class User extends UserBase {
     const givenId = lowercase(props.userId ?? (iam ? props.userName : undefined));
     super(scope, id, { physicalName: givenId });
 
-    this.engine = props.engine ?? CacheEngine.VALKEY;
-    validateUserEngine(this, 'engine', this.engine);
+    const engine = props.engine ?? CacheEngine.VALKEY;
+    this.engine = engine;
+    validateUserEngine(this, 'engine', engine);
     validateUserId(this, iam && props.userId === undefined ? 'userName' : 'userId', givenId);
     validateUserName(this, props.userName);
 
@@ -269,8 +278,8 @@ export class User extends UserBase {
       invalid(this, 'userName', this.userName, `Allowed: '${this.userId}', the userId: IAM authentication needs the user name `
         + 'to equal the user id, which ElastiCache stores lowercase. Give only one of them.');
     }
-    if (authentication.type === UserAuthenticationType.NO_PASSWORD && this.engine.name !== CacheEngine.REDIS_OSS.name) {
-      invalid(this, 'authentication', phrase('noPassword()'), `Allowed: password or IAM authentication for a ${this.engine.displayName} `
+    if (authentication.type === UserAuthenticationType.NO_PASSWORD && engine.name !== CacheEngine.REDIS_OSS.name) {
+      invalid(this, 'authentication', phrase('noPassword()'), `Allowed: password or IAM authentication for a ${engine.displayName} `
         + 'user; users without a password must have engine CacheEngine.REDIS_OSS (and cannot join Valkey user groups).');
     }
 
@@ -280,7 +289,7 @@ export class User extends UserBase {
     } else if (authentication._generated) {
       // A CacheSecret: grants to consumers of other stacks keep the key policy out of it (lib/private/secret.ts).
       const secret = new CacheSecret(this, 'Secret', {
-        description: `Password of the ElastiCache ${this.engine.displayName} user ${this.node.path}`,
+        description: `Password of the ElastiCache ${engine.displayName} user ${this.node.path}`,
         secretName: authentication._generated.secretName,
         encryptionKey: authentication._generated.encryptionKey,
         generateSecretString: {
@@ -298,7 +307,7 @@ export class User extends UserBase {
     this.resource = new CfnUser(this, 'Resource', {
       userId: this.userId,
       userName: this.userName,
-      engine: this.engine.name,
+      engine: engine.name,
       accessString: this.accessString.value,
       authenticationMode: passwords ? { Type: authentication.type, Passwords: passwords } : { Type: authentication.type },
     });

@@ -10,8 +10,8 @@ describe('CacheEngine', () => {
     expect(CacheEngine.VALKEY.defaultPort).toBe(6379);
     expect(CacheEngine.REDIS_OSS.defaultPort).toBe(6379);
     expect(CacheEngine.MEMCACHED.defaultPort).toBe(11211);
-    expect(CacheEngine.VALKEY.equals(CacheEngine.VALKEY)).toBe(true);
-    expect(CacheEngine.VALKEY.equals(CacheEngine.REDIS_OSS)).toBe(false);
+    expect(CacheEngine.VALKEY.isSameEngine(CacheEngine.VALKEY)).toBe(true);
+    expect(CacheEngine.VALKEY.isSameEngine(CacheEngine.REDIS_OSS)).toBe(false);
     expect(`${CacheEngine.MEMCACHED}`).toBe('memcached');
   });
 });

@@ -1,6 +1,7 @@
 import { CacheCluster, ElastiCacheClient, Endpoint, ReplicationGroup } from '@aws-sdk/client-elasticache';
 import { CacheEngine } from '../cache-engine';
 import { findCache, getCacheCluster } from './find';
+import { formatServiceUpdates, pendingServiceUpdates, ServiceUpdatesResult } from './service-updates';
 
 /** One endpoint clients connect to. */
 export interface CacheEndpoint {
@@ -107,16 +108,22 @@ export interface CacheDescription {
   readonly maintenanceWindow?: string;
   /** Modifications not applied yet, as `setting: value` (the node list in brackets when only some nodes have it). */
   readonly pendingModifications: string[];
+  /** Service updates (engine patches, security fixes) not applied yet (`DescribeUpdateActions`), or why they could not be read. */
+  readonly serviceUpdates?: ServiceUpdatesResult;
 }
 
 /** How many member cache clusters are described at once. */
 const CONCURRENCY = 5;
 
-/** Describes a replication group or cache cluster: one `DescribeReplicationGroups` and one `DescribeCacheClusters` per node. */
+/**
+ * Describes a replication group or cache cluster: one `DescribeReplicationGroups`, one `DescribeCacheClusters`
+ * per node, and `DescribeUpdateActions` for the service updates not applied yet.
+ */
 export async function describeCache(client: ElastiCacheClient, id: string): Promise<CacheDescription> {
   const found = await findCache(client, id);
   if (found.kind === 'cache-cluster') {
-    return fromCacheCluster(found.cluster);
+    const serviceUpdates = await pendingServiceUpdates(client, 'cache-cluster', found.cluster.CacheClusterId ?? id);
+    return { ...fromCacheCluster(found.cluster), serviceUpdates };
   }
   const memberIds = found.group.MemberClusters ?? [];
   const members = new Map<string, CacheCluster>();
@@ -125,7 +132,8 @@ export async function describeCache(client: ElastiCacheClient, id: string): Prom
     const clusters = await Promise.all(batch.map(m => getCacheCluster(client, m)));
     clusters.forEach((c, j) => c && members.set(batch[j], c));
   }
-  return fromReplicationGroup(found.group, members);
+  const serviceUpdates = await pendingServiceUpdates(client, 'replication-group', found.group.ReplicationGroupId ?? id);
+  return { ...fromReplicationGroup(found.group, members), serviceUpdates };
 }
 
 function engineDisplayName(engine: string): string {
@@ -352,6 +360,9 @@ export function formatDescription(d: CacheDescription): string {
   }
   settings.push(['Maintenance', d.maintenanceWindow ? `${d.maintenanceWindow} UTC` : '-']);
   settings.push(['Pending', d.pendingModifications.length > 0 ? d.pendingModifications.join('; ') : 'none']);
+  if (d.serviceUpdates) {
+    settings.push(['Service updates', formatServiceUpdates(d.serviceUpdates)]);
+  }
   if (d.arn) {
     settings.push(['ARN', d.arn]);
   }

@@ -12,6 +12,9 @@ export * from './wait';
 export * from './failover';
 export * from './snapshot';
 export * from './token';
+export * from './list';
+export * from './events';
+export * from './service-updates';
 export * from './rotate';
 export type {
   ServerlessCacheDescription, ServerlessSnapshotSummary, ServerlessWaitResult, ServerlessSnapshotOptions, ServerlessSnapshotResult,

@@ -1,7 +1,9 @@
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { formatElapsed, poll, SYSTEM_CLOCK, WaitOptions } from './clock';
 import { OpsError } from './errors';
-import { findCache } from './find';
+import { CacheNotFoundError, findCache } from './find';
+import { assertCacheId, cacheIdProblem, sameId } from './ids';
+import { getServerlessCache } from './serverless';
 
 /** Statuses a cache never leaves on its way to `available`. */
 const DEAD_ENDS = new Set(['create-failed', 'deleting', 'deleted', 'incompatible-network', 'restore-failed']);
@@ -57,5 +59,80 @@ export async function waitForAvailable(client: ElastiCacheClient, id: string, op
     timeoutMs,
     intervalMs: options.intervalMs ?? 15_000,
     onTimeout: () => new OpsError(`Timed out after ${formatElapsed(timeoutMs)} waiting for ${id} to be available (status: ${last}).`),
+  });
+}
+
+/** What `waitForDeleted` returns. */
+export interface WaitDeletedResult {
+  /** The replication group id, cache cluster id or serverless cache name. */
+  readonly id: string;
+  /** Whether the cache existed at the first poll (`false`: it was already gone, or never existed). */
+  readonly existed: boolean;
+  /** How long the wait took, in milliseconds. */
+  readonly elapsedMs: number;
+}
+
+/** Options of `waitForDeleted`. */
+export interface WaitDeletedOptions extends WaitOptions {
+  /** `id` is a serverless cache (otherwise a replication group or cache cluster, then a serverless cache). @default false */
+  readonly serverless?: boolean;
+}
+
+/** The status of the cache `id` names, or `undefined` when ElastiCache knows none by that id. */
+async function statusOf(client: ElastiCacheClient, id: string, serverless: boolean): Promise<string | undefined> {
+  if (!serverless) {
+    try {
+      const found = await findCache(client, id);
+      return (found.kind === 'replication-group' ? found.group.Status : found.cluster.CacheClusterStatus) ?? 'unknown';
+    } catch (e) {
+      if (!(e instanceof CacheNotFoundError)) {
+        throw e;
+      }
+      if (cacheIdProblem('serverless-cache', id) !== undefined) {
+        return undefined; // too long for a serverless cache name: only a cache cluster could have it
+      }
+    }
+  }
+  let cache;
+  try {
+    cache = await getServerlessCache(client, id);
+  } catch (e) {
+    if (serverless) {
+      throw e;
+    }
+    // An API that cannot answer serverless lookups (an emulator): as withServerlessFallback, the
+    // node-based answer ("not found") stands.
+    return undefined;
+  }
+  return cache && sameId(cache.ServerlessCacheName, id) ? cache.Status ?? 'unknown' : undefined;
+}
+
+/**
+ * Polls a replication group, cache cluster or serverless cache until ElastiCache no longer knows it
+ * (its describe calls answer "not found"), reporting each poll through `onProgress`. A cache that is
+ * not being deleted yet is waited for too (a deletion may be about to start); fails after `timeoutMs`
+ * (default 60 minutes; polls every 15 seconds). Never deletes anything itself.
+ */
+export async function waitForDeleted(client: ElastiCacheClient, id: string, options: WaitDeletedOptions = {}): Promise<WaitDeletedResult> {
+  assertCacheId(options.serverless ? 'serverless-cache' : 'cache', id);
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const timeoutMs = options.timeoutMs ?? 60 * 60_000;
+  let last = 'unknown';
+  let polls = 0;
+  return poll(async elapsedMs => {
+    polls++;
+    const status = await statusOf(client, id, options.serverless === true);
+    if (status === undefined) {
+      options.onProgress?.(`${id}: deleted [${formatElapsed(elapsedMs)}]`);
+      return { id, existed: polls > 1, elapsedMs };
+    }
+    last = status;
+    options.onProgress?.(`${id}: ${last} [${formatElapsed(elapsedMs)}]`);
+    return undefined;
+  }, {
+    clock,
+    timeoutMs,
+    intervalMs: options.intervalMs ?? 15_000,
+    onTimeout: () => new OpsError(`Timed out after ${formatElapsed(timeoutMs)} waiting for ${id} to be deleted (status: ${last}${last === 'deleting' ? '' : ', no deletion under way'}).`),
   });
 }

@@ -28,8 +28,8 @@ export class LogDeliveries {
   /** Validates and binds one delivery; `prop` names the input in errors. */
   public add(delivery: LogDelivery, prop: string): void {
     const type = delivery.logType;
-    if (!this.engine.features[type.feature]) {
-      invalid(this.scope, prop, type.value, `Allowed: no ${type.value} on ${this.engine}; the ${type.value} needs ${type.needs}.`);
+    if (!this.engine.features[type._feature]) {
+      invalid(this.scope, prop, type.value, `Allowed: no ${type.value} on ${this.engine}; the ${type.value} needs ${type._needs}.`);
     }
     if (this.types.has(type.value)) {
       invalid(this.scope, prop, `${type.value} twice`, 'Allowed: one delivery per log type (ElastiCache takes one '

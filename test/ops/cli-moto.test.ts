@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import {
   CreateCacheClusterCommand,
   CreateReplicationGroupCommand,
+  DeleteReplicationGroupCommand,
   ElastiCacheClient,
 } from '@aws-sdk/client-elasticache';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -107,7 +108,10 @@ suite('the cdk-elasticache command against moto', () => {
       eu1.send(new CreateReplicationGroupCommand({ ...group, ReplicationGroupId: 'other-cache', AutomaticFailoverEnabled: false })),
       eu1.send(new CreateCacheClusterCommand({ CacheClusterId: 'my-memcached', Engine: 'memcached', CacheNodeType: 'cache.t4g.micro', NumCacheNodes: 2 })),
       client('eu-west-2').send(new CreateReplicationGroupCommand({ ...group, ReplicationGroupId: 'west-cache' })),
+      eu1.send(new CreateReplicationGroupCommand({ ...group, ReplicationGroupId: 'doomed' })),
     ]);
+    // moto keeps a deleted group in 'deleting' for good: what `wait --deleted` sees while AWS deletes one.
+    await eu1.send(new DeleteReplicationGroupCommand({ ReplicationGroupId: 'doomed' }));
     eu1.destroy();
   }, 30_000);
 
@@ -139,6 +143,41 @@ suite('the cdk-elasticache command against moto', () => {
     expect(snapshot.stdout).toMatch(/^Snapshot before-upgrade of my-cache is available/);
     expectOneLine(again, 1,
       'Refusing snapshot of my-memcached: it is a Memcached cluster, and Memcached has no backups (snapshots are for Valkey and Redis OSS).');
+  });
+
+  test('day two: list, wait --deleted, events and the service updates of describe (moto implements no DescribeServerlessCaches, '
+    + 'DescribeEvents or DescribeUpdateActions: it answers them with an HTML 500)', async () => {
+    const [list, json, deleting, gone, events, described] = await Promise.all([
+      runCli(at(moto.endpoint, 'list'), env),
+      runCli(at(moto.endpoint, 'list', '--json'), env),
+      runCli(at(moto.endpoint, 'wait', 'doomed', '--deleted', '--timeout', '1s'), env),
+      runCli(at(moto.endpoint, 'wait', 'never-created', '--deleted'), env),
+      runCli(at(moto.endpoint, 'events', 'my-cache', '--since', '2h'), env),
+      runCli(at(moto.endpoint, 'describe', 'my-memcached'), env),
+    ]);
+    const html500 = new RegExp('The ElastiCache API answered HTTP 500 Internal Server Error, (no request id|request id \\S+) without an AWS error in the body');
+    // The groups and the Memcached cluster of eu-west-1 (not west-cache of eu-west-2), the serverless listing's failure on its own line.
+    expect(list.status).toBe(1);
+    expect(list.stdout.split('\n').filter(Boolean).map(l => l.split(/\s{2,}/).slice(0, 4))).toEqual([
+      ['ID', 'KIND', 'STATUS', 'ENGINE'],
+      ['doomed', 'replication group', 'deleting', 'valkey'],
+      ['my-cache', 'replication group', 'available', 'valkey'],
+      ['my-memcached', 'cache cluster', 'available', 'memcached'],
+      ['other-cache', 'replication group', 'available', 'valkey'],
+    ]);
+    expectOneLine({ ...list, stdout: '' }, 1, new RegExp(`^Could not list the serverless caches: ${html500.source}`));
+    expect(JSON.parse(json.stdout).caches.find((c: { id: string }) => c.id === 'my-memcached'))
+      .toEqual({ kind: 'cache-cluster', id: 'my-memcached', status: 'available', engine: 'memcached', nodeType: 'cache.t4g.micro', nodes: 2 });
+    expect(deleting.status).toBe(1);
+    expect(deleting.stderr.trimEnd().split('\n')).toEqual([
+      ...Array(deleting.stderr.trimEnd().split('\n').length - 1).fill(expect.stringMatching(/^doomed: deleting \[\d+s\]$/)),
+      'Timed out after 1s waiting for doomed to be deleted (status: deleting).',
+    ]);
+    expect(gone).toEqual({ status: 0, stderr: 'never-created: deleted [0s]\n',
+      stdout: 'never-created is deleted: no replication group, cache cluster or serverless cache has that id in eu-west-1 (already deleted, or never created).\n' });
+    expectOneLine(events, 1, new RegExp(`^${html500.source}`));
+    expect(described.status).toBe(0);
+    expect(described.stdout).toMatch(new RegExp(`^Service updates\\s+unknown \\(${html500.source}`, 'm'));
   });
 
   test('an empty or invalid id never reaches the API: exit 2 with the rule', async () => {

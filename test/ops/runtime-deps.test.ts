@@ -62,7 +62,7 @@ describe('the command installed without aws-cdk-lib and constructs', () => {
       // A region but no credentials anywhere: the credential chain fails without a network call.
       runCli(built.cli, ['describe', 'my-cache', '--endpoint-url', 'http://127.0.0.1:9'], { ...env, AWS_REGION: 'eu-west-1' }),
     ]);
-    expect(help).toEqual({ status: 0, stdout: expect.stringMatching(/^Usage: cdk-elasticache <command> <id> \[options\]\n/), stderr: '' });
+    expect(help).toEqual({ status: 0, stdout: expect.stringMatching(/^Usage: cdk-elasticache <command> \[<id>\] \[options\]\n/), stderr: '' });
     expect(ver).toEqual({ status: 0, stdout: `cdk-elasticache ${version}\n`, stderr: '' });
     expect(emptyId).toEqual({ status: 2, stdout: '', stderr: expect.stringMatching(/^Invalid cache id: got ''\. Allowed: [^\n]+\n$/) });
     expect(noRegion).toEqual({ status: 1, stdout: '', stderr: 'No AWS region: set AWS_REGION, give your profile a region, or pass --region\n' });
