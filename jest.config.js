@@ -1,8 +1,10 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  // jest's default is one worker per core minus one: a single worker on the 2-core CI machine.
-  maxWorkers: '100%',
+  // jest's default is one worker per core minus one: a single worker on the 2-core CI machine. One
+  // worker more than cores: the suites wait on real servers, moto, CLI processes and TTLs expiring,
+  // and a third worker keeps both cores busy meanwhile (58 s -> 55 s on the 2-core machine, warm cache).
+  maxWorkers: require('os').availableParallelism() + 1,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
