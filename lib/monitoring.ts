@@ -2,9 +2,9 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { NodeType } from './node-type';
-import { CacheValidationError, invalid } from './private/errors';
+import { createRecommendedAlarm, rejectSecondAlarmSet, validateAlarmOverride } from './private/alarms';
+import { CacheValidationError } from './private/errors';
 import { aggregateMetric, MonitoredCache } from './private/metrics';
-import { isToken } from './private/validation';
 
 /**
  * Metrics, recommended alarms and dashboards of the caches (`ReplicationGroup`, `MemcachedCluster`).
@@ -252,7 +252,6 @@ export interface IMemcachedClusterMonitoring extends ICacheMonitoring {
 }
 
 /** The default number of one-minute periods an alarm evaluates. */
-const EVALUATION_PERIODS = 5;
 /** Swap above 50 MB (AWS). */
 const SWAP_THRESHOLD_BYTES = 50 * 1024 * 1024;
 /** 90% of the CPU capacity the single-threaded engine can use (AWS), or of the host (Memcached). */
@@ -286,10 +285,7 @@ export class RecommendedAlarms extends Construct {
    * @internal
    */
   public static _create(cache: MonitoredCache, options: RecommendedAlarmsOptions = {}): RecommendedAlarms {
-    if (cache.scope.node.tryFindChild('RecommendedAlarms')) {
-      throw new CacheValidationError('Cannot add the recommended alarms twice: addRecommendedAlarms() was already called. '
-        + 'Allowed: one call per cache; change the alarms with its overrides.', cache.scope);
-    }
+    rejectSecondAlarmSet(cache.scope);
     const overrides = options.overrides ?? {};
     validateOverrides(cache.scope, overrides);
     const specs = alarmSpecs(cache, overrides, options.nodeType);
@@ -299,27 +295,15 @@ export class RecommendedAlarms extends Construct {
       if (!(override.enabled ?? spec.enabled())) {
         continue;
       }
-      const threshold = override.threshold ?? spec.threshold();
-      const evaluationPeriods = override.evaluationPeriods ?? EVALUATION_PERIODS;
-      const datapointsToAlarm = override.datapointsToAlarm ?? evaluationPeriods;
-      const metric = aggregateMetric(cache, spec.metricName, {}, spec.aggregation);
-      const alarm = new cloudwatch.Alarm(alarms, spec.id, {
-        metric,
-        threshold,
-        evaluationPeriods,
-        datapointsToAlarm,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.MISSING,
-        alarmDescription: `${spec.metricName} of the ElastiCache ${cache.what} ${cache.scope.node.path} above ${threshold}`
-          + `${spec.unit} in ${datapointsToAlarm} of ${evaluationPeriods} minutes. ${spec.why}`,
-      });
-      if (options.actions?.length) {
-        alarm.addAlarmAction(...options.actions);
-      }
-      if (options.okActions?.length) {
-        alarm.addOkAction(...options.okActions);
-      }
-      alarms._alarms.push(alarm);
+      alarms._alarms.push(createRecommendedAlarm(alarms, spec.id, {
+        metric: aggregateMetric(cache, spec.metricName, {}, spec.aggregation),
+        threshold: override.threshold ?? spec.threshold(),
+        override,
+        actions: options.actions,
+        okActions: options.okActions,
+        describe: (threshold, datapointsToAlarm, evaluationPeriods) => `${spec.metricName} of the ElastiCache ${cache.what} `
+          + `${cache.scope.node.path} above ${threshold}${spec.unit} in ${datapointsToAlarm} of ${evaluationPeriods} minutes. ${spec.why}`,
+      }));
     }
     return alarms;
   }
@@ -450,26 +434,8 @@ function alarmSpecs(cache: MonitoredCache, overrides: RecommendedAlarmOverrides,
 function validateOverrides(scope: Construct, overrides: RecommendedAlarmOverrides): void {
   const percent = new Set<string>(['cpuUtilization', 'engineCpuUtilization', 'memoryUsage']);
   for (const [key, override] of Object.entries(overrides) as Array<[string, AlarmOverride | undefined]>) {
-    if (!override) {
-      continue;
-    }
-    const { threshold, evaluationPeriods, datapointsToAlarm } = override;
-    if (threshold !== undefined && !isToken(threshold)) {
-      const max = percent.has(key) ? 100 : Infinity;
-      if (!Number.isFinite(threshold) || threshold < 0 || threshold > max) {
-        invalid(scope, `overrides.${key}.threshold`, threshold, `Allowed: a number from 0${max === 100 ? ' to 100 (percent)' : ' up'}.`);
-      }
-    }
-    if (evaluationPeriods !== undefined && !isToken(evaluationPeriods)
-      && (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1 || evaluationPeriods > 1440)) {
-      invalid(scope, `overrides.${key}.evaluationPeriods`, evaluationPeriods, 'Allowed: an integer from 1 to 1440 '
-        + '(one-minute periods; CloudWatch evaluates at most one day).');
-    }
-    const periods = evaluationPeriods ?? EVALUATION_PERIODS;
-    if (datapointsToAlarm !== undefined && !isToken(datapointsToAlarm)
-      && (!Number.isInteger(datapointsToAlarm) || datapointsToAlarm < 1 || datapointsToAlarm > periods)) {
-      invalid(scope, `overrides.${key}.datapointsToAlarm`, datapointsToAlarm, `Allowed: an integer from 1 to the `
-        + `evaluation periods, ${periods}.`);
+    if (override) {
+      validateAlarmOverride(scope, key, override, percent.has(key) ? 100 : Infinity);
     }
   }
 }

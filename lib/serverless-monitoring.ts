@@ -1,7 +1,8 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmOverride } from './monitoring';
-import { CacheValidationError, invalid } from './private/errors';
+import { createRecommendedAlarm, rejectSecondAlarmSet, validateAlarmOverride } from './private/alarms';
+import { invalid } from './private/errors';
 import { BYTES_PER_GB, ecpuPerSecondMetric, MonitoredServerlessCache, serverlessMetric } from './private/serverless-metrics';
 import { isToken } from './private/validation';
 
@@ -58,7 +59,6 @@ export interface ServerlessRecommendedAlarmsOptions {
   readonly overrides?: ServerlessAlarmOverrides;
 }
 
-const EVALUATION_PERIODS = 5;
 /** AWS: alarm at 75% of each configured maximum. */
 const LIMIT_FRACTION = 0.75;
 
@@ -83,10 +83,7 @@ interface ServerlessAlarmSpec {
 export class ServerlessRecommendedAlarms extends Construct {
   /** Creates the alarms of `cache`. @internal */
   public static _create(cache: MonitoredServerlessCache, options: ServerlessRecommendedAlarmsOptions = {}): ServerlessRecommendedAlarms {
-    if (cache.scope.node.tryFindChild('RecommendedAlarms')) {
-      throw new CacheValidationError('Cannot add the recommended alarms twice: addRecommendedAlarms() was already called. '
-        + 'Allowed: one call per cache; change the alarms with its overrides.', cache.scope);
-    }
+    rejectSecondAlarmSet(cache.scope);
     const overrides = options.overrides ?? {};
     validateOverrides(cache.scope, overrides);
     const alarms = new ServerlessRecommendedAlarms(cache.scope, 'RecommendedAlarms');
@@ -101,25 +98,15 @@ export class ServerlessRecommendedAlarms extends Construct {
         invalid(cache.scope, `overrides.${spec.key}`, 'enabled: true', `Allowed: with a threshold; the cache has no ${spec.needs} `
           + 'to derive it from (75% of it). Give overrides.' + `${spec.key}.threshold, or set ${spec.needs}.`);
       }
-      const evaluationPeriods = override.evaluationPeriods ?? EVALUATION_PERIODS;
-      const datapointsToAlarm = override.datapointsToAlarm ?? evaluationPeriods;
-      const alarm = new cloudwatch.Alarm(alarms, spec.id, {
+      alarms._alarms.push(createRecommendedAlarm(alarms, spec.id, {
         metric: spec.metric(),
         threshold,
-        evaluationPeriods,
-        datapointsToAlarm,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.MISSING,
-        alarmDescription: `${spec.what} of the ElastiCache serverless cache ${cache.scope.node.path} above ${threshold}`
-          + `${spec.unit} in ${datapointsToAlarm} of ${evaluationPeriods} minutes. ${spec.why}`,
-      });
-      if (options.actions?.length) {
-        alarm.addAlarmAction(...options.actions);
-      }
-      if (options.okActions?.length) {
-        alarm.addOkAction(...options.okActions);
-      }
-      alarms._alarms.push(alarm);
+        override,
+        actions: options.actions,
+        okActions: options.okActions,
+        describe: (value, datapointsToAlarm, evaluationPeriods) => `${spec.what} of the ElastiCache serverless cache `
+          + `${cache.scope.node.path} above ${value}${spec.unit} in ${datapointsToAlarm} of ${evaluationPeriods} minutes. ${spec.why}`,
+      }));
     }
     return alarms;
   }
@@ -198,23 +185,8 @@ function specs(cache: MonitoredServerlessCache): ServerlessAlarmSpec[] {
 /** The same rules as the node-based caches' overrides. */
 function validateOverrides(scope: IConstruct, overrides: ServerlessAlarmOverrides): void {
   for (const [key, override] of Object.entries(overrides) as Array<[string, AlarmOverride | undefined]>) {
-    if (!override) {
-      continue;
-    }
-    const { threshold, evaluationPeriods, datapointsToAlarm } = override;
-    if (threshold !== undefined && !isToken(threshold) && (!Number.isFinite(threshold) || threshold < 0)) {
-      invalid(scope, `overrides.${key}.threshold`, threshold, 'Allowed: a number from 0 up.');
-    }
-    if (evaluationPeriods !== undefined && !isToken(evaluationPeriods)
-      && (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1 || evaluationPeriods > 1440)) {
-      invalid(scope, `overrides.${key}.evaluationPeriods`, evaluationPeriods, 'Allowed: an integer from 1 to 1440 '
-        + '(one-minute periods; CloudWatch evaluates at most one day).');
-    }
-    const periods = evaluationPeriods ?? EVALUATION_PERIODS;
-    if (datapointsToAlarm !== undefined && !isToken(datapointsToAlarm)
-      && (!Number.isInteger(datapointsToAlarm) || datapointsToAlarm < 1 || datapointsToAlarm > periods)) {
-      invalid(scope, `overrides.${key}.datapointsToAlarm`, datapointsToAlarm, `Allowed: an integer from 1 to the `
-        + `evaluation periods, ${periods}.`);
+    if (override) {
+      validateAlarmOverride(scope, key, override);
     }
   }
 }
