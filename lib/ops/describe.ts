@@ -50,15 +50,15 @@ export interface ShardDescription {
   readonly nodes: number;
 }
 
-/** A deployed cache, as `describe` shows it. Plain data: `JSON.stringify` gives the `--json` output. */
-export interface CacheDescription {
-  /** `replication-group` (Valkey / Redis OSS) or `cache-cluster` (Memcached, or a lone Redis OSS cache cluster). */
-  readonly kind: 'replication-group' | 'cache-cluster';
-  /** The replication group or cache cluster id. */
+/** What `describe` shows of every kind of cache (node-based or serverless). */
+export interface CacheDescriptionBase {
+  /** The kind of cache, which decides the other fields. */
+  readonly kind: 'replication-group' | 'cache-cluster' | 'serverless-cache';
+  /** The replication group or cache cluster id, or the serverless cache name. */
   readonly id: string;
   /** The ARN. */
   readonly arn?: string;
-  /** The user-supplied description (replication groups). */
+  /** The user-supplied description. */
   readonly description?: string;
   /** `available`, `creating`, `modifying`, `snapshotting`, `deleting`, `create-failed`, ... */
   readonly status: string;
@@ -66,6 +66,12 @@ export interface CacheDescription {
   readonly engine: string;
   /** The engine's display name: `Valkey`, `Redis OSS`, `Memcached`. */
   readonly engineDisplayName: string;
+}
+
+/** A deployed node-based cache, as `describe` shows it. Plain data: `JSON.stringify` gives the `--json` output. */
+export interface CacheDescription extends CacheDescriptionBase {
+  /** `replication-group` (Valkey / Redis OSS) or `cache-cluster` (Memcached, or a lone Redis OSS cache cluster). */
+  readonly kind: 'replication-group' | 'cache-cluster';
   /** The engine version (read from the member cache clusters for replication groups). */
   readonly engineVersion?: string;
   /** The node type, `cache.t4g.micro`. */

@@ -7,6 +7,7 @@ import {
   ServerlessCacheSnapshot,
 } from '@aws-sdk/client-elasticache';
 import { formatElapsed, poll, SYSTEM_CLOCK, WaitOptions } from './clock';
+import { CacheDescriptionBase } from './describe';
 import { OpsError } from './errors';
 import { CacheNotFoundError, isNamed, regionOf } from './find';
 import { cacheIdProblem } from './ids';
@@ -36,18 +37,9 @@ export async function getServerlessCache(client: ElastiCacheClient, name: string
 }
 
 /** A serverless cache, as `describe` shows it. Plain data: `JSON.stringify` gives the `--json` output. */
-export interface ServerlessCacheDescription {
+export interface ServerlessCacheDescription extends CacheDescriptionBase {
   /** Always `serverless-cache`. */
   readonly kind: 'serverless-cache';
-  /** The cache name. */
-  readonly id: string;
-  readonly arn?: string;
-  readonly description?: string;
-  /** `available`, `creating`, `modifying`, `deleting`, `create-failed`. */
-  readonly status: string;
-  /** `valkey`, `redis` or `memcached`. */
-  readonly engine: string;
-  readonly engineDisplayName: string;
   readonly majorEngineVersion?: string;
   readonly fullEngineVersion?: string;
   /** `primary` (port 6379 / 11211: reads and writes) and `reader` (Valkey / Redis OSS, 6380). */
