@@ -42,7 +42,7 @@ const KNOWN: Record<string, string> = {
   InvalidReplicationGroupStateFault: 'The replication group is not in a state that allows this now: %s',
   InvalidCacheClusterStateFault: 'The cache cluster is not in a state that allows this now: %s',
   TestFailoverNotAvailableFault: 'ElastiCache cannot run a test failover on this group now: %s',
-  APICallRateForCustomerExceededFault: 'ElastiCache limits how often TestFailover may be called (per shard, per 24 hours): %s',
+  APICallRateForCustomerExceededFault: 'ElastiCache allows test failovers of at most 15 shards in any rolling 24 hours; try again later (%s)',
   SnapshotAlreadyExistsFault: 'A snapshot with that name already exists; pass another --name (%s)',
   SnapshotQuotaExceededFault: 'The account has reached its snapshot quota: delete old manual snapshots first (%s)',
   SnapshotFeatureNotSupportedFault: 'This cache does not support snapshots: %s',
@@ -75,7 +75,8 @@ function httpPart(metadata: ResponseMetadata): string {
  * Renders any error of an operation as one clear line, without a stack trace.
  *
  * `OpsError`s keep their message; SDK errors are recognised by name (the AWS error code:
- * `ReplicationGroupNotFoundFault`, `AccessDenied`, `Throttling`, `CredentialsProviderError`, ...);
+ * `ReplicationGroupNotFoundFault`, `AccessDenied`, `Throttling`, `CredentialsProviderError`, ...),
+ * explained, and followed by the code the API answered with (`[APICallRateForCustomerExceeded]`);
  * an answer without a readable AWS error (an HTML page from a proxy or load balancer, an empty
  * body) gives its HTTP status and request id; anything else is `<name>: <message>`, with the
  * HTTP status and request id for server-side (5xx) errors.
@@ -102,7 +103,10 @@ export function formatError(error: unknown): string {
   }
   const template = KNOWN[error.name];
   if (template) {
-    return oneLine(template.replace('%s', message));
+    // The code the API answered with (`APICallRateForCustomerExceeded`; the SDK names the error
+    // `APICallRateForCustomerExceededFault`): what the API reference and AWS CLI output show.
+    const code = (error as { Code?: unknown }).Code;
+    return `${oneLine(template.replace('%s', message))}${metadata && typeof code === 'string' && code ? ` [${code}]` : ''}`;
   }
   if (/region is missing/i.test(error.message)) {
     return 'No AWS region: set AWS_REGION, give your profile a region, or pass --region';

@@ -37,7 +37,11 @@ describe('formatError', () => {
     ['test failover not available', new TestFailoverNotAvailableFault({ message: 'TestFailover is not available.', $metadata: {} }),
       'ElastiCache cannot run a test failover on this group now: TestFailover is not available'],
     ['TestFailover quota', awsError('APICallRateForCustomerExceededFault', 'You exceeded the rate.'),
-      'ElastiCache limits how often TestFailover may be called (per shard, per 24 hours): You exceeded the rate'],
+      'ElastiCache allows test failovers of at most 15 shards in any rolling 24 hours; try again later (You exceeded the rate)'],
+    ['an answer\'s own code follows the explanation', Object.assign(awsError('APICallRateForCustomerExceededFault', 'You exceeded the rate.'),
+      { Code: 'APICallRateForCustomerExceeded' }),
+    'ElastiCache allows test failovers of at most 15 shards in any rolling 24 hours; try again later (You exceeded the rate) '
+      + '[APICallRateForCustomerExceeded]'],
     ['invalid state', awsError('InvalidReplicationGroupStateFault', 'Replication group must be in available state.'),
       'The replication group is not in a state that allows this now: Replication group must be in available state'],
     ['snapshot name taken', awsError('SnapshotAlreadyExistsFault', 'Snapshot already exists.'),
