@@ -127,7 +127,9 @@ Writes pause for a few seconds during a failover: run it when you mean it.
 
 ${ID_HELP}.
 
-  --shard <N>            the shard (node group) id or number, 1-4 digits (default: the first)
+  --shard <N>            the shard (node group) whose primary fails over: its id (0002, or an id of 1-4 letters
+                         and digits given at creation) or its number (2); required when the group has several
+                         shards (cluster mode enabled), otherwise its only shard
   --timeout <duration>   how long to wait for the new primary: 90s, 15m, 1h (default 20m)
   --json                 the result as JSON`,
   },
@@ -353,8 +355,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     }
     const sinceMs = str('since') !== undefined ? parseSince(str('since')!) : undefined;
     const shard = str('shard');
-    if (shard !== undefined && !/^\d{1,4}$/.test(shard)) {
-      throw new UsageError(`Invalid --shard: got '${shard}'. Allowed: a shard (node group) id or number of 1-4 digits, such as 0001 or 2.`);
+    if (shard !== undefined && !/^[A-Za-z0-9]{1,4}$/.test(shard)) {
+      throw new UsageError(`Invalid --shard: got '${shard}'. Allowed: a shard (node group) id of 1-4 letters or digits, such as 0001 or a1, or its number, such as 2 for 0002.`);
     }
     const clock = io.clock ?? SYSTEM_CLOCK;
     const timeoutMs = str('timeout') !== undefined ? parseTimeout(str('timeout')!) : undefined;

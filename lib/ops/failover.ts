@@ -13,8 +13,10 @@ import { getCacheCluster, getReplicationGroup, isMemcached, regionOf } from './f
 /** Options of `runFailoverDrill`. */
 export interface FailoverDrillOptions extends WaitOptions {
   /**
-   * The shard (node group) whose primary fails over: its id (`0001`) or number (`1`).
-   * @default - the first shard (the only one when cluster mode is disabled)
+   * The shard (node group) whose primary fails over: its id (`0001`, or an id chosen at creation such
+   * as `a1`) or number (`1` for `0001`). Required when the group has several shards (cluster mode
+   * enabled): `TestFailover` fails over one shard, and which one is the caller's choice.
+   * @default - the group's only shard (`0001` when cluster mode is disabled or compatible)
    */
   readonly shard?: string;
 }
@@ -53,20 +55,31 @@ export interface FailoverDrillResult {
 const COMPLETED = /failover\b.*?\bto (?:replica |primary )?node ([a-z0-9-]+)\b.*\bcompleted/i;
 const FROM = /failover from (?:master |primary )?node ([a-z0-9-]+)/i;
 
-/** Picks the shard named by `shard` (id or number), or the first. */
+/**
+ * Picks the shard named by `shard` (id, or number padded to 4 digits), or the only one. Refuses an
+ * unknown shard, naming the shards there are, and a missing one when there are several.
+ */
 function pickShard(group: ReplicationGroup, shard: string | undefined): NodeGroup {
   const shards = group.NodeGroups ?? [];
   const id = group.ReplicationGroupId ?? '?';
   if (shards.length === 0) {
     throw new OpsError(`Refusing failover drill on ${id}: it has no shards yet (status: ${group.Status ?? 'unknown'}).`);
   }
+  const ids = shards.map(s => s.NodeGroupId ?? '?');
   if (shard === undefined) {
+    if (shards.length > 1) {
+      throw new OpsError(`Refusing failover drill on ${id}: it has ${shards.length} shards (${ids.join(', ')}) and TestFailover fails over `
+        + 'the primary of one; choose it with --shard (its id, or its number: 2 for 0002).');
+    }
     return shards[0];
   }
   const wanted = /^\d+$/.test(shard) ? [shard, shard.padStart(4, '0')] : [shard];
   const found = shards.find(s => s.NodeGroupId !== undefined && wanted.includes(s.NodeGroupId));
   if (!found) {
-    throw new OpsError(`${id} has no shard '${shard}'. Shards: ${shards.map(s => s.NodeGroupId).join(', ')}.`);
+    const mode = group.ClusterMode ?? (group.ClusterEnabled ? 'enabled' : 'disabled');
+    throw new OpsError(group.ClusterEnabled || shards.length > 1
+      ? `Refusing failover drill on ${id}: it has no shard '${shard}'. Shards: ${ids.join(', ')}.`
+      : `Refusing failover drill on ${id}: it has no shard '${shard}'; cluster mode is ${mode}, so its only shard is ${ids[0]}.`);
   }
   return found;
 }
@@ -79,10 +92,12 @@ function primaryOf(shard: NodeGroup | undefined): string | undefined {
  * A failover drill: checks that the group can fail over (a Valkey / Redis OSS replication group,
  * `available`, automatic failover enabled, a replica in the shard), calls `TestFailover`, then
  * follows the ElastiCache events and the node roles until a node other than the old primary is
- * primary. Refuses with an `OpsError` before calling anything that changes the group.
+ * primary. Refuses with an `OpsError` before calling anything that changes the group; on a group
+ * with several shards (cluster mode enabled), `shard` says which one fails over.
  *
  * The new primary is read from the node roles (cluster mode disabled) or, where ElastiCache does not
- * report roles (cluster mode enabled), from the `Failover ... to replica node X completed` event.
+ * report roles (cluster mode enabled), from the `Failover ... to replica node X completed` event of
+ * a node of the shard; events that were there before the call are not taken for the drill's.
  * Polls every 5 seconds; gives up after 20 minutes unless told otherwise.
  */
 export async function runFailoverDrill(client: ElastiCacheClient, id: string, options: FailoverDrillOptions = {}): Promise<FailoverDrillResult> {
@@ -114,18 +129,21 @@ export async function runFailoverDrill(client: ElastiCacheClient, id: string, op
   const allMembers = new Set([id, ...(group.MemberClusters ?? [])]);
   let primaryBefore = primaryOf(shard);
 
-  const startedAt = clock.now();
-  // Events are read from a little before the call, in case the local clock runs ahead of AWS's.
-  const eventsSince = new Date(startedAt - 60_000);
+  // Events are read from a little before the call, in case the local clock runs ahead of AWS's. Those
+  // already there then (an earlier drill of the shard, moments ago) are not this drill's: its
+  // completion event would end this drill at once, with the wrong primary. Reading them first also
+  // means a drill that cannot follow the events (no elasticache:DescribeEvents) starts no failover.
+  const eventsSince = new Date(clock.now() - 60_000);
+  const seen = new Set((await eventsFrom(client, eventsSince)).map(eventKey));
   const events: DrillEvent[] = [];
-  const seen = new Set<string>();
+  const startedAt = clock.now();
   options.onProgress?.(`${id}: calling TestFailover on shard ${shardId} (primary: ${primaryBefore ?? 'not reported'})`);
   await client.send(new TestFailoverCommand({ ReplicationGroupId: id, NodeGroupId: shardId }));
 
   let completedBy: string | undefined;
   const primaryAfter = await poll<string>(async elapsedMs => {
     for (const e of await eventsFrom(client, eventsSince)) {
-      const key = `${e.Date?.toISOString()}|${e.SourceIdentifier}|${e.Message}`;
+      const key = eventKey(e);
       if (seen.has(key) || !e.SourceIdentifier || !allMembers.has(e.SourceIdentifier) || !e.Message) {
         continue;
       }
@@ -168,6 +186,10 @@ export async function runFailoverDrill(client: ElastiCacheClient, id: string, op
     durationMs: completedAt - startedAt,
     events,
   };
+}
+
+function eventKey(e: Event): string {
+  return `${e.Date?.toISOString()}|${e.SourceIdentifier}|${e.Message}`;
 }
 
 /** Every event since `since`, oldest first (ElastiCache returns newest first), following at most 10 pages. */

@@ -193,20 +193,18 @@ suite('the cdk-elasticache command against moto', () => {
     expect(odd.requests).toBe(before);
   });
 
-  test('failover-drill: refusals and moto\'s HTML 500 for TestFailover are one line each', async () => {
+  test('failover-drill: refusals and moto\'s HTML 500 for DescribeEvents are one line each', async () => {
     const [noFailover, html500, unknown] = await Promise.all([
       runCli(at(moto.endpoint, 'failover-drill', 'other-cache'), env),
-      // moto does not implement TestFailover: it answers with an HTML error page.
+      // moto implements neither DescribeEvents nor TestFailover: it answers with an HTML error page. The drill reads
+      // the events before it calls TestFailover, so it stops there, before changing anything (the successful drills
+      // run against failover-endpoint.ts, in failover-shard.test.ts).
       runCli(at(moto.endpoint, 'failover-drill', 'my-cache', '--timeout', '30s'), env),
       runCli(at(moto.endpoint, 'failover-drill', 'nosuch'), env),
     ]);
     expectOneLine(noFailover, 1, 'Refusing failover drill on other-cache: automatic failover is disabled; enable Multi-AZ with automatic failover first.');
-    expect(html500.status).toBe(1);
-    expect(html500.stderr.trimEnd().split('\n')).toEqual([
-      'my-cache: calling TestFailover on shard 0001 (primary: my-cache-001)',
-      expect.stringMatching(new RegExp('^The ElastiCache API answered HTTP 500 Internal Server Error, (no request id|request id \\S+) '
-        + 'without an AWS error in the body: a failure at AWS')),
-    ]);
+    expectOneLine(html500, 1, new RegExp('^The ElastiCache API answered HTTP 500 Internal Server Error, (no request id|request id \\S+) '
+      + 'without an AWS error in the body: a failure at AWS'));
     expectOneLine(unknown, 1, "No replication group named 'nosuch' in eu-west-1.");
   });
 

@@ -116,7 +116,9 @@ describe('help and usage errors', () => {
     [['token', 'my-cache'], "'token' needs --user <userId> (see --help)."],
     [['help', 'frobnicate'], "Unknown help topic 'frobnicate'. Commands: list, describe, events, wait, failover-drill, snapshot, token, rotate, rotate-auth-token (see --help)."],
     [['failover-drill', 'my-cache', '--shard', 'first'],
-      "Invalid --shard: got 'first'. Allowed: a shard (node group) id or number of 1-4 digits, such as 0001 or 2."],
+      "Invalid --shard: got 'first'. Allowed: a shard (node group) id of 1-4 letters or digits, such as 0001 or a1, or its number, such as 2 for 0002."],
+    [['failover-drill', 'my-cache', '--shard', '0-1'],
+      "Invalid --shard: got '0-1'. Allowed: a shard (node group) id of 1-4 letters or digits, such as 0001 or a1, or its number, such as 2 for 0002."],
     [['snapshot', 'my-cache', '--name', ''], "Invalid --name: got ''. Allowed: a snapshot name that no other snapshot of the account has in the region."],
     [['describe', 'my-cache', '--endpoint-url', 'localhost:5000'],
       "Invalid --endpoint-url: got 'localhost:5000'. Allowed: an http:// or https:// URL, such as http://127.0.0.1:5000."],
@@ -335,7 +337,8 @@ describe('failover-drill', () => {
       .resolvesOnce({ ReplicationGroups: [replicationGroup()] })
       .resolves({ ReplicationGroups: [failedOverGroup()] });
     ec.on(TestFailoverCommand).resolves({ ReplicationGroup: replicationGroup() });
-    ec.on(DescribeEventsCommand).resolves({ Events: [
+    // The events before the call (none), then those of the drill.
+    ec.on(DescribeEventsCommand).resolvesOnce({ Events: [] }).resolves({ Events: [
       event('2025-03-01T14:00:04Z', 'my-cache', 'Failover to replica node my-cache-002 completed'),
       event('2025-03-01T14:00:01Z', 'my-cache', 'Test Failover API called for node group 0001'),
     ] });

@@ -12,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { OpsError } from '../../lib/ops/errors';
 import { runFailoverDrill } from '../../lib/ops/failover';
-import { event, failedOverGroup, memberCluster, memcachedCluster, replicationGroup, shardedGroup, testClient } from './fixtures';
+import { awsError, event, failedOverGroup, memberCluster, memcachedCluster, replicationGroup, shardedGroup, testClient } from './fixtures';
 
 const ec = mockClient(ElastiCacheClient);
 const client = testClient();
@@ -37,8 +37,9 @@ describe('runFailoverDrill, cluster mode disabled', () => {
       .resolvesOnce({ ReplicationGroups: [replicationGroup()] }) // first poll: not failed over yet
       .resolves({ ReplicationGroups: [failedOverGroup()] });
     ec.on(TestFailoverCommand).resolves({ ReplicationGroup: replicationGroup() });
-    // DescribeEvents lists the newest first.
+    // DescribeEvents lists the newest first. The first call reads the events before TestFailover.
     ec.on(DescribeEventsCommand)
+      .resolvesOnce({ Events: [] })
       .resolvesOnce({ Events: [called] })
       .resolves({ Events: [completed, recovering, elsewhere, called] });
   });
@@ -77,13 +78,14 @@ describe('runFailoverDrill, cluster mode disabled', () => {
 
   test('follows DescribeEvents pages', async () => {
     ec.on(DescribeEventsCommand)
+      .resolvesOnce({ Events: [] })
       .resolvesOnce({ Events: [completed], Marker: 'page-2' })
       .resolves({ Events: [called] });
     ec.on(DescribeReplicationGroupsCommand)
       .resolvesOnce({ ReplicationGroups: [replicationGroup()] })
       .resolves({ ReplicationGroups: [failedOverGroup()] });
     const result = await runFailoverDrill(client, 'my-cache');
-    expect(ec.commandCalls(DescribeEventsCommand)[1].args[0].input).toEqual(expect.objectContaining({ Marker: 'page-2' }));
+    expect(ec.commandCalls(DescribeEventsCommand)[2].args[0].input).toEqual(expect.objectContaining({ Marker: 'page-2' }));
     expect(result.events.map(e => e.message)).toEqual([called.Message, completed.Message]);
   });
 
@@ -102,7 +104,43 @@ describe('runFailoverDrill, cluster mode disabled', () => {
     const fault = new TestFailoverNotAvailableFault({ message: 'TestFailover is not available for node group 0001.', $metadata: {} });
     ec.on(TestFailoverCommand).rejects(fault);
     await expect(runFailoverDrill(client, 'my-cache')).rejects.toBe(fault);
-    expect(ec.commandCalls(DescribeEventsCommand)).toHaveLength(0);
+    // The events before the call were read; nothing was polled after it.
+    expect(ec.commandCalls(DescribeEventsCommand)).toHaveLength(1);
+  });
+
+  test('events that were there before the call (an earlier drill) are not taken for this drill\'s', async () => {
+    const earlier = [
+      event('2025-03-01T13:59:40Z', 'my-cache', 'Failover to replica node my-cache-002 completed'),
+      event('2025-03-01T13:59:30Z', 'my-cache', 'Test Failover API called for node group 0001'),
+    ];
+    // Since then my-cache-002 is primary; this drill hands back to my-cache-001.
+    ec.on(DescribeReplicationGroupsCommand)
+      .resolvesOnce({ ReplicationGroups: [failedOverGroup()] })
+      .resolvesOnce({ ReplicationGroups: [failedOverGroup()] })
+      .resolves({ ReplicationGroups: [replicationGroup()] });
+    const back = event('2025-03-01T14:00:06Z', 'my-cache', 'Failover to replica node my-cache-001 completed');
+    ec.on(DescribeEventsCommand)
+      .resolvesOnce({ Events: earlier })
+      .resolvesOnce({ Events: earlier })
+      .resolves({ Events: [back, ...earlier] });
+    const drill = runFailoverDrill(client, 'my-cache');
+    await jest.advanceTimersByTimeAsync(5_000);
+    const result = await drill;
+    expect(result).toEqual(expect.objectContaining({ primaryBefore: 'my-cache-002', primaryAfter: 'my-cache-001', durationMs: 5_000 }));
+    expect(result.events.map(e => e.message)).toEqual([back.Message]);
+  });
+
+  test('no DescribeEvents, no drill: a failure to read the events comes before TestFailover', async () => {
+    ec.on(DescribeEventsCommand).rejects(awsError('AccessDenied', 'not authorized to perform: elasticache:DescribeEvents'));
+    await expect(runFailoverDrill(client, 'my-cache')).rejects.toThrow('not authorized to perform: elasticache:DescribeEvents');
+    expect(ec.commandCalls(TestFailoverCommand)).toHaveLength(0);
+  });
+
+  test('a shard other than 0001 is refused, saying it is the only one', async () => {
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [replicationGroup()] });
+    await expect(runFailoverDrill(client, 'my-cache', { shard: '2' })).rejects.toThrow(new OpsError(
+      "Refusing failover drill on my-cache: it has no shard '2'; cluster mode is disabled, so its only shard is 0001."));
+    expect(ec.commandCalls(TestFailoverCommand)).toHaveLength(0);
   });
 });
 
@@ -111,6 +149,7 @@ describe('runFailoverDrill, cluster mode enabled', () => {
     ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [shardedGroup()] });
     ec.on(TestFailoverCommand).resolves({ ReplicationGroup: shardedGroup() });
     ec.on(DescribeEventsCommand)
+      .resolvesOnce({ Events: [] })
       .resolvesOnce({ Events: [
         // Another shard's failover must not end this drill.
         event('2025-03-01T14:00:02Z', 'big', 'Failover from primary node big-0001-001 to replica node big-0001-002 completed'),
@@ -128,10 +167,31 @@ describe('runFailoverDrill, cluster mode enabled', () => {
 
   test('a shard id is taken as is', async () => {
     ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [shardedGroup()] });
-    ec.on(DescribeEventsCommand).resolves({ Events: [event('2025-03-01T14:00:07Z', 'big', 'Failover to replica node big-0001-002 completed')] });
+    ec.on(DescribeEventsCommand).resolvesOnce({ Events: [] })
+      .resolves({ Events: [event('2025-03-01T14:00:07Z', 'big', 'Failover to replica node big-0001-002 completed')] });
     const result = await runFailoverDrill(client, 'big', { shard: '0001' });
     expect(result.primaryBefore).toBeUndefined();
     expect(result.primaryAfter).toBe('big-0001-002');
+  });
+
+  test('a shard id chosen at creation (letters and digits) is matched as is', async () => {
+    const group = shardedGroup();
+    group.NodeGroups![1] = { ...group.NodeGroups![1], NodeGroupId: 'eu2' };
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [group] });
+    ec.on(DescribeEventsCommand).resolvesOnce({ Events: [] })
+      .resolves({ Events: [event('2025-03-01T14:00:07Z', 'big', 'Failover from primary node big-0002-001 to replica node big-0002-002 completed')] });
+    const result = await runFailoverDrill(client, 'big', { shard: 'eu2' });
+    expect(ec.commandCalls(TestFailoverCommand)[0].args[0].input).toEqual({ ReplicationGroupId: 'big', NodeGroupId: 'eu2' });
+    expect(result).toEqual(expect.objectContaining({ shard: 'eu2', primaryBefore: 'big-0002-001', primaryAfter: 'big-0002-002' }));
+  });
+
+  test('a group with one shard needs no shard', async () => {
+    const group = shardedGroup();
+    group.NodeGroups = group.NodeGroups!.slice(0, 1);
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [group] });
+    ec.on(DescribeEventsCommand).resolvesOnce({ Events: [] })
+      .resolves({ Events: [event('2025-03-01T14:00:07Z', 'big', 'Failover to replica node big-0001-002 completed')] });
+    expect((await runFailoverDrill(client, 'big')).shard).toBe('0001');
   });
 });
 
@@ -172,7 +232,16 @@ describe('runFailoverDrill refuses, without calling TestFailover', () => {
 
   test('an unknown shard, listing the shards', async () => {
     ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [shardedGroup()] });
-    await expect(runFailoverDrill(client, 'big', { shard: '7' })).rejects.toThrow(new OpsError("big has no shard '7'. Shards: 0001, 0002."));
+    await expect(runFailoverDrill(client, 'big', { shard: '7' })).rejects.toThrow(
+      new OpsError("Refusing failover drill on big: it has no shard '7'. Shards: 0001, 0002."));
     expect(ec.commandCalls(TestFailoverCommand)).toHaveLength(0);
+  });
+
+  test('no shard on a group with several: which one is the caller\'s choice', async () => {
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [shardedGroup()] });
+    await expect(runFailoverDrill(client, 'big')).rejects.toThrow(new OpsError('Refusing failover drill on big: it has 2 shards (0001, 0002) '
+      + 'and TestFailover fails over the primary of one; choose it with --shard (its id, or its number: 2 for 0002).'));
+    expect(ec.commandCalls(TestFailoverCommand)).toHaveLength(0);
+    expect(ec.commandCalls(DescribeEventsCommand)).toHaveLength(0);
   });
 });
