@@ -188,6 +188,7 @@ export async function runFailoverDrill(client: ElastiCacheClient, id: string, op
   };
 }
 
+/** What tells two events apart: DescribeEvents gives them no id. */
 function eventKey(e: Event): string {
   return `${e.Date?.toISOString()}|${e.SourceIdentifier}|${e.Message}`;
 }
