@@ -25,7 +25,8 @@
 //
 // The model of a failover is the minimum a drill observes: the node that is primary (moto reports
 // none for cluster mode enabled; the first member, as ElastiCache creates it, until a failover) hands
-// over to the next member of its shard `failoverMs` after the call.
+// over to the next member of its shard at once, or, while `holdFailovers` is set, when the test calls
+// `completeFailovers()` (a failover under way, without timing races on a busy machine).
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 
@@ -45,8 +46,10 @@ export interface FailoverEndpoint {
   readonly calls: TestFailoverCall[];
   /** How many node groups may be failed over in 24 hours before APICallRateForCustomerExceeded (AWS: 15). */
   shardsPerDay: number;
-  /** How long after the call a failover completes (its events appear, the roles swap); 0 = at once. */
-  failoverMs: number;
+  /** While true, a failover stays under way (no completion events, roles unchanged) until `completeFailovers()`. */
+  holdFailovers: boolean;
+  /** Completes the failovers under way now. */
+  completeFailovers(): void;
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -72,8 +75,6 @@ interface Group {
 
 interface ModelEvent {
   readonly date: Date;
-  /** When DescribeEvents starts listing it. */
-  readonly visibleAt: number;
   readonly source: string;
   readonly type: 'replication-group' | 'cache-cluster';
   readonly message: string;
@@ -85,7 +86,8 @@ interface Failover {
   readonly from: string;
   readonly to: string;
   readonly calledAt: number;
-  readonly completesAt: number;
+  /** When it completed; Infinity while under way. */
+  completesAt: number;
 }
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -151,6 +153,18 @@ export function startFailoverEndpoint(moto: string): Promise<FailoverEndpoint> {
       out.on('error', reject);
       out.end(body);
     });
+
+  /** Completes a failover: its events (a millisecond apart; ElastiCache's are seconds apart), and from now its new primary. */
+  const complete = (f: Failover, now: number) => {
+    f.completesAt = now;
+    const done = `Failover from primary node ${f.from} to replica node ${f.to} completed`;
+    events.push(
+      { date: new Date(now + 1), source: f.from, type: 'cache-cluster', message: done },
+      { date: new Date(now + 2), source: f.group, type: 'replication-group', message: done },
+      { date: new Date(now + 3), source: f.from, type: 'cache-cluster', message: 'Recovering cache nodes 0001' },
+      { date: new Date(now + 4), source: f.from, type: 'cache-cluster', message: 'Finished recovery for cache nodes 0001' },
+    );
+  };
 
   /** The failovers of a group that have completed by now, oldest first. */
   const completed = (group: string, now: number) => failovers.filter(f => f.group === group && f.completesAt <= now);
@@ -235,17 +249,12 @@ export function startFailoverEndpoint(moto: string): Promise<FailoverEndpoint> {
       const from = primaryOf(groupId, shard, now);
       const ids = shard.members.map(m => m.id);
       const to = ids[(ids.indexOf(from) + 1) % ids.length];
-      const completesAt = now + endpoint.failoverMs;
-      failovers.push({ group: groupId, shard: shardId, from, to, calledAt: now, completesAt });
-      // Dated a millisecond apart (ElastiCache's are seconds apart), listed once the failover has completed.
-      const done = `Failover from primary node ${from} to replica node ${to} completed`;
-      events.push(
-        { date: new Date(now), visibleAt: now, source: groupId, type: 'replication-group', message: `Test Failover API called for node group ${shardId}` },
-        { date: new Date(completesAt + 1), visibleAt: completesAt, source: from, type: 'cache-cluster', message: done },
-        { date: new Date(completesAt + 2), visibleAt: completesAt, source: groupId, type: 'replication-group', message: done },
-        { date: new Date(completesAt + 3), visibleAt: completesAt, source: from, type: 'cache-cluster', message: 'Recovering cache nodes 0001' },
-        { date: new Date(completesAt + 4), visibleAt: completesAt, source: from, type: 'cache-cluster', message: 'Finished recovery for cache nodes 0001' },
-      );
+      const failover: Failover = { group: groupId, shard: shardId, from, to, calledAt: now, completesAt: Infinity };
+      failovers.push(failover);
+      events.push({ date: new Date(now), source: groupId, type: 'replication-group', message: `Test Failover API called for node group ${shardId}` });
+      if (!endpoint.holdFailovers) {
+        complete(failover, now);
+      }
       record('ok');
       return `<TestFailoverResponse xmlns="${XMLNS}"><TestFailoverResult>${group.xml}</TestFailoverResult>`
         + `<ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></TestFailoverResponse>`;
@@ -266,7 +275,7 @@ export function startFailoverEndpoint(moto: string): Promise<FailoverEndpoint> {
     const max = Number(params.get('MaxRecords') ?? 100);
     const offset = Number(params.get('Marker') ?? 0);
     const matching = events
-      .filter(e => e.visibleAt <= now && e.date.getTime() >= start && e.date.getTime() <= end)
+      .filter(e => e.date.getTime() >= start && e.date.getTime() <= end)
       .filter(e => (!source || e.source === source) && (!type || e.type === type))
       .sort((a, b) => b.date.getTime() - a.date.getTime());
     const page = matching.slice(offset, offset + max);
@@ -321,7 +330,11 @@ export function startFailoverEndpoint(moto: string): Promise<FailoverEndpoint> {
     endpoint: '',
     calls,
     shardsPerDay: 15,
-    failoverMs: 0,
+    holdFailovers: false,
+    completeFailovers: () => {
+      const now = Date.now();
+      failovers.filter(f => f.completesAt === Infinity).forEach(f => complete(f, now));
+    },
     close: () => new Promise<void>(done => {
       server.closeAllConnections();
       server.close(() => done());
