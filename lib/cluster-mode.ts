@@ -510,13 +510,13 @@ function verifyDeployedClusterMode(scope: Construct, mode: ClusterMode, replicat
     return;
   }
   const refresh = (since: string) => `The deployed mode was looked up when the template first asked for ${mode.value}, and `
-    + `is cached in cdk.context.json under '${key}': if ${since} since that lookup, the cached value is stale; refresh it `
-    + `with cdk context --reset '${key}' and synthesize again.`;
+    + `is cached in cdk.context.json: if ${since} since that lookup, the cached answer is stale; refresh it with `
+    + `cdk context --reset '${key}' and synthesize again.`;
   if (to < from) {
     invalid(scope, 'clusterMode', mode.value, `Allowed: ClusterMode.${deployedMode.toUpperCase()}${deployedMode === 'compatible'
       ? ' or ClusterMode.ENABLED' : ''}: the deployed group ${replicationGroupId} is in cluster mode ${deployedMode}, and `
-      + 'ElastiCache cannot take a group back (the move to cluster mode is one way). To return to cluster mode disabled, '
-      + `create a new group (a new replicationGroupId) and move the data. ${refresh('the group has been replaced')}`);
+      + 'ElastiCache cannot take a group back (the move to cluster mode is one way). For a group in cluster mode '
+      + `${mode.value}, create a new one (a new replicationGroupId) and move the data. ${refresh('the group has been replaced')}`);
   }
   if (from === 0 && to === 2) {
     invalid(scope, 'clusterMode', mode.value, `Allowed: ClusterMode.COMPATIBLE first: the deployed group ${replicationGroupId} `
