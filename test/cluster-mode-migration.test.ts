@@ -189,6 +189,14 @@ describe('where the check cannot run, it warns instead', () => {
   });
 });
 
+test('a lookup the CLI could not make (no credentials): the synthesis fails, nothing is checked', () => {
+  // What the CLI puts in the context for a failed lookup (not saved to cdk.context.json).
+  const app = new App({ context: { [keyFor('orders', 'enabled')]: { $providerError: 'Need to perform AWS calls but no credentials' } } });
+  const stack = new Stack(app, 'Stack', { env: ENV });
+  expect(() => cache(stack, 'Cache', { replicationGroupId: 'orders', clusterMode: ClusterMode.ENABLED })).not.toThrow();
+  expect(Annotations.fromStack(stack).findError('/Stack/Cache', Match.stringLikeRegexp('no credentials'))).toHaveLength(1);
+});
+
 describe('the real cdk CLI reads the lookup from cdk.context.json', () => {
   const root = path.resolve(__dirname, '..');
   let dir: string;
