@@ -16,7 +16,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 // bench/serverless.ts uses this module's helpers inside its functions only, so the cycle is harmless.
 import { buildServerlessBenchApp } from './serverless';
-import { ClusterMode, ReplicationGroup } from '../lib';
+import { library } from './library';
 
 /** How the caches are built. */
 export type BenchMode = 'library' | 'l1';
@@ -60,8 +60,8 @@ export function buildBenchApp(app: App, mode: BenchMode, n: number, shape: Bench
       stack = new Stack(app, `Caches${Math.ceil(i / CACHES_PER_STACK)}`);
     }
     if (mode === 'library') {
-      new ReplicationGroup(stack!, `Cache${i}`, shape === 'sharded'
-        ? { vpc, clusterMode: ClusterMode.ENABLED, shards: 3, replicas: 2 }
+      new library.ReplicationGroup(stack!, `Cache${i}`, shape === 'sharded'
+        ? { vpc, clusterMode: library.ClusterMode.ENABLED, shards: 3, replicas: 2 }
         : { vpc });
     } else {
       handWrittenCache(stack!, `Cache${i}`, vpc, shape);

@@ -16,6 +16,8 @@
  *   --sizes 1,10,100,300   the values of N
  *   --shapes default,sharded,serverless  which caches
  *   --repeat 5             runs per (mode, N)
+ *   --sources              measure the library's TypeScript sources (through tsx) instead of its compiled
+ *                          JavaScript (see bench/library.ts)
  *   --validation           keep aws-cdk-lib's CloudFormation template validation on. Off by default:
  *                          it costs the same in both modes (about a second per synthesis) and would
  *                          hide the construct cost this benchmark compares
@@ -25,7 +27,7 @@
  *                          every shape; or per shape: --max-ratio default=1.15,sharded=1.3
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BENCH_MODES, BENCH_SHAPES, BenchMode, BenchShape } from './app';
 import type { BenchSample } from './child';
@@ -35,6 +37,7 @@ interface Options {
   readonly shapes: BenchShape[];
   readonly repeat: number;
   readonly validation: boolean;
+  readonly sources: boolean;
   readonly cpuProf?: string;
   readonly json?: string;
   readonly maxRatio: Partial<Record<BenchShape, number>>;
@@ -45,13 +48,14 @@ interface Measured extends BenchSample {
   readonly processMs: number;
 }
 
-const USAGE = 'Options: --sizes 1,10,100,300 --shapes default,sharded,serverless --repeat 5 --validation --cpu-prof DIR --json FILE '
+const USAGE = 'Options: --sizes 1,10,100,300 --shapes default,sharded,serverless --repeat 5 --sources --validation --cpu-prof DIR --json FILE '
   + '--max-ratio R|default=R,sharded=R';
 
 function parseArgs(argv: string[]): Options {
   let sizes = [1, 10, 100, 300];
   let repeat = 5;
   let validation = false;
+  let sources = false;
   let cpuProf: string | undefined;
   let json: string | undefined;
   let shapes: BenchShape[] = [...BENCH_SHAPES];
@@ -69,6 +73,7 @@ function parseArgs(argv: string[]): Options {
       case '--sizes': sizes = value().split(',').map(Number); break;
       case '--repeat': repeat = Number(value()); break;
       case '--validation': validation = true; break;
+      case '--sources': sources = true; break;
       case '--cpu-prof': cpuProf = resolve(value()); break;
       case '--json': json = value(); break;
       case '--shapes': shapes = value().split(',') as BenchShape[]; break;
@@ -90,16 +95,33 @@ function parseArgs(argv: string[]): Options {
   if (sizes.some(n => !Number.isInteger(n) || n < 1) || !Number.isInteger(repeat) || repeat < 1) {
     throw new Error(`--sizes takes positive integers and --repeat a positive integer. ${USAGE}`);
   }
-  return { sizes, shapes, repeat, validation, cpuProf, json, maxRatio };
+  return { sizes, shapes, repeat, validation, sources, cpuProf, json, maxRatio };
+}
+
+/**
+ * Compiles the library as its package ships it (JavaScript, no source maps) into `.bench/`, inside the
+ * project so that it loads the project's aws-cdk-lib; returns the module to load (bench/library.ts).
+ */
+function compileLibrary(): string {
+  const root = resolve(__dirname, '..');
+  const outDir = join(root, '.bench', 'build');
+  rmSync(outDir, { recursive: true, force: true });
+  const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'),
+    '--outDir', outDir, '--sourceMap', 'false', '--declaration', 'false'], { encoding: 'utf-8' });
+  if (result.status !== 0) {
+    throw new Error(`compiling the library failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+  }
+  return join(outDir, 'lib', 'index.js');
 }
 
 /** Runs one measurement in a fresh process: node with tsx, as `npm run bench` itself. */
-function measure(mode: BenchMode, shape: BenchShape, n: number, options: Options): Measured {
+function measure(mode: BenchMode, shape: BenchShape, n: number, options: Options, library?: string): Measured {
   const profile = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProf, `${shape}-${mode}-${n}`)] : [];
   const args = [...profile, '--import', 'tsx', join(__dirname, 'child.ts'), mode, String(n), '--shape', shape,
     ...(options.validation ? ['--validation'] : [])];
   const start = performance.now();
-  const result = spawnSync(process.execPath, args, { encoding: 'utf-8', maxBuffer: 16 * 1024 * 1024 });
+  const env = library ? { ...process.env, CDK_ELASTICACHE_BENCH_LIBRARY: library } : process.env;
+  const result = spawnSync(process.execPath, args, { encoding: 'utf-8', maxBuffer: 16 * 1024 * 1024, env });
   const processMs = performance.now() - start;
   if (result.status !== 0) {
     throw new Error(`bench child ${mode} ${n} failed (exit ${result.status}):\n${result.stderr}`);
@@ -159,14 +181,16 @@ function main(): void {
     mkdirSync(options.cpuProf, { recursive: true });
   }
   const samples: Measured[] = [];
+  const library = options.sources ? undefined : compileLibrary();
   console.log(`cdk-elasticache synth benchmark: N = ${options.sizes.join(', ')} replication groups (${options.shapes.join(', ')}), `
-    + `best of ${options.repeat} runs, template validation ${options.validation ? 'on' : 'off'}, node ${process.version}`);
+    + `best of ${options.repeat} runs, the library's ${library ? 'compiled JavaScript' : 'TypeScript sources'}, `
+    + `template validation ${options.validation ? 'on' : 'off'}, node ${process.version}`);
   for (const shape of options.shapes) {
     for (const n of options.sizes) {
       for (let r = 0; r < options.repeat; r++) {
         // Alternate the order so that neither mode always runs second.
         for (const mode of r % 2 === 0 ? BENCH_MODES : [...BENCH_MODES].reverse()) {
-          const s = measure(mode, shape, n, options);
+          const s = measure(mode, shape, n, options, library);
           samples.push(s);
           process.stderr.write(`  ${shape.padEnd(7)} ${mode.padEnd(7)} N=${String(n).padEnd(4)} build ${fmt(s.constructMs)} ms, `
             + `synth ${fmt(s.synthMs)} ms, CPU ${fmt(s.cpuMs)} ms, process ${fmt(s.processMs)} ms, peak RSS ${fmt(s.maxRssBytes / 1048576)} MB\n`);

@@ -8,7 +8,7 @@ import { App, CfnDeletionPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { Construct } from 'constructs';
-import { ServerlessCache } from '../lib';
+import { library } from './library';
 import {
   APP_USER_ACCESS_STRING, BenchMode, CACHES_PER_STACK, deletionPolicy, networkStack, NO_EGRESS, passwordUser, physicalName,
 } from './app';
@@ -22,7 +22,7 @@ export function buildServerlessBenchApp(app: App, mode: BenchMode, n: number): A
       stack = new Stack(app, `Caches${Math.ceil(i / CACHES_PER_STACK)}`);
     }
     if (mode === 'library') {
-      new ServerlessCache(stack!, `Cache${i}`, { vpc });
+      new library.ServerlessCache(stack!, `Cache${i}`, { vpc });
     } else {
       handWrittenServerlessCache(stack!, `Cache${i}`, vpc);
     }

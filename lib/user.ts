@@ -301,7 +301,7 @@ export class User extends UserBase {
         },
       });
       this.secret = secret;
-      passwords = [secret.secretValueFromJson('password').unsafeUnwrap()];
+      passwords = [secret.passwordReference('password')];
     }
 
     this.resource = new CfnUser(this, 'Resource', {

@@ -12,19 +12,9 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { LogDelivery, LogDestination, LogFormat } from '../lib';
 
-/**
- * aws-cdk-lib validates synthesized templates against CloudFormation's rules (resource schemas,
- * references). The rest of the suite turns that off for speed (test/setup-env.ts); here it runs in
- * construct-library strict mode, where any finding fails the synthesis.
- */
-describe('CloudFormation validation of the templates the library writes', () => {
-  const previous = process.env.CDK_VALIDATION;
-  beforeAll(() => { delete process.env.CDK_VALIDATION; });
-  afterAll(() => { process.env.CDK_VALIDATION = previous; });
-
-  test('rotation: the default cache, a generated AUTH token with a key, a user of its own and a cache in the VPC, in one stack', () => {
-    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
-    const stack = new Stack(app, 'Stack');
+/** Each case builds its resources into an empty stack. */
+const CASES: Array<[string, (stack: Stack) => void]> = [
+  ['rotation: the default cache, a generated AUTH token with a key, a user of its own and a cache in the VPC, in one stack', stack => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     new ReplicationGroup(stack, 'Cache', { vpc }).addRotation({ automaticallyAfter: Duration.hours(4) });
     new ReplicationGroup(stack, 'Legacy', {
@@ -32,30 +22,18 @@ describe('CloudFormation validation of the templates the library writes', () => 
     }).addRotation({ rotateImmediatelyOnUpdate: false });
     new User(stack, 'Orders', { userName: 'orders', accessString: AccessString.keyPrefix('orders:') }).addRotation();
     new ReplicationGroup(stack, 'Checked', { vpc }).addRotation({ vpc });
-    expect(() => app.synth()).not.toThrow();
-  });
-
-  test('subnet group and parameter group', () => {
-    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
-    const stack = new Stack(app, 'Stack');
+  }],
+  ['subnet group and parameter group', stack => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     new SubnetGroup(stack, 'Subnets', { vpc });
     new ParameterGroup(stack, 'Params', { engine: ValkeyVersion.VER_8_2, evictionPolicy: EvictionPolicy.ALLKEYS_LRU });
-    expect(() => app.synth()).not.toThrow();
-  });
-
-  test('Memcached cluster: 3 nodes cross-AZ, a client allowed in', () => {
-    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
-    const stack = new Stack(app, 'Stack');
+  }],
+  ['Memcached cluster: 3 nodes cross-AZ, a client allowed in', stack => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 3, natGateways: 0 });
     const cluster = new MemcachedCluster(stack, 'Memcached', { vpc, nodes: 3, parameters: { max_item_size: '10485760' } });
     cluster.connections.allowDefaultPortFrom(new ec2.SecurityGroup(stack, 'Client', { vpc }));
-    expect(() => app.synth()).not.toThrow();
-  });
-
-  test('replication group, cluster mode enabled: shards with zones, a cluster parameter group, auto scaling, alarms by role', () => {
-    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
-    const stack = new Stack(app, 'Stack');
+  }],
+  ['replication group, cluster mode enabled: shards with zones, a cluster parameter group, auto scaling, alarms by role', stack => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     const cache = new ReplicationGroup(stack, 'Sharded', {
       vpc, clusterMode: ClusterMode.ENABLED, nodeType: NodeType.R7G_LARGE, replicas: 1, evictionPolicy: EvictionPolicy.ALLKEYS_LFU,
@@ -72,56 +50,36 @@ describe('CloudFormation validation of the templates the library writes', () => 
       vpc, clusterMode: ClusterMode.ENABLED, restoreFromS3: ['arn:aws:s3:::bucket/dump.rdb'],
       shardConfiguration: [{ slots: '0-8191' }, { slots: '8192-16383' }],
     });
-    expect(() => app.synth()).not.toThrow();
-  });
-
-  test('replication group: the seed hands-on configuration', () => {
-    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
-    const stack = new Stack(app, 'Stack');
+  }],
+  ['replication group: the seed hands-on configuration', stack => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     new ReplicationGroup(stack, 'Cache', {
       vpc, engine: RedisOssVersion.VER_7_1, nodeType: NodeType.T2_MICRO, replicas: 0, multiAz: false,
       atRestEncryption: false, transitEncryption: false, backupRetention: Duration.days(0), autoMinorVersionUpgrade: true,
     });
-    expect(() => app.synth()).not.toThrow();
-  });
-
-  test('replication group: the production default, a client allowed in', () => {
-    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
-    const stack = new Stack(app, 'Stack');
+  }],
+  ['replication group: the production default, a client allowed in', stack => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     const cache = new ReplicationGroup(stack, 'Cache', { vpc });
     cache.connections.allowDefaultPortFrom(new ec2.SecurityGroup(stack, 'Client', { vpc }));
-    expect(() => app.synth()).not.toThrow();
-  });
-
-  test('RBAC: a user group with a password user and an IAM user', () => {
-    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
-    const stack = new Stack(app, 'Stack');
+  }],
+  ['RBAC: a user group with a password user and an IAM user', stack => {
     const appUser = new User(stack, 'AppUser', { userName: 'app', accessString: AccessString.keyPrefix('app:') });
     const reader = new User(stack, 'Reader', {
       userId: 'reader', engine: CacheEngine.REDIS_OSS, authentication: UserAuthentication.iam(), accessString: AccessString.readOnly(),
     });
     new UserGroup(stack, 'Users', { users: [appUser, reader] });
     new UserGroup(stack, 'RedisUsers', { engine: CacheEngine.REDIS_OSS, users: [reader] });
-    expect(() => app.synth()).not.toThrow();
-  });
-
-  test('replication group: RBAC with an IAM user and grantConnect, a customer managed key', () => {
-    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
-    const stack = new Stack(app, 'Stack');
+  }],
+  ['replication group: RBAC with an IAM user and grantConnect, a customer managed key', stack => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     const worker = new User(stack, 'Worker', { userId: 'worker', authentication: UserAuthentication.iam(), accessString: AccessString.readOnly() });
     const cache = new ReplicationGroup(stack, 'Cache', {
       vpc, kmsKey: new kms.Key(stack, 'Key'), authentication: Authentication.userGroup(new UserGroup(stack, 'Users', { users: [worker] })),
     });
     cache.grantConnect(new iam.Role(stack, 'Client', { assumedBy: new iam.AccountRootPrincipal() }), worker);
-    expect(() => app.synth()).not.toThrow();
-  });
-
-  test('observability: recommended alarms to a topic, dashboards, slow and engine logs, events to an encrypted topic', () => {
-    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
-    const stack = new Stack(app, 'Stack');
+  }],
+  ['observability: recommended alarms to a topic, dashboards, slow and engine logs, events to an encrypted topic', stack => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     const alarmTopic = new sns.Topic(stack, 'Alarms');
     const events = new sns.Topic(stack, 'Events', { masterKey: new kms.Key(stack, 'EventsKey') });
@@ -134,11 +92,45 @@ describe('CloudFormation validation of the templates the library writes', () => 
     const memcached = new MemcachedCluster(stack, 'Memcached', { vpc, nodes: 12, notificationTopic: events });
     memcached.addRecommendedAlarms({ actions: [new cloudwatchActions.SnsAction(alarmTopic)] });
     memcached.addDashboard();
+  }],
+];
+
+/**
+ * aws-cdk-lib validates synthesized templates against CloudFormation's rules (resource schemas,
+ * references). The rest of the suite turns that off for speed (test/setup-env.ts); here it runs in
+ * construct-library strict mode, where any finding fails the synthesis.
+ */
+describe('CloudFormation validation of the templates the library writes', () => {
+  const previous = process.env.CDK_VALIDATION;
+  const strict = () => new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
+  beforeAll(() => {
+    delete process.env.CDK_VALIDATION;
+    // aws-cdk-lib keeps one validation engine and builds it anew (seconds, in WebAssembly) whenever a
+    // template holds a resource type the current engine was not built for. One synthesis of every
+    // case at once, not strict (the tests below are), builds it once for all of them.
+    const warmUp = new App();
+    CASES.forEach(([, build], i) => build(new Stack(warmUp, `Case${i}`)));
+    warmUp.synth();
+  });
+  afterAll(() => { process.env.CDK_VALIDATION = previous; });
+
+  test.each(CASES)('%s', (_name, build) => {
+    const app = strict();
+    build(new Stack(app, 'Stack'));
     expect(() => app.synth()).not.toThrow();
   });
 
+
+
+
+
+
+
+
+
+
   test('strict mode really fails on a finding', () => {
-    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
+    const app = strict();
     const stack = new Stack(app, 'Stack');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     // A reference to nothing: the validator must catch it, or this test proves nothing.

@@ -1,28 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ts from 'typescript';
+import * as os from 'os';
 import { LogDestination, NodeType } from '../lib';
+import { readmeBlocks } from '../scripts/readme-blocks';
+import { projectOptions, typecheck, writeBlocks } from '../scripts/typecheck';
 
 const ROOT = path.join(__dirname, '..');
 
-/** Every ```ts block of the README, with the line it starts on. */
-function tsBlocks(): Array<{ line: number; code: string }> {
-  const lines = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n');
-  const blocks: Array<{ line: number; code: string }> = [];
-  let start = -1;
-  for (let i = 0; i < lines.length; i++) {
-    if (start < 0 && /^```ts\s*$/.test(lines[i])) {
-      start = i + 1;
-    } else if (start >= 0 && /^```\s*$/.test(lines[i])) {
-      blocks.push({ line: start + 1, code: lines.slice(start, i).join('\n') });
-      start = -1;
-    }
-  }
-  return blocks;
-}
-
 describe('README', () => {
-  const blocks = tsBlocks();
+  const blocks = readmeBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
 
   test('has the two quick-start commands, verbatim, in one block', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -33,50 +19,32 @@ describe('README', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(5);
   });
 
-  test('every ```ts block type-checks against the library', () => {
-    // Each block becomes a module importing 'cdk-elasticache', which is mapped to lib/index.ts.
-    // The temporary files live inside the project so that aws-cdk-lib resolves from its node_modules.
-    fs.mkdirSync(path.join(ROOT, '.scratch'), { recursive: true });
-    const dir = fs.mkdtempSync(path.join(ROOT, '.scratch', 'readme-'));
-    const files = blocks.map((b, i) => {
-      const file = path.join(dir, `block${i}_line${b.line}.ts`);
-      fs.writeFileSync(file, `${b.code}\nexport {};\n`);
-      return file;
-    });
-    // Two narrowings that halve the cost of the check (aws-cdk-lib's declarations are a million lines)
-    // and can only make it stricter, never let a wrong example pass:
-    // - the bare 'aws-cdk-lib' (the barrel, which re-exports every service module as a namespace)
-    //   maps to its core module, whose exports are the barrel's own (App, Stack, Duration...): a block
-    //   that took a service namespace from the barrel would fail here, and the README imports services
-    //   from their modules ('aws-cdk-lib/aws-ec2') as CDK apps do;
-    // - the ES2022 library without the DOM, as tsconfig.json (a CDK app has no DOM).
-    const program = ts.createProgram(files, {
-      strict: true,
-      noEmit: true,
-      lib: ['lib.es2022.d.ts'],
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      skipLibCheck: true,
-      types: ['node'],
-      typeRoots: [path.join(ROOT, 'node_modules/@types')],
-      paths: {
-        'aws-cdk-lib': [path.join(ROOT, 'node_modules/aws-cdk-lib/core/index.d.ts')],
-        'cdk-elasticache': [path.join(ROOT, 'lib/index.ts')],
-        'cdk-elasticache/ops': [path.join(ROOT, 'lib/ops/index.ts')],
-        'cdk-elasticache/client': [path.join(ROOT, 'lib/client/index.ts')],
-      },
-    } as ts.CompilerOptions);
-    // Only the blocks' diagnostics are read, so only the blocks are checked (lib/ itself is type-checked
-    // by `npm run lint`): checking every file of the program cost about 2 s more.
-    const diagnostics = files.flatMap(file => {
-      const source = program.getSourceFile(file)!;
-      return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
-    })
-      .filter(d => d.file && files.includes(path.resolve(d.file.fileName)))
-      .map(d => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-    fs.rmSync(dir, { recursive: true, force: true });
-    expect(diagnostics).toEqual([]);
+  test('every ```ts block is type-checked by `npm run lint`, one module per block named by its README line', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts.lint).toMatch(/^tsx scripts\/typecheck\.ts && /);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-blocks-'));
+    try {
+      const files = writeBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), dir);
+      expect([...files.values()]).toEqual(blocks.map(b => b.line));
+      const [first, line] = [...files][0];
+      expect(path.basename(first)).toBe(`block0_README_line${line}.ts`);
+      expect(fs.readFileSync(first, 'utf8')).toBe(`${blocks[0].code}\nexport {};\n`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the check fails on a wrong example and lets an example declare what it does not use', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-blocks-'));
+    try {
+      const files = writeBlocks('```ts\nconst shown = 1;\n```\n\n```ts\nconst port: number = \'6379\';\n```\n', dir);
+      // The project's options (unused locals are errors there), without the type packages: nothing else to load.
+      const { options } = projectOptions();
+      const errors = typecheck([], files.keys(), { ...options, types: [] });
+      expect(errors.map(e => [path.basename(e.file!.fileName), e.code])).toEqual([['block1_README_line6.ts', 2322]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -47,7 +47,8 @@ export interface GeneratedSecretProps {
  */
 export class GeneratedSecret extends Resource implements secretsmanager.ISecret {
   public readonly encryptionKey?: kms.IKey;
-  public readonly secretArn: string;
+  private readonly resource: secretsmanager.CfnSecret;
+  private arn?: string;
   private policy?: secretsmanager.ResourcePolicy;
   private policyArn?: string;
   private readonly givenName?: string;
@@ -62,12 +63,7 @@ export class GeneratedSecret extends Resource implements secretsmanager.ISecret 
       name: this.physicalName,
     });
     resource.applyRemovalPolicy(props.removalPolicy, { default: RemovalPolicy.DESTROY });
-    this.secretArn = this.getResourceArnAttribute(resource.ref, {
-      service: 'secretsmanager',
-      resource: 'secret',
-      resourceName: this.physicalName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    this.resource = resource;
     this.encryptionKey = props.encryptionKey;
     this.givenName = props.secretName;
     this.node.addValidation({ validate: () => this.policy?.document.validateForResourcePolicy() ?? [] });
@@ -78,6 +74,32 @@ export class GeneratedSecret extends Resource implements secretsmanager.ISecret 
       this.encryptionKey.grantEncryptDecrypt(principal);
       this.encryptionKey.grant(principal, 'kms:CreateGrant', 'kms:DescribeKey');
     }
+  }
+
+  /**
+   * The ARN: the `Ref` in this environment, the ARN made of the physical name in another (as
+   * `Secret`'s). Made on first read: a cache's own resources refer to the secret by
+   * `passwordReference()` instead, and most secrets are never read from another stack.
+   */
+  public get secretArn(): string {
+    if (this.arn === undefined) {
+      this.arn = this.getResourceArnAttribute(this.resource.ref, {
+        service: 'secretsmanager',
+        resource: 'secret',
+        resourceName: this.physicalName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    }
+    return this.arn;
+  }
+
+  /**
+   * A dynamic reference to a field of the secret (`{{resolve:secretsmanager:<Ref>:SecretString:<field>::}}`),
+   * for the resources of the secret's own stack (a user's password, a group's AUTH token): what
+   * `secretValueFromJson(field).unsafeUnwrap()` renders there, without the cross-environment ARN.
+   */
+  public passwordReference(jsonField: string): string {
+    return SecretValue.secretsManager(this.resource.ref, { jsonField }).unsafeUnwrap();
   }
 
   /** The ARN in grants: the full ARN in this account and Region, `<arn>-??????` elsewhere (made on first use). */
