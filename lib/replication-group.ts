@@ -228,6 +228,22 @@ export interface ReplicationGroupProps extends CacheBaseProps {
    */
   readonly clusterMode?: ClusterMode;
   /**
+   * Checks `clusterMode` against the deployed group at synth time: the group (by its
+   * `replicationGroupId`) is looked up through the Cloud Control API, and a move ElastiCache refuses
+   * is a synth-time error instead of a deployment that fails after minutes: disabled -> enabled
+   * without compatible, and any step back (enabled or compatible -> disabled, enabled -> compatible).
+   * A group that is not found (a new one) passes.
+   *
+   * Opt-in, because a lookup needs AWS credentials (read access to the group) at the first
+   * synthesis after each change of `clusterMode`, and its result is cached in `cdk.context.json`
+   * (commit it, as for every CDK lookup; refresh it with `cdk context --reset <key>`, the key is in
+   * the error message). Needs an environment-bound stack (`env: { account, region }`); on an
+   * environment-agnostic stack, or with a token `replicationGroupId`, it warns
+   * (`cdk-elasticache:clusterModeNotVerified`) and checks nothing.
+   * @default false
+   */
+  readonly verifyDeployedClusterMode?: boolean;
+  /**
    * The number of shards (`NumNodeGroups`) of a cluster-mode-enabled group: 1 to 500, within the
    * node quota (`nodeQuota`). A later change is an online reshard (`UpdatePolicy:
    * UseOnlineResharding` is always on): make it the only change of that deployment.
@@ -682,6 +698,9 @@ export class ReplicationGroup extends ReplicationGroupBase {
       logDeliveryConfigurations: this.logDeliveries.render(),
     });
     resource.applyRemovalPolicy(removalPolicy);
+    if (props.verifyDeployedClusterMode) {
+      clusterMode._verifyDeployed(this, resource.replicationGroupId!);
+    }
     if (topology.onlineResharding) {
       // Shard changes in place, without replacement (CloudFormation UpdatePolicy).
       resource.cfnOptions.updatePolicy = { ...resource.cfnOptions.updatePolicy, useOnlineResharding: true };

@@ -99,7 +99,7 @@ export class GeneratedSecret extends Resource implements secretsmanager.ISecret 
    * `secretValueFromJson(field).unsafeUnwrap()` renders there, without the cross-environment ARN.
    */
   public passwordReference(jsonField: string): string {
-    return SecretValue.secretsManager(this.resource.ref, { jsonField }).unsafeUnwrap();
+    return `{{resolve:secretsmanager:${this.resource.ref}:SecretString:${jsonField}::}}`;
   }
 
   /** The ARN in grants: the full ARN in this account and Region, `<arn>-??????` elsewhere (made on first use). */
