@@ -1,7 +1,8 @@
 // `failover-drill --shard` on a cluster-mode-enabled group, against a real HTTP endpoint: moto (the
 // groups and their shards, from real CreateReplicationGroup calls) behind failover-endpoint.ts, which
-// answers TestFailover and DescribeEvents (moto implements neither). The command runs as a process
-// (as an operator runs it) for what it prints; the rest goes through runFailoverDrill in process.
+// answers TestFailover and DescribeEvents (moto implements neither). A successful drill runs the command
+// as a process (as an operator runs it); its refusals and errors run its main() in process, and the
+// rest goes through runFailoverDrill in process.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -20,7 +21,7 @@ import { runFailoverDrill } from '../../lib/ops/failover';
 import { BuiltCli, buildCli } from './build-cli';
 import { FailoverEndpoint, startFailoverEndpoint } from './failover-endpoint';
 import { Moto, MOTO_CREDENTIALS, motoAvailable, startMoto } from './moto';
-import { bareEnv, CliRun, runCli } from './run-cli';
+import { bareEnv, CliRun, runCli, runInProcess } from './run-cli';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -64,6 +65,8 @@ suite('failover-drill --shard on a cluster-mode-enabled group, against a real HT
   let home: string;
   let env: NodeJS.ProcessEnv;
   const cli = (...args: string[]) => runCli(built.cli, [...args, '--endpoint-url', api.endpoint], env);
+  /** The command's main() in this process (the refusals and errors: what it prints is the same code's). */
+  const cliInProcess = (...args: string[]) => runInProcess([...args, '--endpoint-url', api.endpoint], env);
   /** A drill in process, polling every 50 ms instead of 5 s. */
   const drill = (id: string, shard?: string, onProgress?: (line: string) => void) => runFailoverDrill(client, id,
     { intervalMs: 50, timeoutMs: 20_000, ...(shard ? { shard } : {}), ...(onProgress ? { onProgress } : {}) });
@@ -97,8 +100,8 @@ suite('failover-drill --shard on a cluster-mode-enabled group, against a real HT
 
   test('the command: --shard 0002 fails over that shard\'s primary; an unknown shard, or none on a group of 3, is refused before TestFailover',
     async () => {
-      const [ok, unknown, none] = await Promise.all([cli('failover-drill', 'shop', '--shard', '0002'), cli('failover-drill', 'shop', '--shard', '7'),
-        cli('failover-drill', 'shop')]);
+      const [ok, unknown, none] = await Promise.all([cli('failover-drill', 'shop', '--shard', '0002'),
+        cliInProcess('failover-drill', 'shop', '--shard', '7'), cliInProcess('failover-drill', 'shop')]);
       expect(ok.status).toBe(0);
       const lines = ok.stdout.trimEnd().split('\n');
       expect(lines.slice(0, 3)).toEqual([
@@ -127,7 +130,7 @@ suite('failover-drill --shard on a cluster-mode-enabled group, against a real HT
   test('the command: an error the API answers TestFailover with is one line, with its code', async () => {
     api.shardsPerDay = 0;
     try {
-      const r = await cli('failover-drill', 'shop', '--shard', '0001');
+      const r = await cliInProcess('failover-drill', 'shop', '--shard', '0001');
       expect(r).toEqual({ status: 1, stdout: '', stderr: 'shop: calling TestFailover on shard 0001 (primary: not reported)\n'
         + 'ElastiCache allows test failovers of at most 15 shards in any rolling 24 hours; try again later '
         + '(The rate of TestFailover calls of this customer has been exceeded) [APICallRateForCustomerExceeded]\n' });
