@@ -3,6 +3,12 @@ import { AclGrammarError, parseAccessString } from './private/acl';
 import { CacheValidationError, describe } from './private/errors';
 
 /**
+ * The access strings checked so far, with their restricted commands: every cache's users get the same
+ * few strings, and the check (the whole grammar) is a pure function of the string.
+ */
+const VALIDATED = new Map<string, string[]>();
+
+/**
  * The permissions of an RBAC user: a Valkey / Redis OSS ACL rule string such as
  * `on ~app:* -@all +@read`.
  *
@@ -112,7 +118,12 @@ export class AccessString {
   public readonly _restrictedCommands: string[];
 
   private constructor(value: string) {
-    this._restrictedCommands = validateAccessString(value);
+    let restricted = VALIDATED.get(value);
+    if (restricted === undefined) {
+      restricted = validateAccessString(value);
+      VALIDATED.set(value, restricted);
+    }
+    this._restrictedCommands = restricted;
     this.value = value;
   }
 

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, IResource, Lazy, Resource, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, IResource, Resource, Stack } from 'aws-cdk-lib';
 import { CfnUserGroup } from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
@@ -158,7 +158,8 @@ export class UserGroup extends UserGroupBase {
     this.resource = new CfnUserGroup(this, 'Resource', {
       userGroupId: givenId ?? generateName(this, 40),
       engine: this.groupEngine.name,
-      userIds: Lazy.list({ produce: () => this.renderUserIds() }),
+      // Set again by addUser() (a plain list rather than a Lazy: one token less per group to resolve).
+      userIds: [],
     });
     this.userGroupId = this.resource.ref;
 
@@ -174,6 +175,7 @@ export class UserGroup extends UserGroupBase {
           ? UserAuthentication.generatedPassword({ encryptionKey: props.defaultUserEncryptionKey }) : UserAuthentication.noPassword(),
       });
     }
+    this.resource.userIds = this.renderUserIds();
   }
 
   /**
@@ -210,6 +212,7 @@ export class UserGroup extends UserGroupBase {
     this.members.push(user);
     // The ids are literal strings (the API needs them), so the order must be stated.
     this.resource.node.addDependency(user);
+    this.resource.userIds = this.renderUserIds();
   }
 
   private get isValkey(): boolean {
