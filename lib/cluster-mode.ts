@@ -310,12 +310,16 @@ function sharded(scope: Construct, mode: ClusterMode, replicas: number, nodeType
       clusterMode: mode.value,
       numNodeGroups: shards,
       replicasPerNodeGroup: replicas,
-      nodeGroupConfiguration: shardIds.map((nodeGroupId, i) => ({
-        nodeGroupId,
-        primaryAvailabilityZone: configs?.[i].primaryAvailabilityZone,
-        replicaAvailabilityZones: configs?.[i].replicaAvailabilityZones,
-        slots: configs?.[i].slots,
-      })),
+      // Only the keys that are set: the template is the same, and there is less to resolve at synth.
+      nodeGroupConfiguration: shardIds.map((nodeGroupId, i) => {
+        const c = configs?.[i];
+        return {
+          nodeGroupId,
+          ...(c?.primaryAvailabilityZone !== undefined ? { primaryAvailabilityZone: c.primaryAvailabilityZone } : {}),
+          ...(c?.replicaAvailabilityZones !== undefined ? { replicaAvailabilityZones: c.replicaAvailabilityZones } : {}),
+          ...(c?.slots !== undefined ? { slots: c.slots } : {}),
+        };
+      }),
       automaticFailoverEnabled: true,
       multiAzEnabled: multiAz,
     },
