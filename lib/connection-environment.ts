@@ -24,7 +24,11 @@ export class ConnectionEnvironment {
   public static readonly ENGINE = 'ENGINE';
   /** The replication group id, the Memcached cluster name, or the serverless cache name. */
   public static readonly ID = 'ID';
-  /** The host of the primary endpoint (replication group) or of the configuration endpoint (Memcached). */
+  /**
+   * The host of the primary endpoint (replication group with cluster mode disabled), or of the
+   * configuration endpoint (replication group with cluster mode enabled or compatible, Memcached), or
+   * the endpoint of a serverless cache.
+   */
   public static readonly HOST = 'HOST';
   /** The port of that endpoint. */
   public static readonly PORT = 'PORT';
@@ -44,6 +48,12 @@ export class ConnectionEnvironment {
   public static readonly SECRET_FIELD = 'SECRET_FIELD';
   /** The RBAC user name (`rbac-password`) or the IAM user id (`iam`). */
   public static readonly USER = 'USER';
+  /**
+   * `true` when the client must speak the cluster protocol (iovalkey / ioredis `Cluster`, node-redis
+   * `createCluster`) through `HOST`: a replication group with cluster mode enabled or compatible, and
+   * a serverless Valkey / Redis OSS cache; absent otherwise.
+   */
+  public static readonly CLUSTER = 'CLUSTER';
 
   /**
    * Every key, in the order the README documents them. A frozen array: typed `string[]`, not
@@ -53,6 +63,7 @@ export class ConnectionEnvironment {
     ConnectionEnvironment.ENGINE, ConnectionEnvironment.ID, ConnectionEnvironment.HOST, ConnectionEnvironment.PORT,
     ConnectionEnvironment.READER_HOST, ConnectionEnvironment.READER_PORT, ConnectionEnvironment.TLS, ConnectionEnvironment.AUTH,
     ConnectionEnvironment.SECRET_ARN, ConnectionEnvironment.SECRET_FIELD, ConnectionEnvironment.USER, ConnectionEnvironment.SERVERLESS,
+    ConnectionEnvironment.CLUSTER,
   ]) as string[];
 
   /**

@@ -176,6 +176,13 @@ export interface ReplicationGroupAttributes {
    * @default - `CacheAuthMode.RBAC_PASSWORD` with `authSecret` (the library's default), `CacheAuthMode.NONE` without
    */
   readonly authMode?: CacheAuthMode;
+  /**
+   * The group's cluster mode, for `connectFrom()`: with `ENABLED` or `COMPATIBLE`, `CACHE_HOST` is the
+   * configuration endpoint (`configurationEndpointAddress` needed) and `CACHE_CLUSTER` is `true`, so
+   * that the consumer uses a cluster client.
+   * @default ClusterMode.DISABLED: `CACHE_HOST` is the primary endpoint (`primaryEndpointAddress` needed)
+   */
+  readonly clusterMode?: ClusterMode;
 }
 
 /** Properties of a `ReplicationGroup`. */
@@ -747,15 +754,19 @@ export class ReplicationGroup extends ReplicationGroupBase {
     const auth = this.auth;
     const mode = auth.applicationUser || auth.userGroup ? CacheAuthMode.RBAC_PASSWORD
       : auth.authToken !== undefined ? CacheAuthMode.AUTH_TOKEN : CacheAuthMode.NONE;
+    const cluster = this.clusterMode.clusterEnabled;
     return {
       endpoint: {
         engine: this.engine.engine.name,
         id: this.replicationGroupId,
         // Cluster mode enabled: clients discover the shards through the configuration endpoint (no reader endpoint).
-        host: this.clusterMode.sharded ? this.configurationEndpoint.hostname : this.primaryEndpoint.hostname,
+        // Compatible, the migration step: clients move to a cluster client on the configuration endpoint now, as
+        // ElastiCache requires before the group becomes enabled (the nodes accept both protocols meanwhile).
+        host: cluster ? this.configurationEndpoint.hostname : this.primaryEndpoint.hostname,
         port: String(this.templatePort),
-        readerHost: this.clusterMode.sharded ? undefined : this.readerEndpoint.hostname,
+        readerHost: cluster ? undefined : this.readerEndpoint.hostname,
         tls: this.transitEncryption,
+        cluster,
       },
       auth: {
         mode,
@@ -1121,15 +1132,18 @@ class ImportedReplicationGroup extends ReplicationGroupBase {
 
   /** @internal */
   protected _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> } {
-    const primary = this.primaryEndpoint;
+    // Cluster mode enabled or compatible: a cluster client on the configuration endpoint, as for a created group.
+    const cluster = this.attrs.clusterMode?.clusterEnabled ?? false;
+    const endpoint = cluster ? this.configurationEndpoint : this.primaryEndpoint;
     return {
       endpoint: {
         engine: (this.attrs.engine ?? CacheEngine.VALKEY).name,
         id: this.replicationGroupId,
-        host: primary.hostname,
-        port: primary.portAsString,
-        readerHost: this.attrs.readerEndpointAddress,
+        host: endpoint.hostname,
+        port: endpoint.portAsString,
+        readerHost: cluster ? undefined : this.attrs.readerEndpointAddress,
         tls: this.attrs.transitEncryption ?? true,
+        cluster,
       },
       auth: {
         mode: this.attrs.authMode ?? (this.authSecret ? CacheAuthMode.RBAC_PASSWORD : CacheAuthMode.NONE),

@@ -660,6 +660,8 @@ export class ServerlessCache extends ServerlessCacheBase {
         port: String(this.serverlessEngine.port),
         ...(memcached ? {} : { readerHost: this._readerEndpoint.hostname, readerPort: String(this.serverlessEngine.readerPort) }),
         serverless: true,
+        // ElastiCache Serverless for Valkey / Redis OSS is cluster mode enabled: cluster clients are the recommended ones.
+        cluster: !memcached,
         tls: true,
       },
       auth: {
@@ -817,6 +819,7 @@ class ImportedServerlessCache extends ServerlessCacheBase {
         ...(this.attrs.readerEndpointAddress !== undefined && engine.readerPort !== undefined
           ? { readerHost: this.attrs.readerEndpointAddress, readerPort: String(engine.readerPort) } : {}),
         serverless: true,
+        cluster: !engine.isMemcached,
         tls: true,
       },
       auth: {

@@ -617,17 +617,17 @@ describe('ServerlessCache.connectFrom', () => {
     return { app, vpc, cacheStack, consumerStack, fn };
   };
 
-  test('one call, across stacks: both ports, the application user\'s secret, the CACHE_* variables with CACHE_SERVERLESS', () => {
+  test('one call, across stacks: both ports, the application user\'s secret, the CACHE_* variables with CACHE_SERVERLESS and CACHE_CLUSTER', () => {
     const { app, vpc, cacheStack, consumerStack, fn } = threeStacks();
     const cache = new ServerlessCache(cacheStack, 'Cache', { vpc, kmsKey: new kms.Key(cacheStack, 'Key') });
     const binding = cache.connectFrom(fn);
     app.synth();
     const resolved = consumerStack.resolve(binding.environment);
-    expect(Object.keys(resolved).sort()).toEqual(['CACHE_AUTH', 'CACHE_ENGINE', 'CACHE_HOST', 'CACHE_ID', 'CACHE_PORT', 'CACHE_READER_HOST',
-      'CACHE_READER_PORT', 'CACHE_SECRET_ARN', 'CACHE_SERVERLESS', 'CACHE_TLS', 'CACHE_USER']);
+    expect(Object.keys(resolved).sort()).toEqual(['CACHE_AUTH', 'CACHE_CLUSTER', 'CACHE_ENGINE', 'CACHE_HOST', 'CACHE_ID', 'CACHE_PORT',
+      'CACHE_READER_HOST', 'CACHE_READER_PORT', 'CACHE_SECRET_ARN', 'CACHE_SERVERLESS', 'CACHE_TLS', 'CACHE_USER']);
     expect(resolved).toEqual(expect.objectContaining({
       CACHE_ENGINE: 'valkey', CACHE_PORT: '6379', CACHE_READER_PORT: '6380', CACHE_TLS: 'true', CACHE_AUTH: 'rbac-password',
-      CACHE_USER: 'app', CACHE_SERVERLESS: 'true',
+      CACHE_USER: 'app', CACHE_SERVERLESS: 'true', CACHE_CLUSTER: 'true',
     }));
     const consumer = Template.fromStack(consumerStack);
     consumer.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ CACHE_SERVERLESS: 'true' }) } });

@@ -47,6 +47,12 @@ export interface CacheEnvironment {
   readonly secretField?: string;
   /** `CACHE_USER`: the RBAC user name, or the IAM user id. */
   readonly user?: string;
+  /**
+   * `CACHE_CLUSTER`: the cache speaks the cluster protocol through `host` (cluster mode enabled or
+   * compatible, serverless Valkey / Redis OSS): connect a cluster client (`ioredisClusterOptions()`,
+   * `nodeRedisClusterOptions()`).
+   */
+  readonly cluster?: boolean;
 }
 
 const ENGINES: readonly string[] = ['valkey', 'redis', 'memcached'];
@@ -95,6 +101,8 @@ export function readCacheEnvironment(name?: string, env: Record<string, string |
   }
   const serverlessText = optional(ConnectionEnvironment.SERVERLESS);
   const serverless = serverlessText === undefined ? undefined : oneOf(ConnectionEnvironment.SERVERLESS, serverlessText, ['true', 'false']) === 'true';
+  const clusterText = optional(ConnectionEnvironment.CLUSTER);
+  const cluster = clusterText === undefined ? undefined : oneOf(ConnectionEnvironment.CLUSTER, clusterText, ['true', 'false']) === 'true';
   const tls = oneOf(ConnectionEnvironment.TLS, required(ConnectionEnvironment.TLS, 'whether to use TLS'), ['true', 'false']) === 'true';
   const auth = oneOf(ConnectionEnvironment.AUTH,
     required(ConnectionEnvironment.AUTH, 'the authentication mode'), AUTH_MODES) as CacheAuthMode;
@@ -108,6 +116,10 @@ export function readCacheEnvironment(name?: string, env: Record<string, string |
   const id = auth === CacheAuthMode.IAM
     ? required(ConnectionEnvironment.ID, `the replication group id the IAM token is signed for, for ${variable(ConnectionEnvironment.AUTH)}=iam`)
     : optional(ConnectionEnvironment.ID);
+  if (engine === 'memcached' && cluster) {
+    throw new CacheClientError(`Invalid ${variable(ConnectionEnvironment.CLUSTER)}: got 'true' with memcached. Allowed: 'false', `
+      + 'or leave it unset (Memcached has no cluster protocol).');
+  }
   if (engine === 'memcached' && auth !== CacheAuthMode.NONE) {
     throw new CacheClientError(`Invalid ${variable(ConnectionEnvironment.AUTH)}: got '${auth}' with memcached. Allowed: 'none' `
       + '(Memcached has no authentication).');
@@ -122,6 +134,7 @@ export function readCacheEnvironment(name?: string, env: Record<string, string |
     ...(secretArn !== undefined ? { secretArn } : {}),
     ...(optional(ConnectionEnvironment.SECRET_FIELD) !== undefined ? { secretField: optional(ConnectionEnvironment.SECRET_FIELD) } : {}),
     ...(user !== undefined ? { user } : {}),
+    ...(cluster !== undefined ? { cluster } : {}),
   };
 }
 
@@ -165,6 +178,46 @@ export interface NodeRedisOptions {
   readonly socket: NodeRedisSocket;
   readonly username?: string;
   readonly password?: string;
+}
+
+/** The node-redis `socket` of a cluster's nodes: TLS or plain TCP, the host and port coming from the topology. */
+export interface NodeRedisClusterSocket {
+  readonly tls: boolean;
+}
+
+/** The options of `iovalkey` / `ioredis` `Cluster`: `new Cluster(o.nodes, o.options)`. */
+export interface IoredisClusterOptions {
+  /** The startup node: the configuration endpoint (serverless: the endpoint). */
+  readonly nodes: Array<{ readonly host: string; readonly port: number }>;
+  readonly options: {
+    /**
+     * Keeps the host names of the topology as they are instead of resolving them to IP addresses, so
+     * that TLS verifies each node's certificate against its name (ElastiCache announces host names
+     * with encryption in transit; ioredis's README, "AWS ElastiCache Clusters with TLS").
+     */
+    readonly dnsLookup: (address: string, callback: (error: Error | null, address: string) => void) => void;
+    /** What every node connection uses: the credentials, and TLS (`{}`: each node checked against its own host name). */
+    readonly redisOptions: {
+      readonly username?: string;
+      readonly password?: string;
+      readonly tls?: Record<string, never>;
+    };
+  };
+}
+
+/** The options of `redis` (node-redis) `createCluster(options)`. */
+export interface NodeRedisClusterOptions {
+  /** The node the topology is read from: the configuration endpoint (serverless: the endpoint). */
+  readonly rootNodes: Array<{ readonly socket: { readonly host: string; readonly port: number } }>;
+  /**
+   * What every connection uses, the root node's and the discovered nodes' (node-redis gives the
+   * discovered nodes nothing of `rootNodes`): the credentials and TLS.
+   */
+  readonly defaults: {
+    readonly username?: string;
+    readonly password?: string;
+    readonly socket: NodeRedisClusterSocket;
+  };
 }
 
 /** What an auto-discovery Memcached client needs. */
@@ -279,6 +332,49 @@ export class CacheConnection {
     };
   }
 
+  /** `CACHE_CLUSTER`: whether the cache must be used through a cluster client (`ioredisClusterOptions()`, `nodeRedisClusterOptions()`). */
+  public get cluster(): boolean {
+    return this.environment.cluster === true;
+  }
+
+  /**
+   * The options of an `iovalkey` / `ioredis` cluster client, for a cache that speaks the cluster
+   * protocol (`CACHE_CLUSTER=true`): `const o = await connection.ioredisClusterOptions(); new Cluster(o.nodes, o.options)`.
+   * Reads the secret or signs a token as `settings()` does. Throws a `CacheClientError` without
+   * `CACHE_CLUSTER=true` (a cluster client fails on a node with cluster mode disabled).
+   */
+  public async ioredisClusterOptions(): Promise<IoredisClusterOptions> {
+    const s = await this.clusterSettings('ioredisOptions()');
+    return {
+      nodes: [{ host: s.host, port: s.port }],
+      options: {
+        dnsLookup: (address, callback) => callback(null, address),
+        redisOptions: {
+          ...(s.username !== undefined ? { username: s.username } : {}),
+          ...(s.password !== undefined ? { password: s.password } : {}),
+          ...(s.tls ? { tls: {} } : {}),
+        },
+      },
+    };
+  }
+
+  /**
+   * The options of a node-redis cluster client, for a cache that speaks the cluster protocol
+   * (`CACHE_CLUSTER=true`): `createCluster(await connection.nodeRedisClusterOptions())`. Throws a
+   * `CacheClientError` without `CACHE_CLUSTER=true`.
+   */
+  public async nodeRedisClusterOptions(): Promise<NodeRedisClusterOptions> {
+    const s = await this.clusterSettings('nodeRedisOptions()');
+    return {
+      rootNodes: [{ socket: { host: s.host, port: s.port } }],
+      defaults: {
+        ...(s.username !== undefined ? { username: s.username } : {}),
+        ...(s.password !== undefined ? { password: s.password } : {}),
+        socket: { tls: s.tls },
+      },
+    };
+  }
+
   /** The configuration endpoint and TLS flag of a Memcached cluster, for an auto-discovery client. */
   public memcachedSettings(): MemcachedSettings {
     const env = this.environment;
@@ -295,6 +391,14 @@ export class CacheConnection {
   public refresh(): void {
     this.credentials = undefined;
     this.signedAt = 0;
+  }
+
+  private async clusterSettings(plain: string): Promise<ConnectionSettings> {
+    if (!this.cluster && this.environment.engine !== 'memcached') {
+      throw new CacheClientError(`${this.variable(ConnectionEnvironment.CLUSTER)} is not 'true': the cache does not speak the cluster `
+        + `protocol (cluster mode disabled), and a cluster client fails on it. Use ${plain}.`);
+    }
+    return this.settings();
   }
 
   private currentCredentials(): Promise<Credentials> {

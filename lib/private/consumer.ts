@@ -21,6 +21,8 @@ export interface ConsumerFacts {
   readonly readerPort?: string;
   /** Whether `id` names a serverless cache (`CACHE_SERVERLESS`). */
   readonly serverless?: boolean;
+  /** Whether clients must speak the cluster protocol through `host` (`CACHE_CLUSTER`). */
+  readonly cluster?: boolean;
   readonly tls: boolean;
   readonly authMode: CacheAuthMode;
   /** The secret to grant read on and to name in `CACHE_SECRET_ARN`. */
@@ -99,6 +101,7 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
     [ConnectionEnvironment.SECRET_FIELD, facts.secretField],
     [ConnectionEnvironment.USER, facts.user],
     [ConnectionEnvironment.SERVERLESS, facts.serverless ? 'true' : undefined],
+    [ConnectionEnvironment.CLUSTER, facts.cluster ? 'true' : undefined],
   ];
   const environment: Record<string, string> = {};
   for (const [key, value] of variables) {

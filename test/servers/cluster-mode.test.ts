@@ -4,10 +4,16 @@
  * the topology with `CLUSTER SLOTS` as the user they authenticate as, so the helpers must allow it.
  */
 import { randomBytes } from 'node:crypto';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import IoRedis from 'ioredis';
 import IoValkey from 'iovalkey';
 import { createCluster } from 'redis';
-import { AccessString, KeyAccessLevel } from '../../lib';
+import { AccessString, ClusterMode, KeyAccessLevel, ReplicationGroup } from '../../lib';
+import { CacheConnection } from '../../lib/client';
 import { CLIENT_LIBS, ClientLib, connect } from './clients';
 import { RunningServer, serverSuite, startValkey } from './harness';
 
@@ -53,6 +59,53 @@ async function useCluster(lib: ClientLib, server: RunningServer, user: string, k
   }
 }
 
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-app-AbCdEf';
+
+/** The variables connectFrom() sets for this server seen as an imported cluster-mode-enabled group (no TLS, RBAC). */
+function connectFromEnvironment(server: RunningServer): Record<string, string> {
+  const stack = new Stack();
+  const group = ReplicationGroup.fromReplicationGroupAttributes(stack, 'Orders', {
+    replicationGroupId: 'orders', clusterMode: ClusterMode.ENABLED, configurationEndpointAddress: server.host, port: server.port,
+    transitEncryption: false, authSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Secret', SECRET_ARN),
+    securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0123456789abcdef0')],
+  });
+  const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  return group.connectFrom(ec2.SecurityGroup.fromSecurityGroupId(stack, 'Consumer', 'sg-0fedcba9876543210'), { grantee: role }).environment;
+}
+
+/** Writes and reads `keys` through a cluster client built only from the helper's options. */
+async function throughHelper(lib: ClientLib, connection: CacheConnection, keys: string[]): Promise<unknown> {
+  if (lib === 'node-redis') {
+    const o = await connection.nodeRedisClusterOptions();
+    const cluster = createCluster({ ...o, defaults: { ...o.defaults, socket: { ...o.defaults.socket, reconnectStrategy: false } } });
+    cluster.on('error', () => undefined);
+    try {
+      await cluster.connect();
+      for (const key of keys) await cluster.set(key, `${lib}:${key}`);
+      const values = await Promise.all(keys.map(key => cluster.get(key)));
+      await cluster.close();
+      return values;
+    } catch (e) {
+      cluster.destroy();
+      return (e as Error).message;
+    }
+  }
+  const o = await connection.ioredisClusterOptions();
+  const Cluster = (lib === 'iovalkey' ? IoValkey.Cluster : IoRedis.Cluster) as unknown as typeof IoRedis.Cluster;
+  const cluster = new Cluster(o.nodes, { ...o.options, clusterRetryStrategy: () => null, lazyConnect: true });
+  cluster.on('error', () => undefined);
+  try {
+    await cluster.connect();
+    for (const key of keys) await cluster.set(key, `${lib}:${key}`);
+    const values = await Promise.all(keys.map(key => cluster.get(key)));
+    await cluster.quit();
+    return values;
+  } catch (e) {
+    cluster.disconnect();
+    return (e as Error).message;
+  }
+}
+
 serverSuite('cluster-mode clients on a real cluster-enabled server', ['valkey-server'], () => {
   let server: RunningServer;
 
@@ -83,4 +136,28 @@ serverSuite('cluster-mode clients on a real cluster-enabled server', ['valkey-se
       }
       expect(results).toEqual(Object.fromEntries(CLIENT_LIBS.map(lib => [lib, write ? lib : 'seeded'])));
     });
+
+  test('a cluster client built purely from the CACHE_* variables of connectFrom() works on keys of many slots', async () => {
+    const env = connectFromEnvironment(server);
+    expect(env).toEqual(expect.objectContaining({ CACHE_CLUSTER: 'true', CACHE_HOST: server.host, CACHE_PORT: String(server.port),
+      CACHE_TLS: 'false', CACHE_AUTH: 'rbac-password', CACHE_SECRET_ARN: SECRET_ARN }));
+    const secretIds: unknown[] = [];
+    const secretsManager = { send: async (command: GetSecretValueCommand) => {
+      secretIds.push(command.input.SecretId);
+      return { SecretString: JSON.stringify({ username: 'app', password: PASSWORD }) };
+    } } as unknown as SecretsManagerClient;
+    const connection = CacheConnection.fromEnvironment({ env, secretsManager });
+    expect(connection.cluster).toBe(true);
+
+    const keysOf = (lib: string) => Array.from({ length: 16 }, (_, i) => `orders:env:${lib}:${i}`);
+    const admin = await connect('iovalkey', server);
+    const slots = new Set(await Promise.all(CLIENT_LIBS.flatMap(keysOf).map(key => admin.call('CLUSTER', 'KEYSLOT', key))));
+    await admin.quit();
+    expect(slots.size).toBeGreaterThanOrEqual(40); // 48 keys spread over the keyspace, not one hash tag
+
+    const results = Object.fromEntries(await Promise.all(CLIENT_LIBS.map(async lib =>
+      [lib, await throughHelper(lib, connection, keysOf(lib))] as const)));
+    expect(results).toEqual(Object.fromEntries(CLIENT_LIBS.map(lib => [lib, keysOf(lib).map(key => `${lib}:${key}`)])));
+    expect(new Set(secretIds)).toEqual(new Set([SECRET_ARN]));
+  });
 });
