@@ -60,24 +60,30 @@ async function useCluster(lib: ClientLib, server: RunningServer, user: string, k
 }
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-app-AbCdEf';
+const CLUSTER_CONFIG = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1'];
 
-/** The variables connectFrom() sets for this server seen as an imported cluster-mode-enabled group (no TLS, RBAC). */
+/** The variables connectFrom() sets for this server seen as an imported cluster-mode-enabled group with RBAC. */
 function connectFromEnvironment(server: RunningServer): Record<string, string> {
   const stack = new Stack();
   const group = ReplicationGroup.fromReplicationGroupAttributes(stack, 'Orders', {
     replicationGroupId: 'orders', clusterMode: ClusterMode.ENABLED, configurationEndpointAddress: server.host, port: server.port,
-    transitEncryption: false, authSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Secret', SECRET_ARN),
+    transitEncryption: server.tls !== undefined, authSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Secret', SECRET_ARN),
     securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0123456789abcdef0')],
   });
   const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   return group.connectFrom(ec2.SecurityGroup.fromSecurityGroupId(stack, 'Consumer', 'sg-0fedcba9876543210'), { grantee: role }).environment;
 }
 
-/** Writes and reads `keys` through a cluster client built only from the helper's options. */
-async function throughHelper(lib: ClientLib, connection: CacheConnection, keys: string[]): Promise<unknown> {
+/**
+ * Writes and reads `keys` through a cluster client built only from the helper's options; the test
+ * adds what is not the helper's business: no retries, and the CA of the self-signed certificate
+ * (ElastiCache's certificates are publicly trusted).
+ */
+async function throughHelper(lib: ClientLib, connection: CacheConnection, keys: string[], ca?: string): Promise<unknown> {
   if (lib === 'node-redis') {
     const o = await connection.nodeRedisClusterOptions();
-    const cluster = createCluster({ ...o, defaults: { ...o.defaults, socket: { ...o.defaults.socket, reconnectStrategy: false } } });
+    const socket = { ...o.defaults.socket, reconnectStrategy: false as const, ...(ca ? { ca } : {}) };
+    const cluster = createCluster({ ...o, defaults: { ...o.defaults, socket } });
     cluster.on('error', () => undefined);
     try {
       await cluster.connect();
@@ -92,8 +98,10 @@ async function throughHelper(lib: ClientLib, connection: CacheConnection, keys: 
   }
   const o = await connection.ioredisClusterOptions();
   const Cluster = (lib === 'iovalkey' ? IoValkey.Cluster : IoRedis.Cluster) as unknown as typeof IoRedis.Cluster;
-  const cluster = new Cluster(o.nodes, { ...o.options, clusterRetryStrategy: () => null, lazyConnect: true });
-  cluster.on('error', () => undefined);
+  const redisOptions = { ...o.options.redisOptions, ...(o.options.redisOptions.tls ? { tls: { ...o.options.redisOptions.tls, ca } } : {}) };
+  const cluster = new Cluster(o.nodes, { ...o.options, redisOptions, clusterRetryStrategy: () => null, lazyConnect: true });
+  const errors: string[] = [];
+  cluster.on('error', (e: Error) => errors.push(e.message));
   try {
     await cluster.connect();
     for (const key of keys) await cluster.set(key, `${lib}:${key}`);
@@ -102,30 +110,37 @@ async function throughHelper(lib: ClientLib, connection: CacheConnection, keys: 
     return values;
   } catch (e) {
     cluster.disconnect();
-    return (e as Error).message;
+    return [(e as Error).message, ...errors].join('; ');
   }
 }
 
 serverSuite('cluster-mode clients on a real cluster-enabled server', ['valkey-server'], () => {
   let server: RunningServer;
+  /** The same, TLS only (`tls-cluster yes`: the topology announces the TLS port). */
+  let tlsServer: RunningServer;
 
   beforeAll(async () => {
-    server = await startValkey({ config: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1'] });
-    const admin = await connect('iovalkey', server);
+    [server, tlsServer] = await Promise.all([
+      startValkey({ config: CLUSTER_CONFIG }),
+      startValkey({ tls: true, config: [...CLUSTER_CONFIG, '--tls-cluster', 'yes'] }),
+    ]);
     const users: [string, AccessString][] = [
       ['app', AccessString.readWrite()],
       ['orders', AccessString.keyPrefix('orders:')],
       ['orders-reader', AccessString.keyPrefix('orders:', KeyAccessLevel.READ_ONLY)],
     ];
-    for (const [user, accessString] of users) {
-      await admin.call('ACL', 'SETUSER', user, 'reset', ...accessString.value.split(' '), `>${PASSWORD}`);
-    }
-    await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-    for (let i = 0; i < 100 && !/cluster_state:ok/.test(String(await admin.call('CLUSTER', 'INFO'))); i++) {
-      await new Promise(r => setTimeout(r, 50));
-    }
-    for (const lib of CLIENT_LIBS) await admin.call('SET', `orders:seed:${lib}`, 'seeded');
-    await admin.quit();
+    await Promise.all([server, tlsServer].map(async node => {
+      const admin = await connect('iovalkey', node);
+      for (const [user, accessString] of node === server ? users : users.slice(0, 1)) {
+        await admin.call('ACL', 'SETUSER', user, 'reset', ...accessString.value.split(' '), `>${PASSWORD}`);
+      }
+      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+      for (let i = 0; i < 100 && !/cluster_state:ok/.test(String(await admin.call('CLUSTER', 'INFO'))); i++) {
+        await new Promise(r => setTimeout(r, 50));
+      }
+      if (node === server) for (const lib of CLIENT_LIBS) await admin.call('SET', `orders:seed:${lib}`, 'seeded');
+      await admin.quit();
+    }));
   }, 20_000);
 
   test.each([['app', true], ['orders', true], ['orders-reader', false]] as const)(
@@ -137,27 +152,29 @@ serverSuite('cluster-mode clients on a real cluster-enabled server', ['valkey-se
       expect(results).toEqual(Object.fromEntries(CLIENT_LIBS.map(lib => [lib, write ? lib : 'seeded'])));
     });
 
-  test('a cluster client built purely from the CACHE_* variables of connectFrom() works on keys of many slots', async () => {
-    const env = connectFromEnvironment(server);
-    expect(env).toEqual(expect.objectContaining({ CACHE_CLUSTER: 'true', CACHE_HOST: server.host, CACHE_PORT: String(server.port),
-      CACHE_TLS: 'false', CACHE_AUTH: 'rbac-password', CACHE_SECRET_ARN: SECRET_ARN }));
-    const secretIds: unknown[] = [];
-    const secretsManager = { send: async (command: GetSecretValueCommand) => {
-      secretIds.push(command.input.SecretId);
-      return { SecretString: JSON.stringify({ username: 'app', password: PASSWORD }) };
-    } } as unknown as SecretsManagerClient;
-    const connection = CacheConnection.fromEnvironment({ env, secretsManager });
-    expect(connection.cluster).toBe(true);
+  test.each([['without', false], ['with', true]] as const)(
+    'a cluster client built purely from the CACHE_* variables of connectFrom() works on keys of many slots, %s TLS', async (_, tls) => {
+      const node = tls ? tlsServer : server;
+      const env = connectFromEnvironment(node);
+      expect(env).toEqual(expect.objectContaining({ CACHE_CLUSTER: 'true', CACHE_HOST: node.host, CACHE_PORT: String(node.port),
+        CACHE_TLS: String(tls), CACHE_AUTH: 'rbac-password', CACHE_SECRET_ARN: SECRET_ARN }));
+      const secretIds: unknown[] = [];
+      const secretsManager = { send: async (command: GetSecretValueCommand) => {
+        secretIds.push(command.input.SecretId);
+        return { SecretString: JSON.stringify({ username: 'app', password: PASSWORD }) };
+      } } as unknown as SecretsManagerClient;
+      const connection = CacheConnection.fromEnvironment({ env, secretsManager });
+      expect(connection.cluster).toBe(true);
 
-    const keysOf = (lib: string) => Array.from({ length: 16 }, (_, i) => `orders:env:${lib}:${i}`);
-    const admin = await connect('iovalkey', server);
-    const slots = new Set(await Promise.all(CLIENT_LIBS.flatMap(keysOf).map(key => admin.call('CLUSTER', 'KEYSLOT', key))));
-    await admin.quit();
-    expect(slots.size).toBeGreaterThanOrEqual(40); // 48 keys spread over the keyspace, not one hash tag
+      const keysOf = (lib: string) => Array.from({ length: 16 }, (_k, i) => `orders:env:${lib}:${i}`);
+      const admin = await connect('iovalkey', node);
+      const slots = new Set(await Promise.all(CLIENT_LIBS.flatMap(keysOf).map(key => admin.call('CLUSTER', 'KEYSLOT', key))));
+      await admin.quit();
+      expect(slots.size).toBeGreaterThanOrEqual(40); // 48 keys spread over the keyspace, not one hash tag
 
-    const results = Object.fromEntries(await Promise.all(CLIENT_LIBS.map(async lib =>
-      [lib, await throughHelper(lib, connection, keysOf(lib))] as const)));
-    expect(results).toEqual(Object.fromEntries(CLIENT_LIBS.map(lib => [lib, keysOf(lib).map(key => `${lib}:${key}`)])));
-    expect(new Set(secretIds)).toEqual(new Set([SECRET_ARN]));
-  });
+      const results = Object.fromEntries(await Promise.all(CLIENT_LIBS.map(async lib =>
+        [lib, await throughHelper(lib, connection, keysOf(lib), node.tls?.ca)] as const)));
+      expect(results).toEqual(Object.fromEntries(CLIENT_LIBS.map(lib => [lib, keysOf(lib).map(key => `${lib}:${key}`)])));
+      expect(new Set(secretIds)).toEqual(new Set([SECRET_ARN]));
+    });
 });
