@@ -2,23 +2,27 @@
 // the previous run first, but a fresh clone (CI) has no previous run: jest then goes by file size,
 // and a long suite in a small file (the CloudFormation validation, the examples' TTL waits, the
 // command's processes) could start last and run alone at the end while the other workers idle.
-// These suites, the longest in a run of the whole suite on one core, start first, longest first;
+// These suites, the longest in a run of the whole suite (3 workers, 2 cores), start first, longest first;
 // the rest follow in jest's order.
 const Sequencer = require('@jest/test-sequencer').default;
 
 const LONGEST_FIRST = [
-  'test/cfn-validation.test.ts',
   'test/examples/examples.test.ts',
+  'test/cfn-validation.test.ts',
   'test/ops/cli-moto.test.ts',
-  'test/serverless-cache.test.ts',
+  'test/cluster-mode-migration.test.ts',
   'test/replication-group.test.ts',
+  'test/ops/failover-shard.test.ts',
   'test/security-packs.test.ts',
-  'test/servers/memcached.test.ts',
-  'test/servers/cluster-mode.test.ts',
-  'test/servers/eviction.test.ts',
-  'test/monitoring.test.ts',
+  'test/ops/describe-moto.test.ts',
+  'test/serverless-cache.test.ts',
   'test/servers/access-strings.test.ts',
   'test/servers/cluster-slots.test.ts',
+  'test/serverless-security-packs.test.ts',
+  'test/servers/eviction.test.ts',
+  'test/servers/cluster-mode.test.ts',
+  'test/servers/memcached.test.ts',
+  'test/ops/runtime-deps.test.ts',
 ];
 
 class LongestFirst extends Sequencer {
