@@ -295,7 +295,9 @@ export class CacheConnection {
     let port = env.port;
     if (options.reader) {
       if (env.readerHost === undefined) {
-        throw new CacheClientError(`Missing environment variable ${this.variable(ConnectionEnvironment.READER_HOST)} (the reader endpoint).`);
+        throw new CacheClientError(`Missing environment variable ${this.variable(ConnectionEnvironment.READER_HOST)} (the reader endpoint)`
+          + (env.cluster ? `: a cache with ${this.variable(ConnectionEnvironment.CLUSTER)}=true has none; a cluster client reads from the `
+            + 'replicas it discovers (ioredis / iovalkey scaleReads, node-redis useReplicas).' : '.'));
       }
       host = env.readerHost;
       port = env.readerPort ?? env.port;

@@ -87,4 +87,10 @@ describe('cluster client options', () => {
   test('the plain options still work on a cluster cache (a one-shard or compatible group accepts them)', async () => {
     expect(await connection(clusterEnv()).ioredisOptions()).toEqual(expect.objectContaining({ host: HOST, port: 6379 }));
   });
+
+  test('the reader endpoint of a cluster cache: none, and the message says where cluster clients read replicas', async () => {
+    await expect(connection(clusterEnv()).settings({ reader: true })).rejects.toThrow('Missing environment variable CACHE_READER_HOST '
+      + '(the reader endpoint): a cache with CACHE_CLUSTER=true has none; a cluster client reads from the replicas it discovers '
+      + '(ioredis / iovalkey scaleReads, node-redis useReplicas).');
+  });
 });
