@@ -277,7 +277,7 @@ export class ServerlessStack extends Stack {
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       timeout: Duration.seconds(10),
     });
-    // One call: a 6379-6380 rule, read on the application user's secret, the CACHE_* variables (CACHE_SERVERLESS=true).
+    // One call: a 6379-6380 rule, read on the application user's secret, the CACHE_* variables (CACHE_SERVERLESS=true, CACHE_CLUSTER=true).
     this.cache.connectFrom(this.consumer);
     const endpoint = new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
       vpc,
