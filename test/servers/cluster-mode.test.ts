@@ -15,7 +15,7 @@ import { createCluster } from 'redis';
 import { AccessString, ClusterMode, KeyAccessLevel, ReplicationGroup } from '../../lib';
 import { CacheConnection } from '../../lib/client';
 import { CLIENT_LIBS, ClientLib, connect } from './clients';
-import { RunningServer, serverSuite, startValkey } from './harness';
+import { clusterNodeConfig, RunningServer, serverSuite, startValkey } from './harness';
 
 const PASSWORD = randomBytes(16).toString('hex');
 
@@ -60,7 +60,8 @@ async function useCluster(lib: ClientLib, server: RunningServer, user: string, k
 }
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-app-AbCdEf';
-const CLUSTER_CONFIG = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1'];
+/** A cluster-enabled node that announces 127.0.0.1 (each with a bus port of its own, `clusterNodeConfig`). */
+const clusterConfig = async () => [...await clusterNodeConfig(), '--cluster-announce-ip', '127.0.0.1'];
 
 /** The variables connectFrom() sets for this server seen as an imported cluster-mode-enabled group with RBAC. */
 function connectFromEnvironment(server: RunningServer): Record<string, string> {
@@ -121,8 +122,8 @@ serverSuite('cluster-mode clients on a real cluster-enabled server', ['valkey-se
 
   beforeAll(async () => {
     [server, tlsServer] = await Promise.all([
-      startValkey({ config: CLUSTER_CONFIG }),
-      startValkey({ tls: true, config: [...CLUSTER_CONFIG, '--tls-cluster', 'yes'] }),
+      startValkey({ config: await clusterConfig() }),
+      startValkey({ tls: true, config: [...await clusterConfig(), '--tls-cluster', 'yes'] }),
     ]);
     const users: [string, AccessString][] = [
       ['app', AccessString.readWrite()],

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Cluster, Valkey } from 'iovalkey';
 import { ClusterMode, ReplicationGroup, ShardConfiguration } from '../../lib';
-import { HOST, RunningServer, serverSuite, startValkey } from './harness';
+import { clusterNodeConfig, HOST, RunningServer, serverSuite, startValkey } from './harness';
 
 /**
  * What the cluster mode hands to the server, on real Valkey nodes (valkey-server 8 from Debian):
@@ -55,12 +55,12 @@ serverSuite('cluster mode on real Valkey nodes', ['valkey-server'], () => {
   };
 
   beforeAll(async () => {
-    const clusterConfig = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'];
+    const clusterConfig = async () => [...await clusterNodeConfig(), '--cluster-node-timeout', '2000'];
     [plain, ...nodes] = await Promise.all([
       startValkey(),
-      startValkey({ config: clusterConfig }),
-      startValkey({ config: clusterConfig }),
-      startValkey({ config: clusterConfig }),
+      startValkey({ config: await clusterConfig() }),
+      startValkey({ config: await clusterConfig() }),
+      startValkey({ config: await clusterConfig() }),
     ]);
   }, 30_000);
 
@@ -83,8 +83,12 @@ serverSuite('cluster mode on real Valkey nodes', ['valkey-server'], () => {
       expect(slots).toEqual(['0-5460', '5461-10922', '10923-16000,16001-16383']);
       const admins = nodes.map(connect);
       await Promise.all(admins.map((admin, i) => admin.call('CLUSTER', 'ADDSLOTSRANGE', ...rangeArgs(slots[i]))));
-      for (const node of nodes.slice(1)) {
-        await admins[0].call('CLUSTER', 'MEET', HOST, String(node.port));
+      for (const [i, node] of nodes.entries()) {
+        if (i > 0) {
+          // Each node has a bus port of its own (clusterNodeConfig), not the default port + 10000: MEET names it.
+          const [, busPort] = await admins[i].call('CONFIG', 'GET', 'cluster-port') as [string, string];
+          await admins[0].call('CLUSTER', 'MEET', HOST, String(node.port), busPort);
+        }
       }
       await waitFor('cluster_state:ok', async () => (await Promise.all(admins.map(clusterInfo)))
         .every(info => info.cluster_state === 'ok' && info.cluster_known_nodes === '3'));

@@ -176,6 +176,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The configuration of a cluster-enabled Valkey node: `cluster-enabled yes`, its node file, and a
+ * cluster bus port of its own. The bus port defaults to the client port + 10000, which does not
+ * exist for a client port above 55535 (the ephemeral ports reach 60999): Valkey then refuses to start.
+ */
+export async function clusterNodeConfig(): Promise<string[]> {
+  return ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(await freePort())];
+}
+
 /** A fresh temp dir, e.g. for a server's files; removed by the server's `stop()`. */
 export function makeTempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `cdk-elasticache-${prefix}-`));
