@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { AclGrammarError, parseAccessString } from './private/acl';
-import { CacheValidationError, describe } from './private/errors';
+import { CacheValidationError } from './validation-error';
+import { describe } from './private/errors';
 
 /**
  * The access strings checked so far, with their restricted commands: every cache's users get the same

@@ -6,7 +6,7 @@ import { AccessString } from './access-string';
 import { CacheEngine, CacheEngineVersion } from './engine';
 import { User, UserAuthentication } from './user';
 import { IUserGroup, UserGroup } from './user-group';
-import { CacheValidationError } from './private/errors';
+import { CacheValidationError } from './validation-error';
 import { helperRemovalPolicy } from './private/names';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, validatePassword } from './private/passwords';
 import { validateUserGroupForCache } from './private/rbac';

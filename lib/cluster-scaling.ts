@@ -4,7 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CacheEngineVersion } from './engine';
 import { NodeType } from './node-type';
-import { CacheValidationError, invalid, phrase } from './private/errors';
+import { CacheValidationError } from './validation-error';
+import { invalid, phrase } from './private/errors';
 import { isToken } from './private/validation';
 
 /**

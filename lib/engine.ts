@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { CacheEngine } from './cache-engine';
-import { CacheValidationError } from './private/errors';
+import { CacheValidationError } from './validation-error';
 
 export { CacheEngine } from './cache-engine';
 

@@ -1,9 +1,10 @@
-import { Annotations, ArnFormat, IResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, IResource, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnCacheCluster } from 'aws-cdk-lib/aws-elasticache';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
+import { AzMode } from './az-mode';
 import { CacheBase, CacheBaseProps } from './cache-base';
 import { CacheAuthMode } from './connection-environment';
 import { CacheConnectionBinding, ConnectFromOptions } from './consumer';
@@ -13,31 +14,23 @@ import { CacheMetricOptions, IMemcachedClusterMonitoring } from './monitoring';
 import { NodeType } from './node-type';
 import { IParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
-import {
-  cacheDefaultPort, CacheConnections, cacheNodeIds, renderMaintenance, resolveNetwork, resolveParameterGroup, validateNetworkType,
-  validatePort, validateZonesInSubnets,
-} from './private/common';
-import { ConsumerFacts, wireConsumer } from './private/consumer';
-import { CacheValidationError, invalid, phrase } from './private/errors';
+import { elastiCacheArn } from './private/arns';
+import { cacheDefaultPort, CacheConnections } from './private/connections';
+import { renderMaintenance } from './private/maintenance';
+import { resolveNetwork, validateNetworkType, validateZonesInSubnets } from './private/network';
+import { resolveParameterGroup } from './private/parameters';
+import { ConsumerFacts, rejectConsumerCredentials, wireConsumer } from './private/consumer';
+import { CacheValidationError } from './validation-error';
+import { invalid } from './private/errors';
 import { hitRateMetric, memcachedNodes, MonitoredCache } from './private/metrics';
-import { generateName, helperRemovalPolicy, lowercase } from './private/names';
+import { cacheNodeIds, generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { allowEventNotifications } from './private/notifications';
-import { isToken, validateIdentifier, validateIntegerRange } from './private/validation';
+import { isToken, validateIdentifier, validateIntegerRange, validatePort } from './private/validation';
 
 /** The most nodes a Memcached cluster may have (the ElastiCache API limit; more needs a quota increase). */
 const MAX_NODES = 40;
 /** The longest cluster name ElastiCache takes. */
 const MAX_NAME_LENGTH = 50;
-
-/**
- * How the nodes of a Memcached cluster are placed over Availability Zones.
- */
-export enum AzMode {
-  /** All nodes in one Availability Zone: losing the AZ empties the whole cache. */
-  SINGLE_AZ = 'single-az',
-  /** Nodes spread over the Availability Zones of the subnet group: losing an AZ loses only its shards. */
-  CROSS_AZ = 'cross-az',
-}
 
 /** A Memcached cluster: a set of nodes the clients shard keys over. */
 export interface IMemcachedCluster extends IResource, ec2.IConnectable, refs.ICacheClusterRef, IMemcachedClusterMonitoring {
@@ -174,10 +167,7 @@ export abstract class MemcachedClusterBase extends CacheBase implements IMemcach
    * no authentication, so nothing is granted.
    */
   public connectFrom(consumer: ec2.IConnectable, options: ConnectFromOptions = {}): CacheConnectionBinding {
-    if (options.user !== undefined || options.secret !== undefined) {
-      invalid(this, `connectFrom ${options.user !== undefined ? 'user' : 'secret'}`, phrase('a value'), 'Allowed: none on a '
-        + 'Memcached cluster, which has no authentication.');
-    }
+    rejectConsumerCredentials(this, options, 'Memcached cluster');
     const facts: ConsumerFacts = { ...this._consumerEndpoint(), authMode: CacheAuthMode.NONE };
     return wireConsumer(this, consumer, options, facts);
   }
@@ -187,12 +177,7 @@ export abstract class MemcachedClusterBase extends CacheBase implements IMemcach
 
   /** The ARN of the cluster, `arn:<partition>:elasticache:<region>:<account>:cluster:<name>`. */
   public get clusterArn(): string {
-    return Stack.of(this).formatArn({
-      service: 'elasticache',
-      resource: 'cluster',
-      resourceName: this.clusterName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    return elastiCacheArn(this, 'cluster', this.clusterName);
   }
 
   /** The ids of the nodes, `0001`, `0002`, ... (the `CacheNodeId` metric dimension). */

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { NodeType } from './node-type';
 import { createRecommendedAlarm, rejectSecondAlarmSet, validateAlarmOverride } from './private/alarms';
-import { CacheValidationError } from './private/errors';
+import { CacheValidationError } from './validation-error';
 import { aggregateMetric, MonitoredCache } from './private/metrics';
 
 /**

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { CacheValidationError } from './private/errors';
+import { CacheValidationError } from './validation-error';
 
 /** Options for a node type made with `NodeType.of()`. */
 export interface NodeTypeOptions {

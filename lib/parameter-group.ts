@@ -3,7 +3,8 @@ import { CfnParameterGroup } from 'aws-cdk-lib/aws-elasticache';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { CacheEngine, CacheEngineVersion } from './engine';
-import { CacheValidationError, invalid } from './private/errors';
+import { CacheValidationError } from './validation-error';
+import { invalid } from './private/errors';
 import { helperRemovalPolicy } from './private/names';
 
 /** The `maxmemory-policy` values of every Valkey / Redis OSS version ElastiCache runs (checked on real servers). */

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, CfnResource, Duration, IResource, RemovalPolicy, Resource, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, IResource, RemovalPolicy, Resource, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnServerlessCache } from 'aws-cdk-lib/aws-elasticache';
@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { Authentication, AuthenticationConfig } from './auth';
+import { DailySnapshotTime } from './daily-snapshot-time';
 import { CacheAuthMode } from './connection-environment';
 import { CacheConnectionBinding, ConnectFromOptions } from './consumer';
 import { Endpoint } from './endpoint';
@@ -16,15 +17,21 @@ import { NetworkType } from './network';
 import { RotationOptions } from './rotation-options';
 import { ServerlessEngine } from './serverless-engine';
 import { ServerlessRecommendedAlarms, ServerlessRecommendedAlarmsOptions } from './serverless-monitoring';
-import { IUser, User, UserAuthenticationType } from './user';
+import { IUser, User } from './user';
 import { IUserGroup } from './user-group';
-import { CacheConnections, selectCacheSubnets } from './private/common';
-import { CacheAuthFacts, ConsumerFacts, resolveConsumerAuth, wireConsumer } from './private/consumer';
-import { CacheValidationError, invalid, phrase } from './private/errors';
+import { elastiCacheArn } from './private/arns';
+import { isS3ObjectArn, resolveRetentionDays, validateRestoreSources } from './private/backups';
+import { CacheConnections } from './private/connections';
+import { CacheConsumerFacts, connectConsumer, rejectConsumerCredentials } from './private/consumer';
+import { CacheValidationError } from './validation-error';
+import { invalid, phrase } from './private/errors';
 import { validateCacheKmsKey } from './private/kms';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
-import { rotateCacheCredentials } from './private/rotation';
+import { cacheSecurityGroups } from './private/network';
+import { rotateCacheCredentials } from './private/cache-rotation';
+import { grantConnectAsUser } from './private/grants';
 import { createServerlessDashboard } from './private/serverless-dashboard';
+import { selectCacheSubnets } from './private/subnets';
 import { ecpuPerSecondMetric, MonitoredServerlessCache, serverlessHitRateMetric, serverlessMetric } from './private/serverless-metrics';
 import { isToken, validateIdentifier } from './private/validation';
 
@@ -36,60 +43,6 @@ const MAX_STORAGE_GB = 5000;
 /** ECPU per second limits. */
 const MIN_ECPU = 1000;
 const MAX_ECPU = 15_000_000;
-/** Snapshots are kept 0 to 35 days. */
-const MAX_RETENTION_DAYS = 35;
-
-/**
- * The time of day (UTC) at which ElastiCache takes the daily snapshot of a serverless cache, `HH:MM`.
- *
- * @example
- * DailySnapshotTime.of({ hour: 4, minute: 30 })
- * DailySnapshotTime.fromString('04:30')
- */
-export class DailySnapshotTime {
-  /** A time from its ElastiCache string, `HH:MM` (UTC, 24-hour). Tokens are accepted unchecked. */
-  public static fromString(time: string): DailySnapshotTime {
-    if (!Token.isUnresolved(time) && !/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
-      throw new CacheValidationError(`Invalid daily snapshot time: got '${time}'. Allowed: 'HH:MM' in UTC, 24-hour, such as '04:30'.`);
-    }
-    return new DailySnapshotTime(time);
-  }
-
-  /** A time from its hour (0-23, UTC) and minute (0-59). */
-  public static of(props: DailySnapshotTimeProps): DailySnapshotTime {
-    const minute = props.minute ?? 0;
-    if (!Number.isInteger(props.hour) || props.hour < 0 || props.hour > 23) {
-      throw new CacheValidationError(`Invalid daily snapshot time hour: got ${props.hour}. Allowed: an integer from 0 to 23 (UTC).`);
-    }
-    if (!Number.isInteger(minute) || minute < 0 || minute > 59) {
-      throw new CacheValidationError(`Invalid daily snapshot time minute: got ${minute}. Allowed: an integer from 0 to 59.`);
-    }
-    return new DailySnapshotTime(`${String(props.hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`);
-  }
-
-  /** The time as ElastiCache takes it, `HH:MM`. */
-  public readonly value: string;
-
-  private constructor(value: string) {
-    this.value = value;
-  }
-
-  /** The time as ElastiCache takes it. */
-  public toString(): string {
-    return this.value;
-  }
-}
-
-/** The parts of a `DailySnapshotTime`. */
-export interface DailySnapshotTimeProps {
-  /** The hour, UTC, 0-23. */
-  readonly hour: number;
-  /**
-   * The minute, 0-59.
-   * @default 0
-   */
-  readonly minute?: number;
-}
 
 /** A serverless cache: Valkey, Redis OSS or Memcached that scales itself, billed per GB stored and per ECPU. */
 export interface IServerlessCache extends IResource, ec2.IConnectable, refs.IServerlessCacheRef {
@@ -323,12 +276,7 @@ export abstract class ServerlessCacheBase extends Resource implements IServerles
 
   /** The ARN, `arn:<partition>:elasticache:<region>:<account>:serverlesscache:<name>`. */
   public get serverlessCacheArn(): string {
-    return Stack.of(this).formatArn({
-      service: 'elasticache',
-      resource: 'serverlesscache',
-      resourceName: this.serverlessCacheName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    return elastiCacheArn(this, 'serverlesscache', this.serverlessCacheName);
   }
 
   /** A reference to this cache, for L1 constructs and the generated reference interfaces. */
@@ -343,17 +291,7 @@ export abstract class ServerlessCacheBase extends Resource implements IServerles
    * in `cdk-elasticache/ops`, `token --serverless` on the command line).
    */
   public grantConnect(grantee: iam.IGrantable, user: IUser): iam.Grant {
-    if (user.authenticationType !== undefined && user.authenticationType !== UserAuthenticationType.IAM) {
-      const label = Token.isUnresolved(user.userId) ? `at ${user.node.path}` : `'${user.userId}'`;
-      invalid(this, 'grantConnect user', phrase(`the ${user.authenticationType} user ${label}`), 'Allowed: a user with IAM '
-        + 'authentication (UserAuthentication.iam()); elasticache:Connect only lets IAM users in. For a password user, grant '
-        + 'read on its secret (user.secret.grantRead(grantee)).');
-    }
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['elasticache:Connect'],
-      resourceArns: [this.serverlessCacheArn, user.userArn],
-    });
+    return grantConnectAsUser(this, grantee, user, this.serverlessCacheArn);
   }
 
   /**
@@ -366,16 +304,14 @@ export abstract class ServerlessCacheBase extends Resource implements IServerles
    */
   public connectFrom(consumer: ec2.IConnectable, options: ConnectFromOptions = {}): CacheConnectionBinding {
     const facts = this._consumerFacts();
-    if (this.engine?.isMemcached && (options.user !== undefined || options.secret !== undefined)) {
-      invalid(this, `connectFrom ${options.user !== undefined ? 'user' : 'secret'}`, phrase('a value'), 'Allowed: none on a '
-        + 'Memcached serverless cache, which has no authentication.');
+    if (this.engine?.isMemcached) {
+      rejectConsumerCredentials(this, options, 'Memcached serverless cache');
     }
-    const auth = resolveConsumerAuth(this, { ...facts.auth, grantConnect: (g, u) => this.grantConnect(g, u) }, options);
-    return wireConsumer(this, consumer, options, { ...facts.endpoint, ...auth });
+    return connectConsumer(this, consumer, options, facts, (g, u) => this.grantConnect(g, u));
   }
 
   /** What `connectFrom()` needs to know. @internal */
-  protected abstract _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> };
+  protected abstract _consumerFacts(): CacheConsumerFacts;
 
   // Monitoring: one series per metric, dimension `clusterId` = the cache name.
 
@@ -526,7 +462,7 @@ export class ServerlessCache extends ServerlessCacheBase {
 
     // Backups
     const removalPolicy = props.removalPolicy ?? (memcached ? RemovalPolicy.DESTROY : RemovalPolicy.SNAPSHOT);
-    const retentionDays = this.resolveRetention(props.backupRetention ?? Duration.days(memcached ? 0 : 15));
+    const retentionDays = resolveRetentionDays(this, props.backupRetention ?? Duration.days(memcached ? 0 : 15), 'daily snapshots');
     this.validateRestore(engine, props.restoreFromSnapshots);
     if (props.finalSnapshotName !== undefined && removalPolicy !== RemovalPolicy.SNAPSHOT) {
       invalid(this, 'finalSnapshotName', props.finalSnapshotName, `Allowed: nothing with removalPolicy ${removalPolicy}; the final `
@@ -540,15 +476,8 @@ export class ServerlessCache extends ServerlessCacheBase {
 
     // Network
     const subnets = this.selectSubnets(props.vpc, props.vpcSubnets);
-    if (props.securityGroups && props.securityGroups.length === 0) {
-      invalid(this, 'securityGroups', [], 'Allowed: at least one security group, or leave it out to have one created.');
-    }
     const helperPolicy = helperRemovalPolicy(removalPolicy);
-    const securityGroups = props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: `ElastiCache serverless cache ${this.node.path}`,
-      allowAllOutbound: false,
-    })];
+    const securityGroups = cacheSecurityGroups(this, props.vpc, props.securityGroups, 'serverless cache');
     if (!props.securityGroups) {
       securityGroups.forEach(sg => sg.applyRemovalPolicy(helperPolicy));
     }
@@ -649,7 +578,7 @@ export class ServerlessCache extends ServerlessCacheBase {
   }
 
   /** @internal */
-  protected _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> } {
+  protected _consumerFacts(): CacheConsumerFacts {
     const memcached = this.serverlessEngine.isMemcached;
     return {
       endpoint: {
@@ -707,32 +636,10 @@ export class ServerlessCache extends ServerlessCacheBase {
     }
   }
 
-  private resolveRetention(value: Duration): number {
-    if (value.isUnresolved()) {
-      return value.toDays();
-    }
-    const days = value.toDays({ integral: false });
-    if (!Number.isInteger(days) || days < 0 || days > MAX_RETENTION_DAYS) {
-      invalid(this, 'backupRetention', value.toHumanString(), `Allowed: whole days from 0 to ${MAX_RETENTION_DAYS} `
-        + '(Duration.days(0) turns daily snapshots off).');
-    }
-    return days;
-  }
-
   private validateRestore(engine: ServerlessEngine, arns: string[] | undefined): void {
-    if (arns === undefined || isToken(arns)) {
-      return;
-    }
-    if (arns.length === 0) {
-      invalid(this, 'restoreFromSnapshots', arns, 'Allowed: at least one snapshot ARN, or leave it out.');
-    }
-    for (const arn of arns) {
-      if (isToken(arn)) {
-        continue;
-      }
+    validateRestoreSources(this, 'restoreFromSnapshots', arns, 'snapshot ARN', arn => {
       const elasticache = /^arn:aws[a-z-]*:elasticache:[a-z0-9-]+:\d{12}:(serverlesscachesnapshot|snapshot):[a-zA-Z0-9-]+$/.test(arn);
-      const s3 = /^arn:aws[a-z-]*:s3:::[^/,]+\/[^,]+$/.test(arn);
-      if (!elasticache && !s3) {
+      if (!elasticache && !isS3ObjectArn(arn)) {
         invalid(this, 'restoreFromSnapshots', arn, 'Allowed: ARNs of serverless cache snapshots '
           + '(arn:aws:elasticache:<region>:<account>:serverlesscachesnapshot:<name>), of backups (...:snapshot:<name>) or of .rdb '
           + 'files in S3 (arn:aws:s3:::bucket/key.rdb).');
@@ -741,7 +648,7 @@ export class ServerlessCache extends ServerlessCacheBase {
         invalid(this, 'restoreFromSnapshots', arn, `Allowed: serverless cache snapshots on ${engine}; backups of node-based caches `
           + 'and .rdb files hold Valkey / Redis OSS data (node-based Memcached has no backups).');
       }
-    }
+    });
   }
 
   /**
@@ -807,7 +714,7 @@ class ImportedServerlessCache extends ServerlessCacheBase {
   }
 
   /** @internal */
-  protected _consumerFacts(): { endpoint: Omit<ConsumerFacts, 'authMode'>; auth: Omit<CacheAuthFacts, 'grantConnect'> } {
+  protected _consumerFacts(): CacheConsumerFacts {
     const endpoint = this.endpoint;
     const engine = this.attrs.engine!;
     return {

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { CacheEngine, CacheEngineVersion, MemcachedVersion, RedisOssVersion, ValkeyVersion } from './engine';
-import { CacheValidationError } from './private/errors';
+import { CacheValidationError } from './validation-error';
 
 /**
  * The engine of a serverless cache and its major version (`MajorEngineVersion`): ElastiCache applies

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnSubnetGroup } from 'aws-cdk-lib/aws-elasticache';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
-import { CacheValidationError } from './private/errors';
+import { CacheValidationError } from './validation-error';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { validateSubnetSelection } from './private/subnets';
 import { isToken, validateLength } from './private/validation';

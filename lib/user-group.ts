@@ -1,11 +1,13 @@
-import { Annotations, ArnFormat, IResource, Resource, Stack } from 'aws-cdk-lib';
+import { Annotations, IResource, Resource } from 'aws-cdk-lib';
 import { CfnUserGroup } from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { AccessString } from './access-string';
 import { CacheEngine } from './engine';
-import { CacheValidationError, invalid, phrase } from './private/errors';
+import { CacheValidationError } from './validation-error';
+import { elastiCacheArn } from './private/arns';
+import { invalid, phrase } from './private/errors';
 import { generateName, lowercase } from './private/names';
 import { isToken } from './private/validation';
 import { IUser, User, UserAuthentication, UserAuthenticationType } from './user';
@@ -85,12 +87,7 @@ export abstract class UserGroupBase extends Resource implements IUserGroup {
   public abstract readonly hasIamUsers?: boolean;
 
   public get userGroupArn(): string {
-    return Stack.of(this).formatArn({
-      service: 'elasticache',
-      resource: 'usergroup',
-      resourceName: this.userGroupId,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    return elastiCacheArn(this, 'usergroup', this.userGroupId);
   }
 
   /** A reference for L1 constructs (such as `CfnServerlessCache.userGroupId`) and the generated reference interfaces. */

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, IResource, Resource, SecretValue, Stack } from 'aws-cdk-lib';
+import { Annotations, IResource, Resource, SecretValue } from 'aws-cdk-lib';
 import { CfnUser } from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -6,10 +6,12 @@ import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { AccessString } from './access-string';
 import { CacheEngine } from './engine';
-import { CacheValidationError, invalid, phrase } from './private/errors';
+import { CacheValidationError } from './validation-error';
+import { elastiCacheArn } from './private/arns';
+import { invalid, phrase } from './private/errors';
 import { generateName, lowercase } from './private/names';
 import { literalSecret, validatePassword } from './private/passwords';
-import { addSecretRotation } from './private/rotation';
+import { addSecretRotation } from './private/rotation-function';
 import { CacheSecret } from './private/secret';
 import { isToken } from './private/validation';
 import { RotationOptions } from './rotation-options';
@@ -183,12 +185,7 @@ export abstract class UserBase extends Resource implements IUser {
   public abstract readonly authenticationType?: UserAuthenticationType;
 
   public get userArn(): string {
-    return Stack.of(this).formatArn({
-      service: 'elasticache',
-      resource: 'user',
-      resourceName: this.userId,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    return elastiCacheArn(this, 'user', this.userId);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { CacheValidationError } from './private/errors';
+import { CacheValidationError } from './validation-error';
 
 /** A day of the week, as ElastiCache writes it in maintenance windows. */
 export enum DayOfWeek {

@@ -9,7 +9,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ClusterMode, ConnectionEnvironment, MemcachedCluster, ReplicationGroup, ServerlessCache, ServerlessEngine } from '../lib';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 
 const app = new App();
 const network = new Stack(app, 'Network');

@@ -6,7 +6,7 @@ import { App, CfnParameter, ContextProvider, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ClusterMode, ReplicationGroup, ReplicationGroupProps, ValkeyVersion } from '../lib';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 
 /**
  * verifyDeployedClusterMode: the deployed group's cluster mode, looked up through the Cloud Control

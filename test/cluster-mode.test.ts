@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   ClusterMode, EvictionPolicy, NodeType, ParameterGroup, RedisOssVersion, ReplicationGroup, ReplicationGroupProps, ValkeyVersion,
 } from '../lib';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 
 function setup() {
   const stack = new Stack(new App(), 'Stack');

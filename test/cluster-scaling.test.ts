@@ -5,7 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
 import { ClusterMode, NodeType, ReplicationGroup, ReplicationGroupProps } from '../lib';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 
 const TARGET = 'AWS::ApplicationAutoScaling::ScalableTarget';
 const POLICY = 'AWS::ApplicationAutoScaling::ScalingPolicy';

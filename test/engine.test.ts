@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { CacheEngine, MemcachedVersion, RedisOssVersion, ValkeyVersion } from '../lib';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 
 describe('CacheEngine', () => {
   test('names and default ports', () => {

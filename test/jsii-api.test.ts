@@ -3,7 +3,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import {
-  CacheEngine, ConnectionEnvironment, ParameterGroup, User, UserAuthenticationType, UserGroup, ValkeyVersion,
+  CacheEngine, CacheValidationError, ConnectionEnvironment, ParameterGroup, ReplicationGroup, User, UserAuthenticationType, UserGroup,
+  ValkeyVersion,
 } from '../lib';
 
 describe('after the jsii renames', () => {
@@ -31,5 +32,24 @@ describe('after the jsii renames', () => {
     expect(Object.isFrozen(ConnectionEnvironment.ALL_KEYS)).toBe(true);
     expect(() => (ConnectionEnvironment.ALL_KEYS as string[]).push('X')).toThrow(TypeError);
     expect(ConnectionEnvironment.ALL_KEYS).toContain(ConnectionEnvironment.HOST);
+  });
+});
+
+describe('CacheValidationError', () => {
+  test('is exported from the package root, is what a synth-time check throws, and names the construct path', () => {
+    const stack = new Stack(new App(), 'Errors');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    let thrown: unknown;
+    try {
+      new ReplicationGroup(stack, 'Cache', { vpc, replicas: 6 });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(CacheValidationError);
+    expect(thrown).toBeInstanceOf(Error);
+    const error = thrown as CacheValidationError;
+    expect(error.name).toBe('CacheValidationError');
+    expect(error.constructPath).toBe('Errors/Cache');
+    expect(error.message).toMatch(/^Errors\/Cache: Invalid replicas: got 6\. Allowed: /);
   });
 });

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   CacheEngineVersion, LogDelivery, LogDestination, LogFormat, LogType, RedisOssVersion, ReplicationGroup, ValkeyVersion,
 } from '../lib';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 
 const RG = 'AWS::ElastiCache::ReplicationGroup';
 

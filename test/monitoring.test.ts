@@ -9,7 +9,7 @@ import {
   AlarmOverride, MemcachedCluster, MetricAggregation, NetworkAllowance, NodeType, RecommendedAlarmOverrides, RedisOssVersion,
   ReplicationGroup,
 } from '../lib';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 
 const ALARM = 'AWS::CloudWatch::Alarm';
 const NS = 'AWS/ElastiCache';

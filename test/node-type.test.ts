@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { NodeType } from '../lib';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 
 describe('NodeType', () => {
   test('parses family and size', () => {

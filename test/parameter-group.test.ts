@@ -2,7 +2,7 @@ import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnParameterGroup } from 'aws-cdk-lib/aws-elasticache';
 import { EvictionPolicy, MemcachedVersion, ParameterGroup, RedisOssVersion, ValkeyVersion } from '../lib';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 
 function stack() {
   return new Stack(new App(), 'Stack');

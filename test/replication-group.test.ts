@@ -12,7 +12,7 @@ import {
   TransitEncryptionMode, ValkeyVersion,
 } from '../lib';
 import { AuthenticationConfig } from '../lib/auth';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 
 const RG = 'AWS::ElastiCache::ReplicationGroup';
 

@@ -340,7 +340,7 @@ describe('ServerlessCache validation', () => {
     ['a Valkey user group on Redis OSS', (stack) => ({ engine: ServerlessEngine.REDIS_OSS_7,
       authentication: Authentication.userGroup(new UserGroup(stack, 'Users', { engine: CacheEngine.VALKEY })) }),
     /Invalid authentication: got a Valkey user group. Allowed: a Redis OSS user group on Redis OSS 7.1/],
-    ['an empty security group list', () => ({ securityGroups: [] }), /Invalid securityGroups: got \[\]/],
+    ['an empty security group list', () => ({ securityGroups: [] }), /Invalid securityGroups: got an empty list/],
     ['a selection with no subnet', () => ({ vpcSubnets: { subnetFilters: [ec2.SubnetFilter.byIds(['subnet-none'])] } }),
       /Invalid vpcSubnets: got \[\]. Allowed: a selection of at least one subnet/],
     ['subnets of two VPCs', (stack) => ({ vpcSubnets: { subnets: [otherVpcSubnet(stack)] } }),

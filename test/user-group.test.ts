@@ -6,7 +6,7 @@ import {
   AccessString, CacheEngine, CacheEngineVersion, IUserGroup, RedisOssVersion, User, UserAuthentication,
   UserAuthenticationType, UserGroup, ValkeyVersion,
 } from '../lib';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 import { validateUserGroupForCache } from '../lib/private/rbac';
 
 function stack() {

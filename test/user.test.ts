@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnUser } from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AccessString, CacheEngine, KeyAccessLevel, User, UserAuthentication, UserAuthenticationType, UserProps } from '../lib';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 import { literalSecret, validatePassword } from '../lib/private/passwords';
 import { INVALID_ACCESS_STRINGS, VALID_ACCESS_STRINGS } from './acl-samples';
 

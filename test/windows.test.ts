@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { DayOfWeek, MaintenanceWindow, SnapshotWindow } from '../lib';
-import { CacheValidationError } from '../lib/private/errors';
+import { CacheValidationError } from '../lib/validation-error';
 
 describe('SnapshotWindow', () => {
   test.each([

@@ -1,6 +1,7 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
-import { CacheValidationError, invalid } from './errors';
+import { CacheValidationError } from '../validation-error';
+import { invalid } from './errors';
 import { isToken } from './validation';
 
 /**

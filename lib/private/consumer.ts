@@ -226,3 +226,34 @@ export function resolveConsumerAuth(cache: IConstruct, facts: CacheAuthFacts, op
     }
   }
 }
+
+/** What a cache that takes credentials (replication group, serverless cache) tells `connectFrom()`. */
+export interface CacheConsumerFacts {
+  /** Where the cache is and how to reach it. */
+  readonly endpoint: Omit<ConsumerFacts, 'authMode'>;
+  /** How the cache authenticates its clients. */
+  readonly auth: Omit<CacheAuthFacts, 'grantConnect'>;
+}
+
+/**
+ * `connectFrom()` of a cache that takes credentials: the consumer's credentials (from the cache's
+ * authentication and the options), then the wiring (`wireConsumer`).
+ */
+export function connectConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2.IConnectable, options: ConnectFromOptions,
+  facts: CacheConsumerFacts, grantConnect: (grantee: iam.IGrantable, user: IUser) => iam.Grant): CacheConnectionBinding {
+  const auth = resolveConsumerAuth(cache, { ...facts.auth, grantConnect }, options);
+  return wireConsumer(cache, consumer, options, { ...facts.endpoint, ...auth });
+}
+
+/**
+ * A cache without authentication (Memcached) hands its consumers no credentials: a `user` or
+ * `secret` option is an error.
+ *
+ * @param what the cache, for the message ('Memcached cluster')
+ */
+export function rejectConsumerCredentials(cache: IConstruct, options: ConnectFromOptions, what: string): void {
+  if (options.user !== undefined || options.secret !== undefined) {
+    invalid(cache, `connectFrom ${options.user !== undefined ? 'user' : 'secret'}`, phrase('a value'), `Allowed: none on a ${what}, `
+      + 'which has no authentication.');
+  }
+}

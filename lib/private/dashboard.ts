@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { CacheDashboardOptions, NetworkAllowance, RecommendedAlarms } from '../monitoring';
-import { CacheValidationError, invalid } from './errors';
+import { CacheValidationError } from '../validation-error';
+import { invalid } from './errors';
 import { isToken } from './validation';
 import { aggregateMetric, GRAPH_MAX_METRICS, hitRateMetric, MonitoredCache, nodeMetrics, roleMetrics } from './metrics';
 

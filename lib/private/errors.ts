@@ -1,25 +1,5 @@
 import { IConstruct } from 'constructs';
-
-/**
- * The error every synth-time validation of this library throws.
- *
- * The message names the construct path (when there is one), the prop, the value
- * received and what is allowed, so that a wrong input is understood without reading
- * the library's source. It is the library's own class: aws-cdk-lib's validation
- * errors are internal API and change between releases.
- */
-export class CacheValidationError extends Error {
-  /** The construct path the error is about, if any. */
-  public readonly constructPath?: string;
-
-  constructor(message: string, scope?: IConstruct) {
-    const path = scope?.node.path;
-    super(path ? `${path}: ${message}` : message);
-    this.name = 'CacheValidationError';
-    this.constructPath = path;
-    Object.setPrototypeOf(this, CacheValidationError.prototype);
-  }
-}
+import { CacheValidationError } from '../validation-error';
 
 /**
  * Throws a `CacheValidationError` built from its parts:

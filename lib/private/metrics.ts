@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
 import { NodeType } from '../node-type';
-import { CacheValidationError } from './errors';
+import { CacheValidationError } from '../validation-error';
 
 /**
  * How the caches' CloudWatch metrics are addressed, shared by the replication group and the

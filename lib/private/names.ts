@@ -1,5 +1,6 @@
 import { Names, RemovalPolicy, Token } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { CacheValidationError } from '../validation-error';
 
 /**
  * A physical name for a resource whose name the service stores lowercase: unique in the
@@ -30,4 +31,17 @@ export function lowercase(name: string | undefined): string | undefined {
 export function helperRemovalPolicy(policy?: RemovalPolicy): RemovalPolicy {
   return policy === RemovalPolicy.RETAIN || policy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
     ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+}
+
+/**
+ * The ids ElastiCache gives the nodes of a cache cluster, `0001`, `0002`, ... (the `CacheNodeId`
+ * metric dimension). A token count cannot be expanded and is an error.
+ *
+ * @param what what the count is, for the message ('nodes')
+ */
+export function cacheNodeIds(scope: Construct, count: number, what: string): string[] {
+  if (Token.isUnresolved(count)) {
+    throw new CacheValidationError(`Cannot list the node ids: ${what} is a token. Allowed: a literal node count.`, scope);
+  }
+  return Array.from({ length: count }, (_, i) => String(i + 1).padStart(4, '0'));
 }

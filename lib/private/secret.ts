@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { CacheValidationError } from './errors';
+import { CacheValidationError } from '../validation-error';
 import { belongsToConsumerStack } from './cross-stack';
 
 /** What `grantRead` / `grantWrite` on a secret need of its KMS key (as aws-cdk-lib grants them). */

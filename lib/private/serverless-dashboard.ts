@@ -2,7 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { CacheDashboardOptions } from '../monitoring';
 import { ServerlessRecommendedAlarms } from '../serverless-monitoring';
-import { CacheValidationError, invalid } from './errors';
+import { CacheValidationError } from '../validation-error';
+import { invalid } from './errors';
 import { BYTES_PER_GB, ecpuPerSecondMetric, MonitoredServerlessCache, serverlessHitRateMetric, serverlessMetric } from './serverless-metrics';
 import { isToken } from './validation';
 

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { invalid } from './errors';
 
 /** Whether a value is (or contains) an unresolved token, so that validation must skip it. */
@@ -57,4 +57,9 @@ export function validateIdentifier(
     || !/^[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*$/.test(value) || value.endsWith('-')) {
     invalid(scope, prop, value, rules);
   }
+}
+
+/** Validates a port: an integer from 1 to 65535. */
+export function validatePort(scope: Construct, port: number | undefined): void {
+  validateIntegerRange(scope, 'port', port, 1, 65535);
 }

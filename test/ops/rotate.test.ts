@@ -21,7 +21,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Clock } from '../../lib/ops/clock';
 import { OpsError } from '../../lib/ops/errors';
 import { generateAuthToken, ROTATION_TAGS, rotateAuthToken, rotateNow } from '../../lib/ops/rotate';
-import { ROTATION_TAGS as CONSTRUCT_TAGS } from '../../lib/private/rotation';
+import { ROTATION_TAGS as CONSTRUCT_TAGS } from '../../lib/private/rotation-function';
 import { TAGS as HANDLER_TAGS } from '../../lib/rotation/index.js';
 import { REGION, replicationGroup, testClient } from './fixtures';
 
