@@ -29,4 +29,5 @@ export * from './replication-group-ref';
 export * from './replication-group';
 export * from './cluster-scaling';
 export * from './memcached-cluster';
+export * from './serverless-cache-ref';
 export * from './serverless-cache';

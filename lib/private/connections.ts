@@ -1,4 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ServerlessEngine } from '../serverless-engine';
 import { belongsToConsumerStack } from './cross-stack';
 
 /**
@@ -85,4 +86,9 @@ export function cacheDefaultPort(port: number): ec2.Port {
     toPort: port,
     stringRepresentation: '{IndirectPort}',
   });
+}
+
+/** The ports a client needs: 6379 (endpoint) and 6380 (reader endpoint) for Valkey and Redis OSS, 11211 for Memcached. */
+export function serverlessPorts(engine: ServerlessEngine): ec2.Port {
+  return engine.readerPort === undefined ? ec2.Port.tcp(engine.port) : ec2.Port.tcpRange(engine.port, engine.readerPort);
 }
