@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { BENCH_MODES, BENCH_SHAPES, BenchMode, BenchShape, buildBenchApp } from './app';
+import { buildBenchApp } from './app';
+import { BENCH_MODES, BENCH_SHAPES, BenchMode, BenchShape } from './shared';
 
 /** What a child reports. Times in milliseconds, memory in bytes. */
 export interface BenchSample {

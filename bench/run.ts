@@ -29,7 +29,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BENCH_MODES, BENCH_SHAPES, BenchMode, BenchShape } from './app';
+import { BENCH_MODES, BENCH_SHAPES, BenchMode, BenchShape } from './shared';
 import type { BenchSample } from './child';
 
 interface Options {

@@ -4,30 +4,24 @@
  * or written by hand with L1 constructs (`handWrittenServerlessCache`), property for property what the default
  * synthesizes (`test/serverless-bench.test.ts` checks that both apps synthesize the same templates).
  */
-import { App, CfnDeletionPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnDeletionPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { Construct } from 'constructs';
 import { library } from './library';
 import {
-  APP_USER_ACCESS_STRING, BenchMode, CACHES_PER_STACK, deletionPolicy, networkStack, NO_EGRESS, passwordUser, physicalName,
-} from './app';
+  APP_USER_ACCESS_STRING, BenchMode, buildCaches, deletionPolicy, NO_EGRESS, passwordUser, physicalName,
+} from './shared';
 
 /** Builds the serverless benchmark app: the network stack and `n` serverless caches, `CACHES_PER_STACK` per stack. */
 export function buildServerlessBenchApp(app: App, mode: BenchMode, n: number): App {
-  const vpc = networkStack(app);
-  let stack: Stack | undefined;
-  for (let i = 1; i <= n; i++) {
-    if ((i - 1) % CACHES_PER_STACK === 0) {
-      stack = new Stack(app, `Caches${Math.ceil(i / CACHES_PER_STACK)}`);
-    }
+  return buildCaches(app, n, (stack, id, vpc) => {
     if (mode === 'library') {
-      new library.ServerlessCache(stack!, `Cache${i}`, { vpc });
+      new library.ServerlessCache(stack, id, { vpc });
     } else {
-      handWrittenServerlessCache(stack!, `Cache${i}`, vpc);
+      handWrittenServerlessCache(stack, id, vpc);
     }
-  }
-  return app;
+  });
 }
 
 /**

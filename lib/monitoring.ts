@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { NodeType } from './node-type';
-import { createRecommendedAlarm, rejectSecondAlarmSet, validateAlarmOverride } from './private/alarms';
+import { alarmOf, alarmsOf, AlarmSpec, createAlarmSet } from './private/alarms';
 import { CacheValidationError } from './validation-error';
 import { aggregateMetric, MonitoredCache } from './private/metrics';
 
@@ -251,7 +251,6 @@ export interface IMemcachedClusterMonitoring extends ICacheMonitoring {
   metricUnusedMemory(props?: CacheMetricOptions): cloudwatch.IMetric;
 }
 
-/** The default number of one-minute periods an alarm evaluates. */
 /** Swap above 50 MB (AWS). */
 const SWAP_THRESHOLD_BYTES = 50 * 1024 * 1024;
 /** 90% of the CPU capacity the single-threaded engine can use (AWS), or of the host (Memcached). */
@@ -262,18 +261,8 @@ const MEMORY_PERCENT = 80;
 const CONNECTIONS = 52_000;
 /** This library's replication-lag threshold, seconds. */
 const REPLICATION_LAG_SECONDS = 5;
-
-/** One alarm to create: the metric and its documented default threshold and rule. */
-interface AlarmSpec {
-  readonly key: keyof RecommendedAlarmOverrides;
-  readonly id: string;
-  readonly metricName: string;
-  readonly aggregation: MetricAggregation;
-  readonly threshold: () => number;
-  readonly enabled: () => boolean;
-  readonly unit: string;
-  readonly why: string;
-}
+/** The overrides whose threshold is a percentage. */
+const PERCENT_OVERRIDES: Array<keyof RecommendedAlarmOverrides> = ['cpuUtilization', 'engineCpuUtilization', 'memoryUsage'];
 
 /**
  * The recommended alarms of a cache, created by `addRecommendedAlarms()`: one CloudWatch alarm per
@@ -285,105 +274,69 @@ export class RecommendedAlarms extends Construct {
    * @internal
    */
   public static _create(cache: MonitoredCache, options: RecommendedAlarmsOptions = {}): RecommendedAlarms {
-    rejectSecondAlarmSet(cache.scope);
-    const overrides = options.overrides ?? {};
-    validateOverrides(cache.scope, overrides);
-    const specs = alarmSpecs(cache, overrides, options.nodeType);
-    const alarms = new RecommendedAlarms(cache.scope, 'RecommendedAlarms');
-    for (const spec of specs) {
-      const override = overrides[spec.key] ?? {};
-      if (!(override.enabled ?? spec.enabled())) {
-        continue;
-      }
-      alarms._alarms.push(createRecommendedAlarm(alarms, spec.id, {
-        metric: aggregateMetric(cache, spec.metricName, {}, spec.aggregation),
-        threshold: override.threshold ?? spec.threshold(),
-        override,
-        actions: options.actions,
-        okActions: options.okActions,
-        describe: (threshold, datapointsToAlarm, evaluationPeriods) => `${spec.metricName} of the ElastiCache ${cache.what} `
-          + `${cache.scope.node.path} above ${threshold}${spec.unit} in ${datapointsToAlarm} of ${evaluationPeriods} minutes. ${spec.why}`,
-      }));
-    }
-    return alarms;
+    return createAlarmSet(cache, options, {
+      percentKeys: PERCENT_OVERRIDES,
+      specs: () => alarmSpecs(cache, options.overrides ?? {}, options.nodeType),
+      newSet: (scope, id) => new RecommendedAlarms(scope, id),
+    });
   }
-
-  private readonly _alarms: cloudwatch.Alarm[] = [];
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
   }
 
   /** Every alarm created. */
-  public get alarms(): cloudwatch.Alarm[] {
-    return [...this._alarms];
-  }
+  public get alarms(): cloudwatch.Alarm[] { return alarmsOf(this); }
 
   /** The `CPUUtilization` alarm, if created. */
-  public get cpuUtilization(): cloudwatch.Alarm | undefined {
-    return this.find('CpuUtilization');
-  }
+  public get cpuUtilization(): cloudwatch.Alarm | undefined { return alarmOf(this, 'CpuUtilization'); }
 
   /** The `EngineCPUUtilization` alarm, if created. */
-  public get engineCpuUtilization(): cloudwatch.Alarm | undefined {
-    return this.find('EngineCpuUtilization');
-  }
+  public get engineCpuUtilization(): cloudwatch.Alarm | undefined { return alarmOf(this, 'EngineCpuUtilization'); }
 
   /** The `SwapUsage` alarm. */
-  public get swapUsage(): cloudwatch.Alarm | undefined {
-    return this.find('SwapUsage');
-  }
+  public get swapUsage(): cloudwatch.Alarm | undefined { return alarmOf(this, 'SwapUsage'); }
 
   /** The `DatabaseMemoryUsagePercentage` alarm, if created (replication groups). */
-  public get memoryUsage(): cloudwatch.Alarm | undefined {
-    return this.find('MemoryUsage');
-  }
+  public get memoryUsage(): cloudwatch.Alarm | undefined { return alarmOf(this, 'MemoryUsage'); }
 
   /** The `Evictions` alarm, if created. */
-  public get evictions(): cloudwatch.Alarm | undefined {
-    return this.find('Evictions');
-  }
+  public get evictions(): cloudwatch.Alarm | undefined { return alarmOf(this, 'Evictions'); }
 
   /** The `CurrConnections` alarm, if created. */
-  public get currConnections(): cloudwatch.Alarm | undefined {
-    return this.find('CurrConnections');
-  }
+  public get currConnections(): cloudwatch.Alarm | undefined { return alarmOf(this, 'CurrConnections'); }
 
   /** The `ReplicationLag` alarm, if created (replication groups with replicas). */
-  public get replicationLag(): cloudwatch.Alarm | undefined {
-    return this.find('ReplicationLag');
-  }
-
-  private find(id: string): cloudwatch.Alarm | undefined {
-    return this._alarms.find(a => a.node.id === id);
-  }
+  public get replicationLag(): cloudwatch.Alarm | undefined { return alarmOf(this, 'ReplicationLag'); }
 }
 
 /** The alarms of a cache, in a stable order, with their default thresholds and rules. */
-function alarmSpecs(cache: MonitoredCache, overrides: RecommendedAlarmOverrides, nodeType: NodeType | undefined): AlarmSpec[] {
-  const swap: AlarmSpec = {
-    key: 'swapUsage', id: 'SwapUsage', metricName: 'SwapUsage', aggregation: MetricAggregation.MAXIMUM,
-    threshold: () => SWAP_THRESHOLD_BYTES, enabled: () => true, unit: ' bytes',
+function alarmSpecs(cache: MonitoredCache, overrides: RecommendedAlarmOverrides,
+  nodeType: NodeType | undefined): Array<AlarmSpec<keyof RecommendedAlarmOverrides>> {
+  // The alarm on the whole cache's metric: the nodes combined by `aggregation`.
+  const spec = (key: keyof RecommendedAlarmOverrides, id: string, metricName: string, aggregation: MetricAggregation,
+    rule: { threshold: () => number; enabled?: () => boolean; unit: string; why: string }): AlarmSpec<keyof RecommendedAlarmOverrides> => ({
+    key, id, what: metricName, metric: () => aggregateMetric(cache, metricName, {}, aggregation), enabled: () => true, ...rule,
+  });
+  const swap = spec('swapUsage', 'SwapUsage', 'SwapUsage', MetricAggregation.MAXIMUM, {
+    threshold: () => SWAP_THRESHOLD_BYTES, unit: ' bytes',
     why: 'AWS: swap should not exceed 50 MB; a swapping node is short of memory: scale up'
       + `${cache.replicationGroup ? ', or raise reserved-memory-percent' : ''}.`,
-  };
-  const evictions: AlarmSpec = {
-    key: 'evictions', id: 'Evictions', metricName: 'Evictions', aggregation: MetricAggregation.SUM,
-    threshold: () => 0, enabled: () => true, unit: '',
+  });
+  const evictions = spec('evictions', 'Evictions', 'Evictions', MetricAggregation.SUM, {
+    threshold: () => 0, unit: '',
     why: 'The cache is full and drops keys before they expire: scale up or out, or review the TTLs and the eviction policy.',
-  };
-  const connections: AlarmSpec = {
-    key: 'currConnections', id: 'CurrConnections', metricName: 'CurrConnections', aggregation: MetricAggregation.MAXIMUM,
-    threshold: () => CONNECTIONS, enabled: () => true, unit: '',
+  });
+  const connections = spec('currConnections', 'CurrConnections', 'CurrConnections', MetricAggregation.MAXIMUM, {
+    threshold: () => CONNECTIONS, unit: '',
     why: `A node nears the 65,000 connections it accepts (${cache.replicationGroup ? 'maxclients' : 'max_simultaneous_connections'}): `
       + 'look for leaked client connections, use connection pooling.',
-  };
+  });
   if (!cache.replicationGroup) {
-    const cpu: AlarmSpec = {
-      key: 'cpuUtilization', id: 'CpuUtilization', metricName: 'CPUUtilization', aggregation: MetricAggregation.MAXIMUM,
-      threshold: () => CPU_PERCENT, enabled: () => true, unit: '%',
+    const cpu = spec('cpuUtilization', 'CpuUtilization', 'CPUUtilization', MetricAggregation.MAXIMUM, {
+      threshold: () => CPU_PERCENT, unit: '%',
       why: 'Memcached is multi-threaded and can use every vCPU: a node this busy adds latency; scale up or add nodes.',
-    };
+    });
     return [cpu, swap, evictions, connections];
   }
 
@@ -399,28 +352,24 @@ function alarmSpecs(cache: MonitoredCache, overrides: RecommendedAlarmOverrides,
     return type.vcpus;
   };
   const small = (): boolean => vcpus() <= 2;
-  const cpu: AlarmSpec = {
-    key: 'cpuUtilization', id: 'CpuUtilization', metricName: 'CPUUtilization', aggregation: MetricAggregation.MAXIMUM,
+  const cpu = spec('cpuUtilization', 'CpuUtilization', 'CPUUtilization', MetricAggregation.MAXIMUM, {
     threshold: () => Math.round((CPU_PERCENT / vcpus()) * 100) / 100, enabled: small, unit: '%',
     why: 'AWS: on nodes with 2 vCPUs or fewer, alarm at 90% divided by the vCPU count (the engine is single-threaded). '
       + 'Scale up, or spread reads over replicas.',
-  };
-  const engineCpu: AlarmSpec = {
-    key: 'engineCpuUtilization', id: 'EngineCpuUtilization', metricName: 'EngineCPUUtilization',
-    aggregation: MetricAggregation.MAXIMUM, threshold: () => CPU_PERCENT, enabled: () => !small(), unit: '%',
+  });
+  const engineCpu = spec('engineCpuUtilization', 'EngineCpuUtilization', 'EngineCPUUtilization', MetricAggregation.MAXIMUM, {
+    threshold: () => CPU_PERCENT, enabled: () => !small(), unit: '%',
     why: 'The engine thread is nearly saturated (AWS recommends this metric on nodes with more than 2 vCPUs). '
       + 'Scale up, spread reads over replicas, or look for expensive commands in the slow log.',
-  };
-  const memory: AlarmSpec = {
-    key: 'memoryUsage', id: 'MemoryUsage', metricName: 'DatabaseMemoryUsagePercentage', aggregation: MetricAggregation.MAXIMUM,
-    threshold: () => MEMORY_PERCENT, enabled: () => true, unit: '%',
+  });
+  const memory = spec('memoryUsage', 'MemoryUsage', 'DatabaseMemoryUsagePercentage', MetricAggregation.MAXIMUM, {
+    threshold: () => MEMORY_PERCENT, unit: '%',
     why: 'Evictions (or write errors with noeviction) start at 100%: scale up or out before then.',
-  };
-  const lag: AlarmSpec = {
-    key: 'replicationLag', id: 'ReplicationLag', metricName: 'ReplicationLag', aggregation: MetricAggregation.MAXIMUM,
+  });
+  const lag = spec('replicationLag', 'ReplicationLag', 'ReplicationLag', MetricAggregation.MAXIMUM, {
     threshold: () => REPLICATION_LAG_SECONDS, enabled: () => cache.hasReplicas ?? cache.nodes().length > 1, unit: ' seconds',
     why: 'A replica far behind serves stale reads and loses those writes if promoted: check the primary\'s write load and network.',
-  };
+  });
   // Decide the CPU alarms up front when their rule needs the vCPU count, so that a missing node type
   // is reported even if the caller only overrides thresholds.
   if (overrides.cpuUtilization?.enabled === undefined || overrides.engineCpuUtilization?.enabled === undefined
@@ -428,14 +377,4 @@ function alarmSpecs(cache: MonitoredCache, overrides: RecommendedAlarmOverrides,
     vcpus();
   }
   return [cpu, engineCpu, memory, swap, evictions, connections, lag];
-}
-
-/** Thresholds are non-negative numbers (at most 100 for percentages); periods whole and consistent. */
-function validateOverrides(scope: Construct, overrides: RecommendedAlarmOverrides): void {
-  const percent = new Set<string>(['cpuUtilization', 'engineCpuUtilization', 'memoryUsage']);
-  for (const [key, override] of Object.entries(overrides) as Array<[string, AlarmOverride | undefined]>) {
-    if (override) {
-      validateAlarmOverride(scope, key, override, percent.has(key) ? 100 : Infinity);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
-import { BenchMode, BenchShape, buildBenchApp, CACHES_PER_STACK } from '../bench/app';
+import { buildBenchApp } from '../bench/app';
+import { BenchMode, BenchShape, CACHES_PER_STACK } from '../bench/shared';
 
 /**
  * The synth benchmark (`npm run bench`) is only meaningful while its hand-written L1 app synthesizes

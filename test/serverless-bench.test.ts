@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
-import { BenchMode, CACHES_PER_STACK } from '../bench/app';
 import { buildServerlessBenchApp } from '../bench/serverless';
+import { BenchMode, CACHES_PER_STACK } from '../bench/shared';
 
 /**
  * The serverless synth benchmark (`npm run bench -- --cache serverless`) is only meaningful while its hand-written

@@ -57,6 +57,22 @@ const SUM_METRICS = new Set([
   'NewItems', 'SlabsMoved', 'TotalItems',
 ]);
 
+/**
+ * A metric of the `AWS/ElastiCache` namespace with these dimensions, one-minute period unless `props`
+ * say otherwise (every cache's metrics: a node's, a role's, a serverless cache's).
+ */
+export function elastiCacheMetric(scope: IConstruct, metricName: string, dimensionsMap: Record<string, string>, statistic: string,
+  props: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: NAMESPACE,
+    metricName,
+    dimensionsMap,
+    statistic,
+    period: DEFAULT_PERIOD,
+    ...props,
+  }).attachTo(scope);
+}
+
 /** The statistic of a metric (the canned `ElastiCacheMetrics` statistic). */
 export function statisticOf(metricName: string): string {
   return SUM_METRICS.has(metricName) ? cloudwatch.Stats.SUM : cloudwatch.Stats.AVERAGE;
@@ -141,15 +157,9 @@ function rolesOf(group: GroupDimensions, metricName: string): Array<'Primary' | 
  */
 export function roleMetric(cache: MonitoredCache, group: GroupDimensions, metricName: string, role: 'Primary' | 'Replica',
   aggregation: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: NAMESPACE,
-    metricName,
-    dimensionsMap: { ReplicationGroupId: group.replicationGroupId, Role: role },
-    statistic: AGGREGATION_STATISTICS[aggregation] ?? cloudwatch.Stats.AVERAGE,
-    period: DEFAULT_PERIOD,
-    label: `${metricName} ${role.toLowerCase()}s (${AGGREGATION_WORDS[aggregation] ?? aggregation})`,
-    ...props,
-  }).attachTo(cache.scope);
+  return elastiCacheMetric(cache.scope, metricName, { ReplicationGroupId: group.replicationGroupId, Role: role },
+    AGGREGATION_STATISTICS[aggregation] ?? cloudwatch.Stats.AVERAGE,
+    { label: `${metricName} ${role.toLowerCase()}s (${AGGREGATION_WORDS[aggregation] ?? aggregation})`, ...props });
 }
 
 /** The metric of each role, for graphs of a group whose members change. */
@@ -208,15 +218,8 @@ export function memcachedNodes(clusterName: string, nodeIds: string[]): CacheNod
 /** One node's metric, with the canned statistic and a one-minute period unless overridden. */
 export function nodeMetric(cache: MonitoredCache, node: CacheNode, metricName: string,
   props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: NAMESPACE,
-    metricName,
-    dimensionsMap: { CacheClusterId: node.cacheClusterId, CacheNodeId: node.cacheNodeId },
-    statistic: statisticOf(metricName),
-    period: DEFAULT_PERIOD,
-    label: `${metricName} ${node.label}`,
-    ...props,
-  }).attachTo(cache.scope);
+  return elastiCacheMetric(cache.scope, metricName, { CacheClusterId: node.cacheClusterId, CacheNodeId: node.cacheNodeId },
+    statisticOf(metricName), { label: `${metricName} ${node.label}`, ...props });
 }
 
 /** The metric of every node, in node order. */
@@ -300,13 +303,20 @@ export const GRAPH_MAX_METRICS = 500;
  */
 export function hitRateMetric(cache: MonitoredCache, hitsName: string, missesName: string, props: cloudwatch.MetricOptions,
   defaultLabel: string): cloudwatch.IMetric {
+  return hitRate(period => aggregateMetric(cache, hitsName, { period }, 'SUM', GRAPH_MAX_METRICS),
+    period => aggregateMetric(cache, missesName, { period }, 'SUM', GRAPH_MAX_METRICS), props, defaultLabel);
+}
+
+/**
+ * `100 * hits / (hits + misses)` (percent) over the hits and misses metrics of the period (every
+ * cache's hit rate: the node-based caches' sums over the nodes, a serverless cache's own series).
+ */
+export function hitRate(hits: (period: Duration) => cloudwatch.IMetric, misses: (period: Duration) => cloudwatch.IMetric,
+  props: cloudwatch.MetricOptions, defaultLabel: string): cloudwatch.IMetric {
   const period = props.period ?? DEFAULT_PERIOD;
   return new cloudwatch.MathExpression({
     expression: '100 * hits / (hits + misses)',
-    usingMetrics: {
-      hits: aggregateMetric(cache, hitsName, { period }, 'SUM', GRAPH_MAX_METRICS),
-      misses: aggregateMetric(cache, missesName, { period }, 'SUM', GRAPH_MAX_METRICS),
-    },
+    usingMetrics: { hits: hits(period), misses: misses(period) },
     period,
     label: props.label ?? defaultLabel,
     color: props.color,

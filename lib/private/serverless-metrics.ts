@@ -1,6 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
-import { DEFAULT_PERIOD, NAMESPACE } from './metrics';
+import { DEFAULT_PERIOD, elastiCacheMetric, hitRate } from './metrics';
 
 /**
  * The metrics of a serverless cache (sources: the ElastiCache user guide, "Metrics and events for
@@ -37,14 +37,7 @@ export function serverlessStatistic(metricName: string): string {
 /** One metric of a serverless cache: dimension `clusterId`, one-minute period unless overridden. */
 export function serverlessMetric(scope: IConstruct, cacheName: string, metricName: string,
   props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: NAMESPACE,
-    metricName,
-    dimensionsMap: { [SERVERLESS_DIMENSION]: cacheName },
-    statistic: serverlessStatistic(metricName),
-    period: DEFAULT_PERIOD,
-    ...props,
-  }).attachTo(scope);
+  return elastiCacheMetric(scope, metricName, { [SERVERLESS_DIMENSION]: cacheName }, serverlessStatistic(metricName), props);
 }
 
 /** ECPUs per second: the period's `ElastiCacheProcessingUnits` sum over the period's length in seconds. */
@@ -62,17 +55,8 @@ export function ecpuPerSecondMetric(scope: IConstruct, cacheName: string, props:
 /** The hit rate (percent), `100 * hits / (hits + misses)`. */
 export function serverlessHitRateMetric(scope: IConstruct, cacheName: string, hits: string, misses: string,
   props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
-  const period = props.period ?? DEFAULT_PERIOD;
-  return new cloudwatch.MathExpression({
-    expression: '100 * hits / (hits + misses)',
-    usingMetrics: {
-      hits: serverlessMetric(scope, cacheName, hits, { period }),
-      misses: serverlessMetric(scope, cacheName, misses, { period }),
-    },
-    period,
-    label: props.label ?? 'Hit rate (%)',
-    color: props.color,
-  });
+  return hitRate(period => serverlessMetric(scope, cacheName, hits, { period }),
+    period => serverlessMetric(scope, cacheName, misses, { period }), props, 'Hit rate (%)');
 }
 
 /** What the serverless alarm and dashboard helpers need to know of a cache. */
