@@ -13,7 +13,6 @@ import { validateUserGroupForCache } from './private/rbac';
 import { CacheSecret } from './private/secret';
 import { validateIntegerRange } from './private/validation';
 
-
 /** Options for an AUTH token generated into a new Secrets Manager secret. */
 export interface GeneratedAuthTokenOptions {
   /**
@@ -175,19 +174,6 @@ export abstract class Authentication {
   /** No authentication: anyone who can reach the port can read and write. */
   public static none(): Authentication {
     return new NoAuthentication();
-  }
-
-  /**
-   * The default of a cache: with encryption in transit, RBAC (`generatedUserGroup()`) where the
-   * engine has it and a generated AUTH token where it does not (Redis OSS before 6.0); without
-   * encryption in transit, none.
-   * @internal
-   */
-  public static _defaultFor(engine: CacheEngineVersion, transitEncryption: boolean): Authentication {
-    if (!transitEncryption) {
-      return Authentication.none();
-    }
-    return engine.features.rbac ? Authentication.generatedUserGroup() : Authentication.generatedAuthToken();
   }
 
   /** Binds the method to a cache. @internal */

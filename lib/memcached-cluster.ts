@@ -26,11 +26,7 @@ import { hitRateMetric, memcachedNodes, MonitoredCache } from './private/metrics
 import { cacheNodeIds, generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { allowEventNotifications } from './private/notifications';
 import { isToken, validateIdentifier, validateIntegerRange, validatePort } from './private/validation';
-
-/** The most nodes a Memcached cluster may have (the ElastiCache API limit; more needs a quota increase). */
-const MAX_NODES = 40;
-/** The longest cluster name ElastiCache takes. */
-const MAX_NAME_LENGTH = 50;
+import { MAX_CLUSTER_NAME_LENGTH, MAX_MEMCACHED_NODES } from './private/service-limits';
 
 /** A Memcached cluster: a set of nodes the clients shard keys over. */
 export interface IMemcachedCluster extends IResource, ec2.IConnectable, refs.ICacheClusterRef, IMemcachedClusterMonitoring {
@@ -289,8 +285,8 @@ export class MemcachedCluster extends MemcachedClusterBase {
     const port = props.port ?? engine.defaultPort;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
 
-    validateIdentifier(this, 'clusterName', props.clusterName, MAX_NAME_LENGTH);
-    validateIntegerRange(this, 'nodes', nodes, 1, MAX_NODES, 'more needs an ElastiCache quota increase');
+    validateIdentifier(this, 'clusterName', props.clusterName, MAX_CLUSTER_NAME_LENGTH);
+    validateIntegerRange(this, 'nodes', nodes, 1, MAX_MEMCACHED_NODES, 'more needs an ElastiCache quota increase');
     validatePort(this, port);
     validateGravitonVersion(this, engine, nodeType);
     validateNetworkType(this, engine, nodeType, props.networkType, props.ipDiscovery);
@@ -315,7 +311,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
     }
 
     const resource = new CfnCacheCluster(this, 'Resource', {
-      clusterName: lowercase(props.clusterName) ?? generateName(this, MAX_NAME_LENGTH),
+      clusterName: lowercase(props.clusterName) ?? generateName(this, MAX_CLUSTER_NAME_LENGTH),
       engine: engine.engine.name,
       engineVersion: engine.version,
       cacheNodeType: nodeType.name,

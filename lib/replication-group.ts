@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { Authentication, AuthenticationConfig } from './auth';
+import { AuthenticationConfig } from './auth';
 import { ClusterMode } from './cluster-mode';
 import { ClusterScaling, ClusterScalingContext, ClusterScalingProps, ReplicaScaling, ShardScaling } from './cluster-scaling';
 import { CacheAuthMode } from './connection-environment';
@@ -25,6 +25,7 @@ import { replicationGroupRetention, validateReplicationGroupBackups } from './pr
 import { rotateCacheCredentials } from './private/cache-rotation';
 import { cacheDefaultPort, CacheConnections } from './private/connections';
 import { CacheConsumerFacts } from './private/consumer';
+import { defaultAuthentication } from './private/default-authentication';
 import { verifyDeployedClusterMode } from './private/deployed-cluster-mode';
 import { resolveAtRest, resolveTransitMode, validateAuthentication } from './private/encryption';
 import { invalid } from './private/errors';
@@ -40,9 +41,7 @@ import { resolveParameterGroup } from './private/parameters';
 import { warnReplicationGroup } from './private/replication-group-warnings';
 import { resolveDataTiering, resolveTopology, validateClusterParameters } from './private/topology';
 import { validateIdentifier, validateLength, validatePort } from './private/validation';
-
-/** The longest replication group id ElastiCache takes. */
-const MAX_ID_LENGTH = 40;
+import { DEFAULT_NODE_QUOTA, MAX_REPLICATION_GROUP_ID_LENGTH } from './private/service-limits';
 
 /**
  * A Valkey / Redis OSS replication group: with cluster mode disabled (the default) one primary node
@@ -115,7 +114,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     const nodeType = props.nodeType ?? NodeType.T4G_MICRO;
     const port = props.port ?? engine.defaultPort;
     validatePort(this, port);
-    validateIdentifier(this, 'replicationGroupId', props.replicationGroupId, MAX_ID_LENGTH);
+    validateIdentifier(this, 'replicationGroupId', props.replicationGroupId, MAX_REPLICATION_GROUP_ID_LENGTH);
     validateLength(this, 'description', props.description, 1, 255);
 
     // Topology (lib/private/topology.ts)
@@ -149,7 +148,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
 
     // Authentication
     validateCacheKmsKey(this, props.kmsKey, removalPolicy);
-    const authentication = props.authentication ?? Authentication._defaultFor(engine, transitEncryption);
+    const authentication = props.authentication ?? defaultAuthentication(engine, transitEncryption);
     const auth = authentication._bind(this, { removalPolicy, engine, transitEncryption, kmsKey: props.kmsKey });
     validateAuthentication(this, engine, auth, transitEncryption);
 
@@ -165,7 +164,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
 
     const resource = new CfnReplicationGroup(this, 'Resource', {
       // Identity
-      replicationGroupId: lowercase(props.replicationGroupId) ?? generateName(this, MAX_ID_LENGTH),
+      replicationGroupId: lowercase(props.replicationGroupId) ?? generateName(this, MAX_REPLICATION_GROUP_ID_LENGTH),
       replicationGroupDescription: props.description ?? `Replication group ${this.node.path}`.slice(0, 255),
       // Engine
       engine: engine.engine.name,
@@ -226,7 +225,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     this.nodeCount = topology.nodeCount;
     this.resource = resource;
     this.dataTiering = dataTiering;
-    this.nodeQuota = props.nodeQuota ?? 90;
+    this.nodeQuota = props.nodeQuota ?? DEFAULT_NODE_QUOTA;
     this.subnetGroup = network.subnetGroup;
     this.parameterGroup = parameterGroup;
     this.transitEncryption = transitEncryption;

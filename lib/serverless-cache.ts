@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnServerlessCache } from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -19,22 +19,16 @@ import { isS3ObjectArn, resolveRetentionDays, validateRestoreSources } from './p
 import { rotateCacheCredentials } from './private/cache-rotation';
 import { CacheConnections, serverlessPorts } from './private/connections';
 import { CacheConsumerFacts } from './private/consumer';
+import { defaultAuthentication } from './private/default-authentication';
 import { invalid, phrase } from './private/errors';
 import { ImportedServerlessCache } from './private/imported-serverless-cache';
 import { validateCacheKmsKey } from './private/kms';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { cacheSecurityGroups } from './private/network';
 import { selectCacheSubnets } from './private/subnets';
+import { resolveUsageLimits } from './private/usage-limits';
 import { isToken, validateIdentifier } from './private/validation';
-
-/** The longest serverless cache name this library accepts (as the alpha module and the console: 40). */
-const MAX_NAME_LENGTH = 40;
-/** Data storage limits, GB (ElastiCache serverless quotas). */
-const MIN_STORAGE_GB = 1;
-const MAX_STORAGE_GB = 5000;
-/** ECPU per second limits. */
-const MIN_ECPU = 1000;
-const MAX_ECPU = 15_000_000;
+import { MAX_SERVERLESS_CACHE_NAME_LENGTH } from './private/service-limits';
 
 /** Properties of a `ServerlessCache`. */
 export interface ServerlessCacheProps {
@@ -209,16 +203,11 @@ export class ServerlessCache extends ServerlessCacheBase {
 
     const engine = props.engine ?? ServerlessEngine.VALKEY_8;
     const memcached = engine.isMemcached;
-    validateIdentifier(this, 'serverlessCacheName', props.serverlessCacheName, MAX_NAME_LENGTH);
+    validateIdentifier(this, 'serverlessCacheName', props.serverlessCacheName, MAX_SERVERLESS_CACHE_NAME_LENGTH);
     validateDescription(this, props.description);
 
     // Usage limits
-    const storageMin = this.gigabytes('dataStorageMinimum', props.dataStorageMinimum);
-    const storageMax = this.gigabytes('dataStorageMaximum', props.dataStorageMaximum);
-    this.validateMinMax('dataStorage', storageMin, storageMax, ' GB');
-    this.validateEcpu('ecpuPerSecondMinimum', props.ecpuPerSecondMinimum);
-    this.validateEcpu('ecpuPerSecondMaximum', props.ecpuPerSecondMaximum);
-    this.validateMinMax('ecpuPerSecond', props.ecpuPerSecondMinimum, props.ecpuPerSecondMaximum, ' ECPUs per second');
+    const limits = resolveUsageLimits(this, props);
 
     // Backups
     const removalPolicy = props.removalPolicy ?? (memcached ? RemovalPolicy.DESTROY : RemovalPolicy.SNAPSHOT);
@@ -245,7 +234,7 @@ export class ServerlessCache extends ServerlessCacheBase {
     // Authentication
     validateCacheKmsKey(this, props.kmsKey, removalPolicy, 'serverless cache');
     const authentication = props.authentication
-      ?? (memcached ? Authentication.none() : Authentication._defaultFor(engine._features, true));
+      ?? (memcached ? Authentication.none() : defaultAuthentication(engine._features, true));
     // A Memcached cache binds with Valkey's features, so that a user group is refused below with the serverless reason
     // (no user groups on Memcached) rather than the node-based one (no RBAC on the engine version).
     const bindEngine = memcached ? ServerlessEngine.VALKEY_8._features : engine._features;
@@ -264,13 +253,13 @@ export class ServerlessCache extends ServerlessCacheBase {
         + '(Authentication.generatedUserGroup(), the default).');
     }
 
-    const name = lowercase(props.serverlessCacheName) ?? generateName(this, MAX_NAME_LENGTH);
+    const name = lowercase(props.serverlessCacheName) ?? generateName(this, MAX_SERVERLESS_CACHE_NAME_LENGTH);
     const resource = new CfnServerlessCache(this, 'Resource', {
       serverlessCacheName: name,
       description: props.description ?? `Serverless cache ${this.node.path}`.replace(/[<>]/g, '').slice(0, 255),
       engine: engine.engine.name,
       majorEngineVersion: engine.majorVersion,
-      cacheUsageLimits: renderLimits(storageMin, storageMax, props.ecpuPerSecondMinimum, props.ecpuPerSecondMaximum),
+      cacheUsageLimits: limits.rendered,
       subnetIds: subnets.map(s => s.subnetId),
       securityGroupIds: securityGroups.map(sg => sg.securityGroupId),
       networkType: props.networkType?.value,
@@ -291,7 +280,7 @@ export class ServerlessCache extends ServerlessCacheBase {
     this.authSecret = auth.secret;
     this.userGroup = auth.userGroup;
     this.applicationUser = auth.applicationUser;
-    this.limits = { dataStorageMaximumGb: storageMax, ecpuPerSecondMaximum: props.ecpuPerSecondMaximum };
+    this.limits = { dataStorageMaximumGb: limits.dataStorageMaximumGb, ecpuPerSecondMaximum: props.ecpuPerSecondMaximum };
     this.serverlessCacheName = resource.ref;
     this.fullEngineVersion = resource.attrFullEngineVersion;
     this.endpoint = new Endpoint(resource.attrEndpointAddress, Token.asNumber(resource.attrEndpointPort));
@@ -362,40 +351,6 @@ export class ServerlessCache extends ServerlessCacheBase {
     };
   }
 
-  /** A size in whole GB from 1 to 5,000 (tokens pass). */
-  private gigabytes(prop: string, size: Size | undefined): number | undefined {
-    if (size === undefined) {
-      return undefined;
-    }
-    if (size.isUnresolved()) {
-      return size.toGibibytes();
-    }
-    const gb = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-    if (!Number.isInteger(gb) || gb < MIN_STORAGE_GB || gb > MAX_STORAGE_GB) {
-      invalid(this, prop, phrase(`${gb} GB`), `Allowed: whole GB from ${MIN_STORAGE_GB} to ${MAX_STORAGE_GB}, such as Size.gibibytes(10).`);
-    }
-    return gb;
-  }
-
-  private validateEcpu(prop: string, value: number | undefined): void {
-    if (value === undefined || isToken(value)) {
-      return;
-    }
-    if (!Number.isInteger(value) || value < MIN_ECPU || value > MAX_ECPU) {
-      invalid(this, prop, value, `Allowed: an integer from ${MIN_ECPU.toLocaleString('en-US')} to ${MAX_ECPU.toLocaleString('en-US')} `
-        + 'ECPUs per second.');
-    }
-  }
-
-  private validateMinMax(prop: string, min: number | undefined, max: number | undefined, unit: string): void {
-    if (min === undefined || max === undefined || isToken(min) || isToken(max)) {
-      return;
-    }
-    if (min > max) {
-      invalid(this, `${prop}Minimum`, phrase(`${min}${unit}`), `Allowed: at most ${prop}Maximum (${max}${unit}).`);
-    }
-  }
-
   private validateRestore(engine: ServerlessEngine, arns: string[] | undefined): void {
     validateRestoreSources(this, 'restoreFromSnapshots', arns, 'snapshot ARN', arn => {
       const elasticache = /^arn:aws[a-z-]*:elasticache:[a-z0-9-]+:\d{12}:(serverlesscachesnapshot|snapshot):[a-zA-Z0-9-]+$/.test(arn);
@@ -442,10 +397,3 @@ function validateDescription(scope: Construct, description: string | undefined):
   }
 }
 
-function renderLimits(storageMin: number | undefined, storageMax: number | undefined, ecpuMin: number | undefined,
-  ecpuMax: number | undefined): CfnServerlessCache.CacheUsageLimitsProperty | undefined {
-  const dataStorage = storageMin === undefined && storageMax === undefined
-    ? undefined : { minimum: storageMin, maximum: storageMax, unit: 'GB' };
-  const ecpuPerSecond = ecpuMin === undefined && ecpuMax === undefined ? undefined : { minimum: ecpuMin, maximum: ecpuMax };
-  return dataStorage || ecpuPerSecond ? { dataStorage, ecpuPerSecond } : undefined;
-}

@@ -4,14 +4,12 @@ import { NodeType } from '../node-type';
 import { ReplicationGroupProps } from '../replication-group-props';
 import { invalid } from './errors';
 import { isToken } from './validation';
+import { MAX_RETENTION_DAYS } from './service-limits';
 
 /**
  * Backups and restore, shared by the caches that keep data (replication group, serverless cache):
  * how long backups are kept, and where a new cache is restored from.
  */
-
-/** Automatic backups (daily snapshots) are kept 0 to 35 days. */
-const MAX_RETENTION_DAYS = 35;
 
 /**
  * The retention in whole days, 0 to 35 (a token passes).

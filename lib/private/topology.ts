@@ -7,22 +7,13 @@ import { ParameterGroup } from '../parameter-group';
 import { ReplicationGroupProps } from '../replication-group-props';
 import { invalid, phrase } from './errors';
 import { isToken, validateIntegerRange } from './validation';
+import { DEFAULT_NODE_QUOTA, LAST_SLOT, MAX_NODE_QUOTA, MAX_REPLICAS, MAX_SHARDS } from './service-limits';
 
 /**
  * The topology of a replication group in its cluster mode: shard and replica counts, failover,
  * Multi-AZ and Availability Zones, validated and rendered to the L1's properties, so that
  * `ReplicationGroup` only assembles them.
  */
-
-/** Read replicas of a cluster-mode-disabled replication group, or of each shard: 0 to 5. */
-const MAX_REPLICAS = 5;
-/** Shards of a cluster-mode-enabled group: 1 to 500. */
-const MAX_SHARDS = 500;
-/** The default quota of nodes per cluster-mode-enabled group, and the most it can be raised to. */
-const DEFAULT_NODE_QUOTA = 90;
-const MAX_NODE_QUOTA = 500;
-/** The keyspace of a Valkey / Redis OSS cluster: hash slots 0 to 16383. */
-const LAST_SLOT = 16383;
 
 /**
  * What the topology of a replication group is built from: the props of `ReplicationGroup` it reads.
