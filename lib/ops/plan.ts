@@ -1,0 +1,500 @@
+/**
+ * Day two: what deploying a new version of an app does to its caches, read from the templates alone.
+ *
+ * `planChanges(before, after)` compares two sets of CloudFormation templates (two cloud assemblies, or
+ * the deployed templates and an assembly) and classes every change of an ElastiCache resource, and
+ * every cross-stack export a change would take away:
+ *
+ * - `in-place`: CloudFormation updates the resource;
+ * - `replaced`: CloudFormation creates a new resource and deletes the old one (a new, empty cache);
+ * - `fails`: a replacement of a resource with a physical name (a replication group id, a cluster name...):
+ *   CloudFormation cannot create the new one under the same name, and the update rolls back;
+ * - `refused`: CloudFormation would try it in place, but ElastiCache refuses the transition (a downgrade,
+ *   TLS turned on without the `preferred` step...), and the update rolls back after minutes;
+ * - `export-in-use`: the producer stack stops exporting (or changes) a value that a deployed consumer
+ *   stack imports: CloudFormation refuses to delete an export in use, and the update rolls back.
+ *
+ * Which property replaces what comes from aws-cdk's own diff engine (`@aws-cdk/cloudformation-diff`,
+ * the data `cdk diff` reports "requires replacement" from); the transitions ElastiCache refuses are
+ * the documented rules of the ModifyReplicationGroup / ModifyCacheCluster / ModifyServerlessCache APIs
+ * (the sources are named next to each rule below).
+ *
+ * Runtime code: no aws-cdk-lib. The diff engine is an optional dependency, loaded on the first call.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type * as cfnDiff from '@aws-cdk/cloudformation-diff';
+import { OpsError } from './errors';
+
+/** The class of one change. */
+export type PlanClass = 'unchanged' | 'in-place' | 'replaced' | 'fails' | 'refused' | 'export-in-use' | 'created' | 'deleted';
+
+/** The classes a pipeline must not deploy without a look: data lost, or an update that rolls back. */
+export const UNSAFE_CLASSES: readonly PlanClass[] = Object.freeze(['replaced', 'fails', 'refused', 'export-in-use', 'deleted']);
+
+/** A CloudFormation template, as far as the plan reads it. */
+export interface CfnTemplate {
+  readonly Resources?: Record<string, CfnResourceJson>;
+  readonly Outputs?: Record<string, { readonly Value?: unknown; readonly Export?: { readonly Name?: unknown } }>;
+  readonly [key: string]: unknown;
+}
+
+/** A resource of a template. */
+export interface CfnResourceJson {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly UpdatePolicy?: Record<string, unknown>;
+  readonly [key: string]: unknown;
+}
+
+/** Templates by stack name. */
+export type StackTemplates = Record<string, CfnTemplate>;
+
+/** One classed change. */
+export interface PlanFinding {
+  /** The stack the resource (or the export) is in. */
+  readonly stack: string;
+  /** The resource's logical id, or the export's name for `export-in-use`. */
+  readonly logicalId: string;
+  /** The resource type (`AWS::ElastiCache::ReplicationGroup`), or `Export`. */
+  readonly resourceType: string;
+  readonly class: PlanClass;
+  /** The properties that decide the class (the changed ones, the create-only ones first). */
+  readonly properties: string[];
+  /** What happens, in one sentence. */
+  readonly reason: string;
+  /** What works instead (empty for in-place changes). */
+  readonly steps: string;
+}
+
+/** The plan of a deployment. */
+export interface PlanReport {
+  /** Every change of an ElastiCache resource and every export in use, stacks in order, unchanged resources left out. */
+  readonly findings: PlanFinding[];
+  /** Whether no finding is of an unsafe class. */
+  readonly safe: boolean;
+}
+
+/** The physical-name property of each type the library names: a replacement of a named resource fails. */
+const NAME_PROPERTY: Record<string, string> = {
+  'AWS::ElastiCache::ReplicationGroup': 'ReplicationGroupId',
+  'AWS::ElastiCache::CacheCluster': 'ClusterName',
+  'AWS::ElastiCache::ServerlessCache': 'ServerlessCacheName',
+  'AWS::ElastiCache::User': 'UserId',
+  'AWS::ElastiCache::UserGroup': 'UserGroupId',
+  'AWS::ElastiCache::SubnetGroup': 'CacheSubnetGroupName',
+  'AWS::ElastiCache::GlobalReplicationGroup': 'GlobalReplicationGroupIdSuffix',
+};
+
+/** The types that hold data: a replacement is a new, empty cache. */
+const CACHE_TYPES = new Set(['AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::CacheCluster', 'AWS::ElastiCache::ServerlessCache']);
+
+/** The types the plan reads. */
+function isPlanned(type: string): boolean {
+  return type.startsWith('AWS::ElastiCache::');
+}
+
+let diffModule: typeof cfnDiff | undefined;
+function diffEngine(): typeof cfnDiff {
+  if (!diffModule) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      diffModule = require('@aws-cdk/cloudformation-diff') as typeof cfnDiff;
+    } catch (e) {
+      throw new OpsError(`The plan needs the package @aws-cdk/cloudformation-diff (an optional dependency of cdk-elasticache): `
+        + `npm install @aws-cdk/cloudformation-diff (${(e as Error).message.split('\n')[0]}).`);
+    }
+  }
+  return diffModule;
+}
+
+/**
+ * Classes what deploying `after` over `before` does to the ElastiCache resources and the exports.
+ * A stack only in `after` is new (its caches `created`); a stack only in `before` is deleted with its caches.
+ */
+export function planChanges(before: StackTemplates, after: StackTemplates): PlanReport {
+  const findings: PlanFinding[] = [];
+  const stacks = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  for (const stack of stacks) {
+    findings.push(...planStack(stack, before[stack] ?? {}, after[stack] ?? {}));
+  }
+  markMovedCaches(findings, before, after);
+  findings.push(...exportsInUse(before, after));
+  return { findings, safe: findings.every(f => !UNSAFE_CLASSES.includes(f.class)) };
+}
+
+function planStack(stack: string, before: CfnTemplate, after: CfnTemplate): PlanFinding[] {
+  const { fullDiff } = diffEngine();
+  const diff = fullDiff(before as never, after as never);
+  const findings: PlanFinding[] = [];
+  diff.resources.forEachDifference((logicalId, change) => {
+    const type = change.newResourceType ?? change.oldResourceType ?? '';
+    if (!isPlanned(type)) {
+      return;
+    }
+    const oldResource = before.Resources?.[logicalId];
+    const newResource = after.Resources?.[logicalId];
+    findings.push(classifyResource(stack, logicalId, type, oldResource, newResource, change));
+  });
+  return findings;
+}
+
+function classifyResource(stack: string, logicalId: string, type: string, oldResource: CfnResourceJson | undefined,
+  newResource: CfnResourceJson | undefined, change: cfnDiff.ResourceDifference): PlanFinding {
+  const base = { stack, logicalId, resourceType: type };
+  if (!oldResource) {
+    return { ...base, class: 'created', properties: [], reason: `A new ${label(type)} is created.`, steps: '' };
+  }
+  if (!newResource) {
+    return {
+      ...base, class: 'deleted', properties: [],
+      reason: `The ${label(type)} leaves the template: CloudFormation deletes it${CACHE_TYPES.has(type)
+        ? ` (${oldResource.DeletionPolicy === 'Snapshot' ? 'after a final snapshot' : `deletion policy ${oldResource.DeletionPolicy ?? 'Delete'}`})` : ''}.`,
+      steps: 'If the construct was renamed or moved, keep its construct id and stack (or pin its logical id with overrideLogicalId()); '
+        + 'if the removal is meant, deploy it.',
+    };
+  }
+  const changed = Object.keys(change.propertyUpdates);
+  const oldProps = oldResource.Properties ?? {};
+  const newProps = newResource.Properties ?? {};
+
+  const refusal = refusedTransition(type, oldProps, newProps);
+  if (refusal) {
+    return { ...base, class: 'refused', properties: refusal.properties, reason: refusal.reason, steps: refusal.steps };
+  }
+
+  const replacing = changed.filter(p => {
+    const impact = change.propertyUpdates[p].changeImpact;
+    return impact === 'WILL_REPLACE' || impact === 'MAY_REPLACE';
+  }).filter(p => !updatesInPlace(type, p, oldResource, newResource));
+  if (replacing.length > 0) {
+    const nameProp = NAME_PROPERTY[type];
+    const named = nameProp !== undefined && newProps[nameProp] !== undefined && nameProp in oldProps;
+    const props = [...replacing, ...changed.filter(p => !replacing.includes(p))];
+    if (named) {
+      return {
+        ...base, class: 'fails', properties: props,
+        reason: `${replacing.join(', ')} cannot change on a live ${label(type)}: CloudFormation must replace it, and cannot `
+          + `create the replacement under the same ${nameProp} (${describeValue(newProps[nameProp])}): the update fails and rolls back.`,
+        steps: stepsForReplacement(type, replacing),
+      };
+    }
+    return {
+      ...base, class: 'replaced', properties: props,
+      reason: `${replacing.join(', ')} cannot change on a live ${label(type)}: CloudFormation creates a new one${CACHE_TYPES.has(type)
+        ? ', empty,' : ''} and deletes the old one.`,
+      steps: stepsForReplacement(type, replacing),
+    };
+  }
+  if (changed.length === 0 && !change.isDifferent) {
+    return { ...base, class: 'unchanged', properties: [], reason: 'No change.', steps: '' };
+  }
+  return { ...base, class: 'in-place', properties: changed, reason: `CloudFormation updates ${changed.join(', ') || 'the resource'} in place.`, steps: '' };
+}
+
+/**
+ * Replacements the diff engine reports that CloudFormation performs in place for this library's
+ * templates: shard changes under `UpdatePolicy: UseOnlineResharding` (the CloudFormation User Guide,
+ * "UseOnlineResharding policy"), and an AUTH token that is changed rather than added (the schema's
+ * conditional create-only: only adding one to a group without a token replaces it).
+ */
+function updatesInPlace(type: string, prop: string, oldResource: CfnResourceJson, newResource: CfnResourceJson): boolean {
+  if (type !== 'AWS::ElastiCache::ReplicationGroup') {
+    return false;
+  }
+  const resharding = newResource.UpdatePolicy?.UseOnlineResharding === true && oldResource.UpdatePolicy?.UseOnlineResharding === true;
+  if (resharding && (prop === 'NumNodeGroups' || prop === 'NodeGroupConfiguration')) {
+    return onlyShardCountChanged(oldResource.Properties ?? {}, newResource.Properties ?? {});
+  }
+  if (prop === 'AuthToken') {
+    return oldResource.Properties?.AuthToken !== undefined && newResource.Properties?.AuthToken !== undefined;
+  }
+  return false;
+}
+
+/** Whether the node group configuration only gained or lost shards (the shards both have keep their settings). */
+function onlyShardCountChanged(oldProps: Record<string, unknown>, newProps: Record<string, unknown>): boolean {
+  const byId = (props: Record<string, unknown>) => new Map(((props.NodeGroupConfiguration as Array<Record<string, unknown>> | undefined) ?? [])
+    .map(g => [String(g.NodeGroupId), JSON.stringify(g)]));
+  const a = byId(oldProps);
+  const b = byId(newProps);
+  return [...a].every(([id, json]) => !b.has(id) || b.get(id) === json);
+}
+
+interface Refusal {
+  readonly properties: string[];
+  readonly reason: string;
+  readonly steps: string;
+}
+
+/**
+ * The transitions ElastiCache refuses, from the two templates' literal values (a token on either side
+ * is not judged). Sources: the ElastiCache API reference (ModifyReplicationGroup, ModifyCacheCluster,
+ * ModifyServerlessCache) and the User Guide pages "Upgrading engine versions", "Enabling in-transit
+ * encryption on an existing cluster", "Migrating to cluster mode enabled" and "Choosing regions and
+ * availability zones for Memcached".
+ */
+export function refusedTransition(type: string, before: Record<string, unknown>, after: Record<string, unknown>): Refusal | undefined {
+  switch (type) {
+    case 'AWS::ElastiCache::ReplicationGroup':
+      return engineRefusal(before, after, 'EngineVersion')
+        ?? clusterModeRefusal(before, after)
+        ?? transitRefusal(before, after);
+    case 'AWS::ElastiCache::CacheCluster':
+      return engineRefusal(before, after, 'EngineVersion')
+        ?? memcachedTlsRefusal(before, after)
+        ?? azModeRefusal(before, after);
+    case 'AWS::ElastiCache::ServerlessCache':
+      return engineRefusal(before, after, 'MajorEngineVersion');
+    default:
+      return undefined;
+  }
+}
+
+function engineRefusal(before: Record<string, unknown>, after: Record<string, unknown>, versionProp: string): Refusal | undefined {
+  const [e1, e2] = [before.Engine, after.Engine];
+  if (typeof e1 === 'string' && typeof e2 === 'string' && e1 !== e2 && e1 === 'valkey') {
+    return {
+      properties: ['Engine'],
+      reason: `Engine ${e1} -> ${e2}: ElastiCache moves Redis OSS to Valkey, never back.`,
+      steps: 'Keep Valkey; for Redis OSS, create a new cache (a new id) and move the data (a backup, or the application).',
+    };
+  }
+  const [v1, v2] = [before[versionProp], after[versionProp]];
+  if (typeof v1 !== 'string' || typeof v2 !== 'string' || v1 === v2 || e1 !== e2) {
+    return undefined;
+  }
+  if (compareVersions(v2, v1) < 0) {
+    return {
+      properties: [versionProp],
+      reason: `${versionProp} ${v1} -> ${v2}: ElastiCache does not downgrade an engine (only upgrades are in place).`,
+      steps: `Keep ${v1} (or upgrade); for ${v2}, create a new cache from a backup of this one (a new id, restoreFromSnapshot).`,
+    };
+  }
+  return undefined;
+}
+
+const MODE_ORDER = ['disabled', 'compatible', 'enabled'];
+
+function clusterModeRefusal(before: Record<string, unknown>, after: Record<string, unknown>): Refusal | undefined {
+  const from = typeof before.ClusterMode === 'string' ? before.ClusterMode.toLowerCase() : 'disabled';
+  const to = typeof after.ClusterMode === 'string' ? after.ClusterMode.toLowerCase() : 'disabled';
+  const [i, j] = [MODE_ORDER.indexOf(from), MODE_ORDER.indexOf(to)];
+  if (i < 0 || j < 0 || i === j) {
+    return undefined;
+  }
+  if (j < i) {
+    return {
+      properties: ['ClusterMode'],
+      reason: `ClusterMode ${from} -> ${to}: ElastiCache moves a group to cluster mode one way only.`,
+      steps: `Keep ClusterMode.${from.toUpperCase()}; for a group in cluster mode ${to}, create a new one (a new replicationGroupId) and move the data.`,
+    };
+  }
+  if (i === 0 && j === 2) {
+    return {
+      properties: ['ClusterMode'],
+      reason: 'ClusterMode disabled -> enabled: ElastiCache moves a group to cluster mode enabled only through compatible.',
+      steps: 'Deploy ClusterMode.COMPATIBLE first, move every client to a cluster client on the configuration endpoint, then deploy ClusterMode.ENABLED.',
+    };
+  }
+  return undefined;
+}
+
+function transitRefusal(before: Record<string, unknown>, after: Record<string, unknown>): Refusal | undefined {
+  const on1 = before.TransitEncryptionEnabled === true;
+  const on2 = after.TransitEncryptionEnabled === true;
+  if (on1 === on2) {
+    return undefined;
+  }
+  const version = typeof after.EngineVersion === 'string' ? after.EngineVersion : undefined;
+  if (on2 && after.Engine === 'redis' && version !== undefined && compareVersions(version, '7.0') < 0) {
+    return {
+      properties: ['TransitEncryptionEnabled', 'EngineVersion'],
+      reason: `TransitEncryptionEnabled false -> true on Redis OSS ${version}: ElastiCache turns TLS on in place only on Valkey 7.2+ and Redis OSS 7.0+.`,
+      steps: 'Upgrade the engine to Redis OSS 7.0+ (or Valkey) in one deployment, then turn TLS on with transitEncryptionMode PREFERRED, then REQUIRED.',
+    };
+  }
+  if (on2 && after.TransitEncryptionMode !== 'preferred') {
+    return {
+      properties: ['TransitEncryptionEnabled', 'TransitEncryptionMode'],
+      reason: `TransitEncryptionEnabled false -> true with mode ${describeValue(after.TransitEncryptionMode ?? 'required')}: ElastiCache `
+        + 'turns TLS on only with mode preferred first.',
+      steps: 'Deploy transitEncryption: true with transitEncryptionMode: TransitEncryptionMode.PREFERRED, move the clients to TLS, then deploy REQUIRED.',
+    };
+  }
+  if (!on2 && before.TransitEncryptionMode !== 'preferred') {
+    return {
+      properties: ['TransitEncryptionEnabled', 'TransitEncryptionMode'],
+      reason: 'TransitEncryptionEnabled true -> false with mode required: ElastiCache turns TLS off only from mode preferred.',
+      steps: 'Deploy transitEncryptionMode: TransitEncryptionMode.PREFERRED first, move the clients off TLS, then turn transitEncryption off.',
+    };
+  }
+  return undefined;
+}
+
+function memcachedTlsRefusal(before: Record<string, unknown>, after: Record<string, unknown>): Refusal | undefined {
+  if (before.Engine !== 'memcached' || (before.TransitEncryptionEnabled ?? false) === (after.TransitEncryptionEnabled ?? false)) {
+    return undefined;
+  }
+  return {
+    properties: ['TransitEncryptionEnabled'],
+    reason: `TransitEncryptionEnabled ${before.TransitEncryptionEnabled ?? false} -> ${after.TransitEncryptionEnabled ?? false}: `
+      + 'a Memcached cluster\'s encryption in transit is set at creation only.',
+    steps: 'Keep the cluster as it is; for the other setting, create a new cluster (a new clusterName) and move the clients to it.',
+  };
+}
+
+function azModeRefusal(before: Record<string, unknown>, after: Record<string, unknown>): Refusal | undefined {
+  if (before.AZMode !== 'cross-az' || after.AZMode !== 'single-az') {
+    return undefined;
+  }
+  return {
+    properties: ['AZMode'],
+    reason: 'AZMode cross-az -> single-az: the nodes are in several Availability Zones, and ElastiCache does not move them into one.',
+    steps: 'Keep AzMode.CROSS_AZ; for a single-AZ cluster, create a new one (a new clusterName).',
+  };
+}
+
+function stepsForReplacement(type: string, props: string[]): string {
+  if (CACHE_TYPES.has(type)) {
+    return `Keep ${props.join(', ')} as deployed. To change ${props.length === 1 ? 'it' : 'them'}, create a new cache under a new name next to `
+      + 'this one (restored from a backup: restoreFromSnapshot), move the clients, then remove the old one.';
+  }
+  return `Keep ${props.join(', ')} as deployed, or give the resource a new name so that CloudFormation can create the new one first.`;
+}
+
+/** Caches deleted in one place and created in another (a renamed construct, a cache moved to another stack): a new, empty cache. */
+function markMovedCaches(findings: PlanFinding[], before: StackTemplates, after: StackTemplates): void {
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
+    if (f.class !== 'deleted' || !CACHE_TYPES.has(f.resourceType)) {
+      continue;
+    }
+    const created = findings.find(c => c.class === 'created' && c.resourceType === f.resourceType);
+    if (!created) {
+      continue;
+    }
+    const nameProp = NAME_PROPERTY[f.resourceType];
+    const oldName = before[f.stack]?.Resources?.[f.logicalId]?.Properties?.[nameProp];
+    const newName = after[created.stack]?.Resources?.[created.logicalId]?.Properties?.[nameProp];
+    const sameName = oldName !== undefined && JSON.stringify(oldName) === JSON.stringify(newName);
+    findings[i] = {
+      ...f,
+      class: sameName ? 'fails' : 'replaced',
+      properties: [],
+      reason: `The ${label(f.resourceType)} ${f.stack}/${f.logicalId} becomes ${created.stack}/${created.logicalId} (a renamed construct or `
+        + `another stack): CloudFormation ${sameName ? `cannot create the new one under the same ${nameProp} while the old one exists, and `
+          + 'the update fails' : 'creates a new, empty cache and deletes the old one'}.`,
+      steps: 'Keep the construct id and the stack; to rename the construct, pin the logical id (overrideLogicalId()) to the deployed one; '
+        + 'to move it between stacks, use cdk refactor, or import the deployed cache in the new stack (fromReplicationGroupAttributes()).',
+    };
+  }
+}
+
+/** Exports that a deployed consumer imports and that `after` removes or changes: CloudFormation refuses the producer's update. */
+function exportsInUse(before: StackTemplates, after: StackTemplates): PlanFinding[] {
+  const imported = new Set<string>();
+  for (const template of Object.values(before)) {
+    collectImports(template.Resources, imported);
+    collectImports(template.Outputs, imported);
+  }
+  const findings: PlanFinding[] = [];
+  for (const [stack, template] of Object.entries(before)) {
+    for (const [outputId, output] of Object.entries(template.Outputs ?? {})) {
+      const name = output.Export?.Name;
+      if (typeof name !== 'string' || !imported.has(name)) {
+        continue;
+      }
+      const next = findExport(after[stack], name);
+      if (next && JSON.stringify(next.Value) === JSON.stringify(output.Value)) {
+        continue;
+      }
+      findings.push({
+        stack, logicalId: name, resourceType: 'Export', class: 'export-in-use', properties: [outputId],
+        reason: `${stack} ${next ? 'changes the value of' : 'no longer exports'} ${name}, which a deployed stack imports: CloudFormation `
+          + 'refuses to change or delete an export in use, and the update rolls back.',
+        steps: 'Deploy the consumers first so that they stop importing it (or keep it exported for one deployment with '
+          + 'stack.exportValue()), then the change.',
+      });
+    }
+  }
+  return findings;
+}
+
+function findExport(template: CfnTemplate | undefined, name: string): { Value?: unknown } | undefined {
+  return Object.values(template?.Outputs ?? {}).find(o => o.Export?.Name === name);
+}
+
+function collectImports(node: unknown, into: Set<string>): void {
+  if (Array.isArray(node)) {
+    node.forEach(n => collectImports(n, into));
+  } else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'Fn::ImportValue' && typeof value === 'string') {
+        into.add(value);
+      } else {
+        collectImports(value, into);
+      }
+    }
+  }
+}
+
+/** Compares dotted versions numerically ('7.0' < '7.1' < '7.10'; '1.6' < '1.6.22'). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(n => parseInt(n, 10));
+  const pb = b.split('.').map(n => parseInt(n, 10));
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0 && !Number.isNaN(d)) {
+      return d;
+    }
+  }
+  return 0;
+}
+
+function label(type: string): string {
+  const name = type.replace('AWS::ElastiCache::', '');
+  return {
+    ReplicationGroup: 'replication group', CacheCluster: 'Memcached cluster', ServerlessCache: 'serverless cache', User: 'user',
+    UserGroup: 'user group', SubnetGroup: 'subnet group', ParameterGroup: 'parameter group',
+  }[name] ?? name;
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+}
+
+/**
+ * The templates of a cloud assembly (the output of `cdk synth`, `cdk.out`), by stack name, from its
+ * `manifest.json`; nested assemblies (stages) included.
+ */
+export function readAssemblyTemplates(dir: string): StackTemplates {
+  const manifestPath = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(dir)) {
+    throw new OpsError(`No cloud assembly at ${dir}: the directory does not exist (run cdk synth, which writes cdk.out).`);
+  }
+  if (!fs.existsSync(manifestPath)) {
+    throw new OpsError(`Not a cloud assembly: ${dir} has no manifest.json (give the directory cdk synth writes, cdk.out).`);
+  }
+  let manifest: { artifacts?: Record<string, { type?: string; properties?: Record<string, unknown>; displayName?: string }> };
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+  } catch (e) {
+    throw new OpsError(`Not a cloud assembly: ${manifestPath} is not JSON (${(e as Error).message}).`);
+  }
+  const templates: StackTemplates = {};
+  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
+    if (artifact.type === 'aws:cloudformation:stack') {
+      const file = String(artifact.properties?.templateFile ?? `${id}.template.json`);
+      const name = String(artifact.properties?.stackName ?? id);
+      templates[name] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    } else if (artifact.type === 'cdk:cloud-assembly') {
+      const nested = String(artifact.properties?.directoryName ?? id);
+      Object.assign(templates, readAssemblyTemplates(path.join(dir, nested)));
+    }
+  }
+  if (Object.keys(templates).length === 0) {
+    throw new OpsError(`Not a cloud assembly with stacks: ${manifestPath} lists no CloudFormation stack.`);
+  }
+  return templates;
+}
