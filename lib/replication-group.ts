@@ -1,4 +1,4 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
@@ -8,6 +8,7 @@ import { AuthenticationConfig } from './auth';
 import { ClusterMode } from './cluster-mode';
 import { ClusterScaling, ClusterScalingContext, ClusterScalingProps, ReplicaScaling, ShardScaling } from './cluster-scaling';
 import { CacheAuthMode } from './connection-environment';
+import { CacheConnectionBinding, ConnectFromOptions } from './consumer';
 import { Endpoint } from './endpoint';
 import { CacheEngine, CacheEngineVersion, ValkeyVersion } from './engine';
 import { LogDelivery } from './logging';
@@ -270,6 +271,24 @@ export class ReplicationGroup extends ReplicationGroupBase {
         givenUserGroup: auth.userGroup !== undefined && auth.applicationUser === undefined,
       },
     };
+  }
+
+  /**
+   * Wires a consumer in one call, as `ReplicationGroupBase.connectFrom()` does. With cluster mode
+   * `COMPATIBLE`, the migration step, a consumer in another stack moves to the configuration
+   * endpoint, and this group's stack keeps exporting the primary and reader endpoints that the
+   * consumer imported while cluster mode was disabled (`stack.exportValue()`, the same export names):
+   * CloudFormation refuses to delete an export that a deployed stack still imports, and would roll
+   * the migration back. The exports go with the next step, `ENABLED`, when no consumer imports them.
+   */
+  public connectFrom(consumer: ec2.IConnectable, options: ConnectFromOptions = {}): CacheConnectionBinding {
+    const binding = super.connectFrom(consumer, options);
+    if (this.clusterMode === ClusterMode.COMPATIBLE && Construct.isConstruct(consumer) && Stack.of(consumer) !== Stack.of(this)) {
+      const stack = Stack.of(this);
+      stack.exportValue(this.resource.attrPrimaryEndPointAddress);
+      stack.exportValue(this.resource.attrReaderEndPointAddress);
+    }
+    return binding;
   }
 
   /**
