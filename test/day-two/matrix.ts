@@ -78,10 +78,16 @@ function buildApp(s: State): App {
 }
 
 const synthesized = new Map<string, StackTemplates>();
+const builders = new Map<string, string>();
 let synthCount = 0;
 
 /** The templates of a state, by stack name: synthesized on the first call for its key. */
 export function templates(s: State): StackTemplates {
+  const source = s.build.toString();
+  if ((builders.get(s.key) ?? source) !== source) {
+    throw new Error(`Two states share the key ${s.key} with different builders: give them distinct keys.`);
+  }
+  builders.set(s.key, source);
   let found = synthesized.get(s.key);
   if (!found) {
     const assembly = buildApp(s).synth();
@@ -155,7 +161,8 @@ export function testRows(rows: readonly Row[]): void {
 /** A recipe: states deployed one after another, each step's class. */
 export interface Recipe {
   readonly name: string;
-  readonly steps: ReadonlyArray<{ readonly to: State; readonly expected: PlanClass; readonly note?: string }>;
+  /** Each step: the state deployed, the class the engine reports today, the class the step must give once the constructs are fixed. */
+  readonly steps: ReadonlyArray<{ readonly to: State; readonly expected: PlanClass; readonly goal: PlanClass }>;
   readonly from: State;
 }
 
@@ -165,7 +172,8 @@ export function testRecipes(recipes: readonly Recipe[]): void {
     describe(recipe.name, () => {
       recipe.steps.forEach((step, i) => {
         const from = i === 0 ? recipe.from : recipe.steps[i - 1].to;
-        test(`step ${i + 1}: ${from.key} -> ${step.to.key} is ${step.expected}`, () => {
+        const goal = step.goal === step.expected ? '' : ` (goal: ${step.goal})`;
+        test(`step ${i + 1}: ${from.key} -> ${step.to.key} is ${step.expected}${goal}`, () => {
           const result = classify(from, step.to);
           if (result.class !== step.expected) {
             throw new Error(`${recipe.name}, step ${i + 1}: expected ${step.expected}, the engine says ${result.class}:\n${describeFindings(result.findings)}`);

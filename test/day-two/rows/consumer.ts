@@ -69,7 +69,10 @@ export const CONSUMER_ROWS: Row[] = [
     note: 'CloudFormation cannot create the group in the new stack while the old one exists: use cdk refactor' },
 ];
 
-/** A group whose user `app` has its password in the secret `app-secret`, given to `connectFrom()` (imported by name in the consumer's stack with `byName`). */
+/**
+ * A group whose user `app` has its password in the secret `app-secret`, given to `connectFrom()`
+ * (imported by name in the consumer's stack with `byName`).
+ */
 function secretUser(byName: boolean): State {
   return state(`consumer:secret${byName ? '-by-name' : ''}`, ctx => {
     const secret = new secretsmanager.Secret(ctx.cacheStack, 'AppSecret', {

@@ -1,11 +1,11 @@
 /** The matrix's rows of `ReplicationGroupProps`, cluster mode disabled (the default). */
-import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   AccessString, Authentication, EvictionPolicy, IpDiscovery, LogDelivery, LogDestination, MaintenanceWindow, NetworkType, NodeType,
-  ParameterGroup, RedisOssVersion, SnapshotWindow, SubnetGroup, TransitEncryptionMode, User, UserAuthentication, UserGroup, ValkeyVersion,
+  ParameterGroup, RedisOssVersion, SnapshotWindow, SubnetGroup, TransitEncryptionMode, User, UserGroup, ValkeyVersion,
 } from '../../../lib';
 import { Row, SUBNETS } from '../matrix';
 import { key, rg } from '../states';
