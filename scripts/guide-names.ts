@@ -163,3 +163,13 @@ export function propProblems(page: string, markdown: string, interfaces: Map<str
       why: interfaces.has(c.iface) ? `${c.iface} (lib/) has no prop ${c.prop}` : `no interface ${c.iface} in lib/`,
     }));
 }
+
+/** Every member of the interface `name` and of those it extends (within lib/), in declaration order. */
+export function allMembers(interfaces: Map<string, InterfaceInfo>, name: string, seen = new Set<string>()): string[] {
+  const info = interfaces.get(name);
+  if (!info || seen.has(name)) {
+    return [];
+  }
+  seen.add(name);
+  return [...new Set([...info.members, ...info.bases.flatMap(base => allMembers(interfaces, base, seen))])];
+}

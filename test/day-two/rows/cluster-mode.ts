@@ -1,0 +1,44 @@
+/** The matrix's rows of `ReplicationGroupProps` that matter per cluster mode: compatible and enabled. */
+import { ClusterMode, EvictionPolicy } from '../../../lib';
+import { Row } from '../matrix';
+import { rg } from '../states';
+import { RG_BASE } from './replication-group';
+
+const R = 'ReplicationGroupProps' as const;
+
+export const COMPATIBLE = rg('compatible', () => ({ clusterMode: ClusterMode.COMPATIBLE }));
+export const ENABLED = rg('enabled', () => ({ clusterMode: ClusterMode.ENABLED }));
+export const ENABLED_2_SHARDS = rg('enabled-2-shards', () => ({ clusterMode: ClusterMode.ENABLED, shards: 2 }));
+export const ENABLED_3_SHARDS = rg('enabled-3-shards', () => ({ clusterMode: ClusterMode.ENABLED, shards: 3 }));
+export const ENABLED_2_SHARDS_2_REPLICAS = rg('enabled-2-shards-2-replicas', () => ({ clusterMode: ClusterMode.ENABLED, shards: 2, replicas: 2 }));
+
+export const CLUSTER_MODE_ROWS: Row[] = [
+  { subject: R, prop: 'clusterMode', change: 'disabled -> compatible', before: RG_BASE, after: COMPATIBLE, expected: 'export-in-use',
+    note: 'issue 22: the cache stack stops exporting the primary and reader endpoints the consumer imports' },
+  { subject: R, prop: 'clusterMode', change: 'compatible -> enabled', before: COMPATIBLE, after: ENABLED, expected: 'fails',
+    note: 'issue 22: NumCacheClusters becomes NumNodeGroups / ReplicasPerNodeGroup / NodeGroupConfiguration, create-only in the spec' },
+  { subject: R, prop: 'clusterMode', change: 'disabled -> enabled (one step)', before: RG_BASE, after: ENABLED, expected: 'refused',
+    note: 'ElastiCache moves a group to enabled only through compatible' },
+  { subject: R, prop: 'clusterMode', change: 'enabled -> compatible (back)', before: ENABLED, after: COMPATIBLE, expected: 'refused',
+    note: 'ElastiCache moves a group to cluster mode one way only' },
+  { subject: R, prop: 'replicas', change: '1 -> 2, compatible', before: COMPATIBLE,
+    after: rg('compatible-replicas-2', () => ({ clusterMode: ClusterMode.COMPATIBLE, replicas: 2 })), expected: 'in-place' },
+  { subject: R, prop: 'preferredAvailabilityZones', change: 'none -> a, b, compatible', before: COMPATIBLE,
+    after: rg('compatible-azs', () => ({ clusterMode: ClusterMode.COMPATIBLE, preferredAvailabilityZones: ['us-east-1a', 'us-east-1b'] })), expected: 'fails' },
+  { subject: R, prop: 'evictionPolicy', change: 'none -> allkeys-lfu, compatible (a cluster-enabled parameter group)', before: COMPATIBLE,
+    after: rg('compatible-eviction', () => ({ clusterMode: ClusterMode.COMPATIBLE, evictionPolicy: EvictionPolicy.ALLKEYS_LFU })), expected: 'in-place' },
+  { subject: R, prop: 'shards', change: '2 -> 3, enabled (online resharding)', before: ENABLED_2_SHARDS, after: ENABLED_3_SHARDS, expected: 'in-place' },
+  { subject: R, prop: 'shards', change: '3 -> 2, enabled (online resharding)', before: ENABLED_3_SHARDS, after: ENABLED_2_SHARDS, expected: 'in-place' },
+  { subject: R, prop: 'replicas', change: '1 -> 2, enabled', before: ENABLED_2_SHARDS, after: ENABLED_2_SHARDS_2_REPLICAS, expected: 'fails',
+    note: 'issue 22: ReplicasPerNodeGroup is create-only in the spec (a maintainer says no longer: unconfirmed)' },
+  { subject: R, prop: 'shardConfiguration', change: 'placed by ElastiCache -> primary AZs given, enabled', before: ENABLED_2_SHARDS,
+    after: rg('enabled-2-shards-azs', () => ({ clusterMode: ClusterMode.ENABLED, shardConfiguration: [
+      { primaryAvailabilityZone: 'us-east-1a', replicaAvailabilityZones: ['us-east-1b'] },
+      { primaryAvailabilityZone: 'us-east-1b', replicaAvailabilityZones: ['us-east-1c'] },
+    ] })), expected: 'fails' },
+  { subject: R, prop: 'nodeQuota', change: '90 -> 120, enabled', before: ENABLED_2_SHARDS,
+    after: rg('enabled-2-shards-quota', () => ({ clusterMode: ClusterMode.ENABLED, shards: 2, nodeQuota: 120 })), expected: 'unchanged',
+    note: 'a synth-time check only: nothing in the template changes' },
+  { subject: R, prop: 'evictionPolicy', change: 'none -> allkeys-lfu, enabled', before: ENABLED_2_SHARDS,
+    after: rg('enabled-2-shards-eviction', () => ({ clusterMode: ClusterMode.ENABLED, shards: 2, evictionPolicy: EvictionPolicy.ALLKEYS_LFU })), expected: 'in-place' },
+];

@@ -1,0 +1,6 @@
+import { testRows } from './matrix';
+import { USER_ROWS } from './rows/users';
+
+describe('update-path matrix: User and UserGroup', () => {
+  testRows(USER_ROWS);
+});
