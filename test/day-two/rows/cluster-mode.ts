@@ -13,8 +13,8 @@ export const ENABLED_3_SHARDS = rg('enabled-3-shards', () => ({ clusterMode: Clu
 export const ENABLED_2_SHARDS_2_REPLICAS = rg('enabled-2-shards-2-replicas', () => ({ clusterMode: ClusterMode.ENABLED, shards: 2, replicas: 2 }));
 
 export const CLUSTER_MODE_ROWS: Row[] = [
-  { subject: R, prop: 'clusterMode', change: 'disabled -> compatible', before: RG_BASE, after: COMPATIBLE, expected: 'export-in-use',
-    note: 'issue 22: the cache stack stops exporting the primary and reader endpoints the consumer imports' },
+  { subject: R, prop: 'clusterMode', change: 'disabled -> compatible', before: RG_BASE, after: COMPATIBLE, expected: 'in-place',
+    note: 'the cache stack keeps exporting the primary and reader endpoints the deployed consumer imports (connectFrom)' },
   { subject: R, prop: 'clusterMode', change: 'compatible -> enabled', before: COMPATIBLE, after: ENABLED, expected: 'fails',
     note: 'issue 22: NumCacheClusters becomes NumNodeGroups / ReplicasPerNodeGroup / NodeGroupConfiguration, create-only in the spec' },
   { subject: R, prop: 'clusterMode', change: 'disabled -> enabled (one step)', before: RG_BASE, after: ENABLED, expected: 'refused',

@@ -14,7 +14,7 @@ export const RECIPES: Recipe[] = [
     name: 'cluster mode disabled -> compatible -> enabled (consumer in another stack)',
     from: RG_BASE,
     steps: [
-      { to: COMPATIBLE, expected: 'export-in-use', goal: 'in-place' }, // issue 22: to be in place (the endpoints' exports kept alive)
+      { to: COMPATIBLE, expected: 'in-place', goal: 'in-place' }, // the endpoints' exports are kept alive through compatible
       { to: ENABLED, expected: 'fails', goal: 'in-place' }, // issue 22: to be in place (NumCacheClusters -> NumNodeGroups renders a replacement)
     ],
   },
