@@ -12,6 +12,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ClusterMode, ReplicationGroup, ReplicationGroupProps, ValkeyVersion } from '../../lib';
+import { commandUsage, USAGE } from '../../bin/cli';
 import { formatPlan, PlanResult } from '../../lib/ops/plan-command';
 import { BuiltCli, buildCli } from './build-cli';
 import { Moto, MOTO_CREDENTIALS, motoAvailable, startMoto } from './moto';
@@ -125,6 +126,16 @@ describe('plan --before --after: two cloud assemblies', () => {
     expect(JSON.parse(consumer.stdout)).toEqual({ findings: [], safe: true, stacks: ['Network', 'Consumer'] });
     expect(cache.status).toBe(1);
   });
+});
+
+test('help plan and plan --help print its usage; the usage lists it', async () => {
+  const [help, flag, usage] = await Promise.all([runInProcess(['help', 'plan'], env), plan('--help'), runInProcess(['--help'], env)]);
+  expect(help).toEqual({ status: 0, stdout: commandUsage('plan'), stderr: '' });
+  expect(flag).toEqual(help);
+  expect(help.stdout).toMatch(/^Usage: cdk-elasticache plan --before <dir> --after <dir> \| --deployed --after <dir> /);
+  expect(help.stdout).toMatch(/^Exit codes: 0 safe to deploy, 1 not safe .*, 2 error\.$/m);
+  expect(usage.stdout).toContain(`\n  ${'plan --before <dir> --after <dir>'}`);
+  expect(USAGE).toMatch(/plan: 0 safe to deploy, 1 not safe, 2 error/);
 });
 
 describe('formatPlan', () => {
