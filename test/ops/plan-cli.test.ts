@@ -326,8 +326,20 @@ suite('plan --deployed against moto\'s CloudFormation', () => {
     expect(r.stdout).toMatch(/\nSafe to deploy: \d+ created \(3 stacks compared\)\.\n$/);
   });
 
-  test('a deployed template that is not JSON: one line, exit 2', async () => {
-    const r = await runInProcess(['plan', '--deployed', '--after', dirs.base, '--endpoint-url', moto.endpoint, '--region', 'eu-west-3'], keys);
-    expectError(r, /^The deployed template of the stack Network is not JSON \(a YAML template\?\): the plan reads JSON templates/);
+  test('a deployed template that is not JSON: one line, exit 2; a stack pinned to a region is read there, whatever --region says', async () => {
+    // An assembly whose one stack, Network, is pinned to eu-west-3 (env: { account, region }).
+    const pinned = path.join(root, 'pinned');
+    mkdirSync(pinned);
+    writeFileSync(path.join(pinned, 'Network.template.json'), JSON.stringify({ Resources: {} }));
+    writeFileSync(path.join(pinned, 'manifest.json'), JSON.stringify({
+      version: '48.0.0',
+      artifacts: { Network: { type: 'aws:cloudformation:stack', environment: 'aws://123456789012/eu-west-3', properties: { templateFile: 'Network.template.json' } } },
+    }));
+    const [yaml, region] = await Promise.all([
+      runInProcess(['plan', '--deployed', '--after', dirs.base, '--endpoint-url', moto.endpoint, '--region', 'eu-west-3'], keys),
+      runInProcess(['plan', '--deployed', '--after', pinned, '--endpoint-url', moto.endpoint, '--region', 'eu-west-1'], keys),
+    ]);
+    expectError(yaml, /^The deployed template of the stack Network is not JSON \(a YAML template\?\): the plan reads JSON templates/);
+    expect(region).toEqual(yaml);
   });
 });
