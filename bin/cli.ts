@@ -11,6 +11,7 @@
  *   cdk-elasticache token <id> --user USER_ID [--serverless] [--json]
  *   cdk-elasticache rotate <secret or id> [--timeout 20m] [--json]
  *   cdk-elasticache rotate-auth-token <id> --secret SECRET [--step both|rotate|set] [--timeout 30m] [--json]
+ *   cdk-elasticache plan --before DIR --after DIR | --deployed --after DIR [--stack NAME]... [--json]
  *
  * Every command takes --region, --profile and --endpoint-url; region and credentials otherwise come from the
  * AWS CLI's environment variables and the AWS SDK's chains. Ids are checked locally before any call.
@@ -23,11 +24,12 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Clock, formatElapsed, SYSTEM_CLOCK } from '../lib/ops/clock';
 import { describeCache, formatDescription } from '../lib/ops/describe';
 import { createCommandClient, endpointProblem, profileProblem } from '../lib/ops/client';
-import { formatError } from '../lib/ops/errors';
+import { formatError, formatServiceError } from '../lib/ops/errors';
 import { cacheEvents, formatCacheEvents, MAX_EVENT_AGE_MS } from '../lib/ops/events';
 import { regionOf } from '../lib/ops/find';
 import { formatCacheList, listCaches } from '../lib/ops/list';
 import { runFailoverDrill } from '../lib/ops/failover';
+import { createCloudFormationCommandClient, formatPlan, planAssemblies, planDeployed, PlanResult } from '../lib/ops/plan-command';
 import {
   createServerlessSnapshot, describeServerlessCache, formatServerlessDescription, waitForServerlessCache, withServerlessFallback,
 } from '../lib/ops/serverless';
@@ -192,11 +194,32 @@ ${ID_HELP}.
   --timeout <duration>   how long to wait for the group each time: 90s, 15m, 1h (default 30m)
   --json                 the result as JSON`,
   },
+  'plan': {
+    synopsis: 'plan --before <dir> --after <dir> | --deployed --after <dir> [--stack <name>]... [--json]',
+    summary: 'what deploying a cloud assembly does to the caches: in place, replaced, will fail, refused, export in use',
+    details: `Compares two cloud assemblies (what cdk synth writes: cdk.out), or the stacks deployed in the account
+(CloudFormation GetTemplate) and an assembly, and prints per stack each ElastiCache resource that changes
+and each export a deployed stack imports that goes away: in place, replaced (a new, empty cache), will
+fail (a replacement under the same name: the update rolls back), refused transition (ElastiCache refuses
+it: the update rolls back), export in use, created, deleted; with the reason and the steps that work.
+
+  --before <dir>         the assembly deployed now (e.g. synthesized from main)
+  --after <dir>          the assembly to deploy (e.g. synthesized from a branch)
+  --deployed             compare with the stacks deployed instead of --before: GetTemplate for each stack of
+                         --after (in the region a stack is pinned to, else the default region); a stack
+                         that does not exist is new. --region, --profile and --endpoint-url (CloudFormation's
+                         endpoint; default AWS_ENDPOINT_URL_CLOUDFORMATION, AWS_ENDPOINT_URL) apply here only
+  --stack <name>         report only this stack (repeatable); every stack is still read for the imports
+  --json                 the plan as JSON: { findings: [...], safe, stacks, notDeployed }
+
+Exit codes: 0 safe to deploy, 1 not safe (a class other than in place, created, unchanged), 2 error.`,
+  },
 };
 
 export const USAGE = `Usage: cdk-elasticache <command> [<id>] [options]
 
-Operations on deployed ElastiCache caches (Valkey / Redis OSS replication groups, Memcached clusters).
+Operations on deployed ElastiCache caches (Valkey / Redis OSS replication groups, Memcached clusters), and
+the plan of a deployment (what it does to the caches).
 
 Commands:
 ${Object.values(COMMAND_HELP).map(c => `  ${c.synopsis}\n      ${c.summary}`).join('\n')}
@@ -206,7 +229,7 @@ ${COMMON_HELP}
 
 'cdk-elasticache <command> --help' describes a command and its options.
 Exit codes: 0 success, 1 operation failed or refused, 2 usage error (bad arguments, an invalid id, an unknown
-profile: nothing was sent to AWS).
+profile: nothing was sent to AWS). plan: 0 safe to deploy, 1 not safe, 2 error.
 `;
 
 /** The help of one command. */
@@ -234,6 +257,10 @@ const COMMANDS: Record<string, Options> = {
   'token': { user: { type: 'string' }, serverless: { type: 'boolean' }, json: { type: 'boolean' } },
   'rotate': { timeout: { type: 'string' }, json: { type: 'boolean' } },
   'rotate-auth-token': { secret: { type: 'string' }, step: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
+  'plan': {
+    before: { type: 'string' }, after: { type: 'string' }, deployed: { type: 'boolean' }, stack: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  },
 };
 
 /** What kind of id each command takes (`list` takes none). */
@@ -286,6 +313,78 @@ export function parseSince(text: string): number {
   return value;
 }
 
+/** --region, --profile and --endpoint-url, checked (an unknown profile, a URL that is none): a UsageError, before any client exists. */
+function checkedClientOptions(values: Record<string, string | boolean | string[] | undefined>, env: NodeJS.ProcessEnv):
+{ region?: string; profile?: string; endpoint?: string } {
+  const str = (name: string) => values[name] as string | undefined;
+  const endpoint = str('endpoint-url');
+  const endpointIssue = endpoint !== undefined ? endpointProblem(endpoint) : undefined;
+  if (endpointIssue) {
+    throw new UsageError(endpointIssue);
+  }
+  const profile = str('profile') ?? (env.AWS_PROFILE?.trim() || undefined);
+  const profileIssue = profile !== undefined ? profileProblem(profile, str('profile') !== undefined ? 'from --profile' : 'from AWS_PROFILE', env) : undefined;
+  if (profileIssue) {
+    throw new UsageError(profileIssue);
+  }
+  return {
+    ...(str('region') ? { region: str('region') } : {}),
+    ...(str('profile') ? { profile: str('profile') } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  };
+}
+
+/**
+ * `plan`: exit 0 when the plan is safe, 1 when it is not, 2 on any error (a usage error, an assembly
+ * that cannot be read, CloudFormation unreachable or refusing), always one line on stderr.
+ */
+async function plan(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], io: CliIo,
+  env: NodeJS.ProcessEnv): Promise<number> {
+  const err = (text: string) => io.stderr.write(`${text}\n`);
+  const before = values.before as string | undefined;
+  const after = values.after as string | undefined;
+  const stacks = values.stack as string[] | undefined;
+  const cfnClients: Array<{ destroy(): void }> = [];
+  try {
+    if (positionals.length > 0) {
+      throw new UsageError(`'plan' takes no cache id, got '${positionals.join(' ')}': give the assemblies with --before and --after (see --help).`);
+    }
+    if (values.deployed && before !== undefined) {
+      throw new UsageError("'plan' compares --after with --before or with --deployed, not both (see --help).");
+    }
+    if (after === undefined || (!values.deployed && before === undefined)) {
+      const missing = [...(values.deployed || before !== undefined ? [] : ['--before <dir> (or --deployed)']), ...(after === undefined ? ['--after <dir>'] : [])];
+      throw new UsageError(`'plan' needs ${missing.join(' and ')}: the cloud assemblies to compare, as cdk synth writes them (see --help).`);
+    }
+    const awsOptions = ['region', 'profile', 'endpoint-url'].filter(o => values[o] !== undefined);
+    if (!values.deployed && awsOptions.length > 0) {
+      throw new UsageError(`'plan' reads --${awsOptions[0]} only with --deployed: --before and --after are read from disk (see --help).`);
+    }
+    let result: PlanResult;
+    if (values.deployed) {
+      const options = checkedClientOptions(values, env);
+      result = await planDeployed(after, {
+        ...(stacks ? { stacks } : {}),
+        client: region => {
+          const c = createCloudFormationCommandClient({ ...options, ...(region ? { region } : {}), onWarning: err }, env);
+          cfnClients.push(c);
+          return c;
+        },
+      });
+    } else {
+      result = planAssemblies(before!, after, stacks ? { stacks } : {});
+    }
+    io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n`
+      : formatPlan(result, { before: values.deployed ? 'the deployed stacks' : before, after }));
+    return result.safe ? 0 : 1;
+  } catch (e) {
+    err(e instanceof UsageError ? e.message : formatServiceError(e, 'CloudFormation'));
+    return 2;
+  } finally {
+    cfnClients.forEach(c => c.destroy());
+  }
+}
+
 /** The serverless operation with --serverless; otherwise the node-based one, falling back to a serverless cache of that name. */
 function nodeBasedOrServerless<T>(client: ElastiCacheClient, id: string, serverless: boolean, nodeBased: () => Promise<T>,
   ofServerless: () => Promise<T>): Promise<T> {
@@ -335,6 +434,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       out(commandUsage(command));
       return 0;
     }
+    if (command === 'plan') {
+      return await plan(values, parsed.positionals, io, env);
+    }
     const takesId = command !== 'list';
     if (!takesId && parsed.positionals.length > 0) {
       throw new UsageError(`'${command}' takes no cache id, got ${parsed.positionals.length} argument${parsed.positionals.length === 1 ? '' : 's'} (see --help).`);
@@ -378,30 +480,13 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     if (str('name') !== undefined && !str('name')!.trim()) {
       throw new UsageError(`Invalid --name: got '${str('name')}'. Allowed: a snapshot name that no other snapshot of the account has in the region.`);
     }
-    const endpoint = str('endpoint-url');
-    const endpointIssue = endpoint !== undefined ? endpointProblem(endpoint) : undefined;
-    if (endpointIssue) {
-      throw new UsageError(endpointIssue);
-    }
-    const profile = str('profile') ?? (env.AWS_PROFILE?.trim() || undefined);
-    const profileIssue = profile !== undefined ? profileProblem(profile, str('profile') !== undefined ? 'from --profile' : 'from AWS_PROFILE', env) : undefined;
-    if (profileIssue) {
-      throw new UsageError(profileIssue);
-    }
+    const clientOptions = checkedClientOptions(values, env);
     const createClient = io.createClient ?? (o => createCommandClient({ ...o, onWarning: err }, env));
-    client = createClient({
-      ...(str('region') ? { region: str('region') } : {}),
-      ...(str('profile') ? { profile: str('profile') } : {}),
-      ...(endpoint ? { endpoint } : {}),
-    });
+    client = createClient(clientOptions);
 
     if (command === 'rotate' || command === 'rotate-auth-token') {
       const createSecrets = io.createSecretsManagerClient ?? (o => createSecretsManagerCommandClient({ ...o, onWarning: err }, env));
-      secretsClient = createSecrets({
-        ...(str('region') ? { region: str('region') } : {}),
-        ...(str('profile') ? { profile: str('profile') } : {}),
-        ...(endpoint ? { endpoint } : {}),
-      });
+      secretsClient = createSecrets(clientOptions);
     }
     const clients = () => ({ elastiCache: client!, secretsManager: secretsClient! });
 

@@ -117,13 +117,18 @@ export function commandLogger(onWarning: (line: string) => void): NonNullable<El
   };
 }
 
-/** The command's client: `--region` / AWS_REGION / AWS_DEFAULT_REGION, `--profile`, `--endpoint-url`, folded warnings. */
-export function createCommandClient(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): ElastiCacheClient {
+/** A client configuration of the command: `--region` / AWS_REGION / AWS_DEFAULT_REGION, `--profile`, `--endpoint-url`, folded warnings. */
+export function commandClientConfig(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): ElastiCacheClientConfig {
   const region = resolveRegion(options.region, env);
-  return new ElastiCacheClient({
+  return {
     ...(region ? { region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     logger: commandLogger(options.onWarning ?? (() => undefined)),
-  });
+  };
+}
+
+/** The command's client: `--region` / AWS_REGION / AWS_DEFAULT_REGION, `--profile`, `--endpoint-url`, folded warnings. */
+export function createCommandClient(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): ElastiCacheClient {
+  return new ElastiCacheClient(commandClientConfig(options, env));
 }

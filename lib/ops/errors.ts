@@ -82,6 +82,11 @@ function httpPart(metadata: ResponseMetadata): string {
  * HTTP status and request id for server-side (5xx) errors.
  */
 export function formatError(error: unknown): string {
+  return formatServiceError(error, 'ElastiCache');
+}
+
+/** `formatError` for an error of another API: `service` (`CloudFormation`) names it in the messages about the network and unreadable answers. */
+export function formatServiceError(error: unknown, service: string): string {
   if (error instanceof OpsError) {
     return error.message.replace(/\s+/g, ' ').trim();
   }
@@ -99,7 +104,7 @@ export function formatError(error: unknown): string {
     const advice = status >= 500
       ? 'a failure at AWS or at a proxy in between; try again in a moment'
       : 'check --endpoint-url / AWS_ENDPOINT_URL, a proxy in between, or the credentials';
-    return `The ElastiCache API answered ${httpPart(metadata)} without an AWS error in the body: ${advice}`;
+    return `The ${service} API answered ${httpPart(metadata)} without an AWS error in the body: ${advice}`;
   }
   const template = KNOWN[error.name];
   if (template) {
@@ -116,7 +121,7 @@ export function formatError(error: unknown): string {
   }
   const code = (error as { code?: unknown }).code;
   if ((typeof code === 'string' && NETWORK_CODES.has(code)) || error.name === 'TimeoutError') {
-    return oneLine(`Cannot reach the ElastiCache API (check the network, proxy and --region): ${message}`);
+    return oneLine(`Cannot reach the ${service} API (check the network, proxy and --region): ${message}`);
   }
   if (metadata && metadata.httpStatusCode! >= 500) {
     return oneLine(`${error.name}: ${message} (${httpPart(metadata)})`);

@@ -2,7 +2,7 @@
 // Its own entry point: the constructs never import it.
 export type { Clock, WaitOptions } from './clock';
 export { SYSTEM_CLOCK, formatElapsed } from './clock';
-export { OpsError, formatError } from './errors';
+export { OpsError, formatError, formatServiceError } from './errors';
 export type { FoundCache } from './find';
 export { findCache } from './find';
 export type { CacheIdKind } from './ids';
@@ -20,3 +20,6 @@ export type {
   ServerlessCacheDescription, ServerlessSnapshotSummary, ServerlessWaitResult, ServerlessSnapshotOptions, ServerlessSnapshotResult,
 } from './serverless';
 export { describeServerlessCache, formatServerlessDescription, waitForServerlessCache, createServerlessSnapshot } from './serverless';
+export type { AssemblyStack, CfnResourceJson, CfnTemplate, PlanClass, PlanFinding, PlanReport, StackTemplates } from './plan';
+export { planChanges, readAssemblyStacks, readAssemblyTemplates, UNSAFE_CLASSES } from './plan';
+export * from './plan-command';

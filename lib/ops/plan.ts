@@ -464,37 +464,71 @@ function describeValue(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
 }
 
+/** A stack of a cloud assembly: its name, template and environment. */
+export interface AssemblyStack {
+  /** The stack name (what CloudFormation knows it by). */
+  readonly name: string;
+  readonly template: CfnTemplate;
+  /** The account the stack is pinned to, or `undefined` for an environment-agnostic stack. */
+  readonly account?: string;
+  /** The region the stack is pinned to, or `undefined` for an environment-agnostic stack. */
+  readonly region?: string;
+}
+
 /**
  * The templates of a cloud assembly (the output of `cdk synth`, `cdk.out`), by stack name, from its
  * `manifest.json`; nested assemblies (stages) included.
  */
 export function readAssemblyTemplates(dir: string): StackTemplates {
-  const manifestPath = path.join(dir, 'manifest.json');
+  return Object.fromEntries(readAssemblyStacks(dir).map(s => [s.name, s.template]));
+}
+
+/** The stacks of a cloud assembly, with their environments (`readAssemblyTemplates` without them). */
+export function readAssemblyStacks(dir: string): AssemblyStack[] {
   if (!fs.existsSync(dir)) {
     throw new OpsError(`No cloud assembly at ${dir}: the directory does not exist (run cdk synth, which writes cdk.out).`);
   }
+  const stacks = readStacks(dir);
+  if (stacks.length === 0) {
+    throw new OpsError(`Not a cloud assembly with stacks: ${path.join(dir, 'manifest.json')} lists no CloudFormation stack.`);
+  }
+  return stacks;
+}
+
+/** The stacks of an assembly and of its nested assemblies (a stage may hold none). */
+function readStacks(dir: string): AssemblyStack[] {
+  const manifestPath = path.join(dir, 'manifest.json');
   if (!fs.existsSync(manifestPath)) {
     throw new OpsError(`Not a cloud assembly: ${dir} has no manifest.json (give the directory cdk synth writes, cdk.out).`);
   }
-  let manifest: { artifacts?: Record<string, { type?: string; properties?: Record<string, unknown>; displayName?: string }> };
-  try {
-    manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
-  } catch (e) {
-    throw new OpsError(`Not a cloud assembly: ${manifestPath} is not JSON (${(e as Error).message}).`);
-  }
-  const templates: StackTemplates = {};
+  type Artifact = { type?: string; environment?: string; properties?: Record<string, unknown>; displayName?: string };
+  const manifest = readJson(manifestPath, 'Not a cloud assembly') as { artifacts?: Record<string, Artifact> };
+  const stacks: AssemblyStack[] = [];
   for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
     if (artifact.type === 'aws:cloudformation:stack') {
       const file = String(artifact.properties?.templateFile ?? `${id}.template.json`);
       const name = String(artifact.properties?.stackName ?? id);
-      templates[name] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      // aws://<account>/<region>, with unknown-account / unknown-region for an environment-agnostic stack.
+      const [, account, region] = /^aws:\/\/([^/]*)\/(.*)$/.exec(artifact.environment ?? '') ?? [];
+      stacks.push({
+        name,
+        template: readJson(path.join(dir, file), `The template of the stack ${name} cannot be read`) as CfnTemplate,
+        ...(account && account !== 'unknown-account' ? { account } : {}),
+        ...(region && region !== 'unknown-region' ? { region } : {}),
+      });
     } else if (artifact.type === 'cdk:cloud-assembly') {
-      const nested = String(artifact.properties?.directoryName ?? id);
-      Object.assign(templates, readAssemblyTemplates(path.join(dir, nested)));
+      stacks.push(...readStacks(path.join(dir, String(artifact.properties?.directoryName ?? id))));
     }
   }
-  if (Object.keys(templates).length === 0) {
-    throw new OpsError(`Not a cloud assembly with stacks: ${manifestPath} lists no CloudFormation stack.`);
+  return stacks;
+}
+
+/** A JSON file's content; an OpsError starting with `what` when it cannot be read or parsed. */
+function readJson(file: string, what: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new OpsError(`${what}: ${file} ${code === 'ENOENT' ? 'does not exist' : `is not JSON (${(e as Error).message})`}.`);
   }
-  return templates;
 }
