@@ -363,46 +363,62 @@ function stepsForReplacement(type: string, props: string[]): string {
   return `Keep ${props.join(', ')} as deployed, or give the resource a new name so that CloudFormation can create the new one first.`;
 }
 
-/** Caches deleted in one place and created in another (a renamed construct, a cache moved to another stack): a new, empty cache. */
+/**
+ * Caches deleted in one place and created in another (a renamed construct, a cache moved to another
+ * stack): a new, empty cache. A deleted cache is paired with one created cache of its type, one to one:
+ * the one with the same physical name, else the same logical id in another stack (a moved construct),
+ * else the only one created in the same stack when only one was deleted there (a renamed construct).
+ * The paired `created` finding is dropped; an unpaired deletion stays `deleted`.
+ */
 function markMovedCaches(findings: PlanFinding[], before: StackTemplates, after: StackTemplates): void {
-  for (let i = 0; i < findings.length; i++) {
-    const f = findings[i];
-    if (f.class !== 'deleted' || !CACHE_TYPES.has(f.resourceType)) {
+  const nameOf = (templates: StackTemplates, f: PlanFinding) => {
+    const value = templates[f.stack]?.Resources?.[f.logicalId]?.Properties?.[NAME_PROPERTY[f.resourceType]];
+    return value === undefined ? undefined : JSON.stringify(value);
+  };
+  const deleted = findings.filter(f => f.class === 'deleted' && CACHE_TYPES.has(f.resourceType));
+  const created = findings.filter(f => f.class === 'created' && CACHE_TYPES.has(f.resourceType));
+  const paired = new Set<PlanFinding>();
+  for (const gone of deleted) {
+    const open = created.filter(c => !paired.has(c) && c.resourceType === gone.resourceType);
+    const oldName = nameOf(before, gone);
+    const sameStack = (f: PlanFinding) => f.stack === gone.stack && f.resourceType === gone.resourceType;
+    const target = open.find(c => oldName !== undefined && nameOf(after, c) === oldName)
+      ?? open.find(c => c.logicalId === gone.logicalId && c.stack !== gone.stack)
+      ?? (deleted.filter(sameStack).length === 1 && open.filter(sameStack).length === 1 ? open.find(sameStack) : undefined);
+    if (!target) {
       continue;
     }
-    const created = findings.find(c => c.class === 'created' && c.resourceType === f.resourceType);
-    if (!created) {
-      continue;
-    }
-    const nameProp = NAME_PROPERTY[f.resourceType];
-    const oldName = before[f.stack]?.Resources?.[f.logicalId]?.Properties?.[nameProp];
-    const newName = after[created.stack]?.Resources?.[created.logicalId]?.Properties?.[nameProp];
-    const sameName = oldName !== undefined && JSON.stringify(oldName) === JSON.stringify(newName);
-    findings[i] = {
-      ...f,
+    paired.add(target);
+    const sameName = oldName !== undefined && nameOf(after, target) === oldName;
+    findings[findings.indexOf(gone)] = {
+      ...gone,
       class: sameName ? 'fails' : 'replaced',
-      properties: [],
-      reason: `The ${label(f.resourceType)} ${f.stack}/${f.logicalId} becomes ${created.stack}/${created.logicalId} (a renamed construct or `
-        + `another stack): CloudFormation ${sameName ? `cannot create the new one under the same ${nameProp} while the old one exists, and `
-          + 'the update fails' : 'creates a new, empty cache and deletes the old one'}.`,
+      reason: `The ${label(gone.resourceType)} ${gone.stack}/${gone.logicalId} becomes ${target.stack}/${target.logicalId} (a renamed `
+        + `construct or another stack): CloudFormation ${sameName ? `cannot create the new one under the same ${NAME_PROPERTY[gone.resourceType]} `
+          + 'while the old one exists, and the update fails' : 'creates a new, empty cache and deletes the old one'}.`,
       steps: 'Keep the construct id and the stack; to rename the construct, pin the logical id (overrideLogicalId()) to the deployed one; '
         + 'to move it between stacks, use cdk refactor, or import the deployed cache in the new stack (fromReplicationGroupAttributes()).',
     };
+  }
+  for (const target of paired) {
+    findings.splice(findings.indexOf(target), 1);
   }
 }
 
 /** Exports that a deployed consumer imports and that `after` removes or changes: CloudFormation refuses the producer's update. */
 function exportsInUse(before: StackTemplates, after: StackTemplates): PlanFinding[] {
-  const imported = new Set<string>();
-  for (const template of Object.values(before)) {
-    collectImports(template.Resources, imported);
-    collectImports(template.Outputs, imported);
+  const importers = new Map<string, string[]>();
+  for (const [stack, template] of Object.entries(before)) {
+    const names = new Set<string>();
+    collectImports(template.Resources, names);
+    collectImports(template.Outputs, names);
+    names.forEach(name => importers.set(name, [...importers.get(name) ?? [], stack]));
   }
   const findings: PlanFinding[] = [];
   for (const [stack, template] of Object.entries(before)) {
     for (const [outputId, output] of Object.entries(template.Outputs ?? {})) {
       const name = output.Export?.Name;
-      if (typeof name !== 'string' || !imported.has(name)) {
+      if (typeof name !== 'string' || !importers.has(name)) {
         continue;
       }
       const next = findExport(after[stack], name);
@@ -411,7 +427,8 @@ function exportsInUse(before: StackTemplates, after: StackTemplates): PlanFindin
       }
       findings.push({
         stack, logicalId: name, resourceType: 'Export', class: 'export-in-use', properties: [outputId],
-        reason: `${stack} ${next ? 'changes the value of' : 'no longer exports'} ${name}, which a deployed stack imports: CloudFormation `
+        reason: `${stack} ${next ? 'changes the value of' : 'no longer exports'} ${name}, which a deployed stack imports `
+          + `(${importers.get(name)!.join(', ')}): CloudFormation `
           + 'refuses to change or delete an export in use, and the update rolls back.',
         steps: 'Deploy the consumers first so that they stop importing it (or keep it exported for one deployment with '
           + 'stack.exportValue()), then the change.',

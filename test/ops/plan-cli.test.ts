@@ -27,15 +27,16 @@ const root = mkdtempSync(path.join(tmpdir(), 'plan-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** The three-stack app with the cache's props, synthesized into `<root>/<name>`; its directory. */
-function synth(name: string, props: Partial<ReplicationGroupProps> = {}): string {
+function synth(name: string, props: Partial<ReplicationGroupProps> = {}, consumerStack = 'Consumer'): string {
   const outdir = path.join(root, name);
   const app = new App({ outdir });
   const network = new Stack(app, 'Network');
   const vpc = new ec2.Vpc(network, 'Vpc', {
     maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
   });
-  const cache = new ReplicationGroup(new Stack(app, 'Cache'), 'Cache', { vpc, replicas: 1, ...props });
-  const fn = new lambda.Function(new Stack(app, 'Consumer'), 'Api', {
+  const cacheStack = new Stack(app, 'Cache');
+  const cache = new ReplicationGroup(cacheStack, 'Cache', { vpc, replicas: 1, ...props });
+  const fn = new lambda.Function(consumerStack === 'Cache' ? cacheStack : new Stack(app, consumerStack), 'Api', {
     runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'), vpc,
   });
   cache.connectFrom(fn);
@@ -48,6 +49,8 @@ const dirs = {
   port: synth('port', { port: 6380 }),
   replicas: synth('replicas', { replicas: 2 }),
   compatible: synth('compatible', { clusterMode: ClusterMode.COMPATIBLE }),
+  // The consumer moved into the cache's stack: its old stack, still deployed, imports what the cache stack stops exporting.
+  moved: synth('moved', {}, 'Cache'),
   downgrade: synth('downgrade', { engine: ValkeyVersion.VER_8_0 }),
 };
 
@@ -84,13 +87,21 @@ describe('plan --before --after: two cloud assemblies', () => {
     expect(r.stdout).toMatch(/\nSafe to deploy: 1 in place \(3 stacks compared\)\.\n$/);
   });
 
-  test('cluster mode disabled -> compatible with the consumer in another stack: the endpoints it imports go away, exit 1', async () => {
+  test('cluster mode disabled -> compatible with the consumer in another stack: in place, the endpoints it imports stay exported, exit 0', async () => {
     const r = await compare(dirs.compatible);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/EXPORT IN USE/);
+    expect(r.stdout).toMatch(/\nSafe to deploy: 1 in place \(3 stacks compared\)/);
+  });
+
+  test('the consumer moved into the cache\'s stack: what its deployed stack imports is no longer exported, exit 1', async () => {
+    const r = await compare(dirs.moved);
     expect(r.status).toBe(1);
-    const exports = /^ {2}EXPORT IN USE {2}export Cache:ExportsOutputFnGetAttCache18F6EE16(Primary|Reader)EndPointAddress\w+\n/gm;
-    expect(r.stdout.match(exports)).toHaveLength(2);
+    const inUse = r.stdout.match(/^ {2}EXPORT IN USE {2}export Cache:ExportsOutput\w+\n/gm) ?? [];
+    expect(inUse.length).toBeGreaterThan(1);
+    expect(inUse.some(line => /PrimaryEndPointAddress/.test(line))).toBe(true);
     expect(r.stdout).toMatch(/no longer exports .* which a deployed stack imports/);
-    expect(r.stdout).toMatch(/\nNot safe to deploy: 2 exports in use, 1 in place \(3 stacks compared\)/);
+    expect(r.stdout).toMatch(new RegExp(`\\nNot safe to deploy: ${inUse.length} exports in use`));
   });
 
   test('an engine downgrade (Valkey 8.2 -> 8.0): refused transition, exit 1', async () => {
@@ -107,13 +118,13 @@ describe('plan --before --after: two cloud assemblies', () => {
   });
 
   test('--json: the report, with its classes', async () => {
-    const [compatible, replicas] = await Promise.all([compare(dirs.compatible, '--json'), compare(dirs.replicas, '--json')]);
-    const report = JSON.parse(compatible.stdout) as PlanResult;
-    expect(compatible.status).toBe(1);
+    const [port, replicas] = await Promise.all([compare(dirs.port, '--json'), compare(dirs.replicas, '--json')]);
+    const report = JSON.parse(port.stdout) as PlanResult;
+    expect(port.status).toBe(1);
     expect(report.safe).toBe(false);
     expect(report.stacks).toEqual(['Network', 'Cache', 'Consumer']);
-    expect(classes(report)).toEqual(['Cache/Cache18F6EE16 in-place', 'Cache/export export-in-use', 'Cache/export export-in-use']);
-    expect(report.findings[1]).toEqual(expect.objectContaining({ resourceType: 'Export', steps: expect.stringMatching(/^Deploy the consumers first/) }));
+    expect(classes(report)).toEqual(['Cache/Cache18F6EE16 fails']);
+    expect(report.findings[0]).toEqual(expect.objectContaining({ properties: ['Port'], steps: expect.stringMatching(/^Keep Port as deployed/) }));
     expect(JSON.parse(replicas.stdout)).toEqual(expect.objectContaining({ safe: true, findings: [expect.objectContaining({ class: 'in-place' })] }));
   });
 

@@ -1,0 +1,80 @@
+import { compareVersions, planChanges, refusedTransition, StackTemplates } from '../../lib/ops/plan';
+
+/** The plan's rules on hand-written templates (the matrix in test/day-two/ runs them on the library's). */
+
+const group = (props: Record<string, unknown> = {}) => ({
+  Type: 'AWS::ElastiCache::ReplicationGroup',
+  Properties: { ReplicationGroupDescription: 'd', Engine: 'valkey', EngineVersion: '8.2', CacheNodeType: 'cache.t4g.micro', ...props },
+});
+
+describe('caches renamed or moved between stacks', () => {
+  test('two caches moved to another stack each pair with their own new place, and the new places are not reported as created', () => {
+    const before: StackTemplates = { A: { Resources: { Orders: group(), Sessions: group() } }, B: { Resources: {} } };
+    const after: StackTemplates = { A: { Resources: {} }, B: { Resources: { Orders: group(), Sessions: group() } } };
+    const findings = planChanges(before, after).findings;
+    expect(findings.map(f => `${f.stack}/${f.logicalId} ${f.class}`).sort()).toEqual(['A/Orders replaced', 'A/Sessions replaced']);
+    expect(findings.find(f => f.logicalId === 'Orders')!.reason).toMatch(/A\/Orders becomes B\/Orders/);
+    expect(findings.find(f => f.logicalId === 'Sessions')!.reason).toMatch(/A\/Sessions becomes B\/Sessions/);
+  });
+
+  test('a pinned name moved with the construct fails: the new one cannot take the name while the old one exists', () => {
+    const before: StackTemplates = { A: { Resources: { Orders: group({ ReplicationGroupId: 'orders' }) } } };
+    const after: StackTemplates = { A: { Resources: { Renamed: group({ ReplicationGroupId: 'orders' }) } } };
+    expect(planChanges(before, after).findings.map(f => `${f.logicalId} ${f.class}`)).toEqual(['Orders fails']);
+  });
+
+  test('a cache deleted in one stack and an unrelated one created in another are a deletion and a creation', () => {
+    const before: StackTemplates = { A: { Resources: { Orders: group() } }, B: { Resources: {} } };
+    const after: StackTemplates = { A: { Resources: {} }, B: { Resources: { Reports: group() } } };
+    const report = planChanges(before, after);
+    expect(report.findings.map(f => `${f.stack}/${f.logicalId} ${f.class}`).sort()).toEqual(['A/Orders deleted', 'B/Reports created']);
+    expect(report.safe).toBe(false);
+  });
+});
+
+describe('exports in use', () => {
+  test('name the stacks that import them', () => {
+    const exporting = { Outputs: { Out: { Value: { Ref: 'X' }, Export: { Name: 'Cache:Host' } } }, Resources: {} };
+    const importing = { Resources: { Fn: { Type: 'AWS::Lambda::Function', Properties: { Env: { 'Fn::ImportValue': 'Cache:Host' } } } } };
+    const findings = planChanges({ Cache: exporting, Api: importing }, { Cache: { Resources: {} }, Api: importing }).findings;
+    expect(findings).toEqual([expect.objectContaining({ class: 'export-in-use', logicalId: 'Cache:Host', reason: expect.stringMatching(/\(Api\)/) })]);
+  });
+});
+
+describe('transitions ElastiCache refuses', () => {
+  test.each([
+    ['a downgrade', { EngineVersion: '8.2' }, { EngineVersion: '8.0' }, /does not downgrade/],
+    ['Valkey -> Redis OSS', { Engine: 'valkey' }, { Engine: 'redis', EngineVersion: '7.1' }, /never back/],
+    ['TLS on with mode required', { TransitEncryptionEnabled: false }, { TransitEncryptionEnabled: true }, /preferred first/],
+    ['TLS on before Redis OSS 7.0', { Engine: 'redis', EngineVersion: '6.2', TransitEncryptionEnabled: false },
+      { Engine: 'redis', EngineVersion: '6.2', TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred' }, /7\.0\+/],
+    ['cluster mode backwards', { ClusterMode: 'enabled' }, { ClusterMode: 'compatible' }, /one way only/],
+    ['cluster mode skipping compatible', {}, { ClusterMode: 'enabled' }, /only through compatible/],
+  ])('%s', (_name, before, after, reason) => {
+    expect(refusedTransition('AWS::ElastiCache::ReplicationGroup', { Engine: 'valkey', ...before }, { Engine: 'valkey', ...after })?.reason)
+      .toMatch(reason);
+  });
+
+  test.each([
+    ['an upgrade', { EngineVersion: '7.2' }, { EngineVersion: '8.0' }],
+    ['Redis OSS -> Valkey', { Engine: 'redis', EngineVersion: '7.1' }, { Engine: 'valkey', EngineVersion: '8.2' }],
+    ['TLS on with mode preferred', { TransitEncryptionEnabled: false }, { TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred' }],
+    ['cluster mode disabled -> compatible', {}, { ClusterMode: 'compatible' }],
+  ])('%s is not refused', (_name, before, after) => {
+    expect(refusedTransition('AWS::ElastiCache::ReplicationGroup', { Engine: 'valkey', ...before }, { Engine: 'valkey', ...after }))
+      .toBeUndefined();
+  });
+
+  test('Memcached: TLS set at creation only; AZ mode cross -> single', () => {
+    expect(refusedTransition('AWS::ElastiCache::CacheCluster', { Engine: 'memcached' }, { Engine: 'memcached', TransitEncryptionEnabled: true }))
+      .toBeDefined();
+    expect(refusedTransition('AWS::ElastiCache::CacheCluster', { Engine: 'memcached', AZMode: 'cross-az' },
+      { Engine: 'memcached', AZMode: 'single-az' })?.properties).toEqual(['AZMode']);
+  });
+});
+
+test('versions compare by number', () => {
+  expect(compareVersions('7.10', '7.2')).toBeGreaterThan(0);
+  expect(compareVersions('1.6', '1.6.22')).toBeLessThan(0);
+  expect(compareVersions('8.0', '8.0')).toBe(0);
+});
