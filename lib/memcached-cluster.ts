@@ -16,6 +16,7 @@ import { IParameterGroup } from './parameter-group';
 import { ISubnetGroup } from './subnet-group';
 import { elastiCacheArn } from './private/arns';
 import { cacheDefaultPort, CacheConnections } from './private/connections';
+import { verifyDeployedState } from './private/deployed-state';
 import { renderMaintenance } from './private/maintenance';
 import { resolveNetwork, validateNetworkType, validateZonesInSubnets } from './private/network';
 import { resolveParameterGroup } from './private/parameters';
@@ -146,6 +147,23 @@ export interface MemcachedClusterProps extends CacheBaseProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Checks the template against the deployed Memcached cluster at synth time: the Memcached cluster (by
+   * its `clusterName`) is looked up through the Cloud Control API, and a change CloudFormation cannot
+   * make in place (a create-only property: port, subnet group, network type, engine) or one ElastiCache
+   * refuses (an engine downgrade, encryption in transit changed, AZ mode cross-az to single-az) is a
+   * `CacheValidationError` naming the prop, the deployed and the new value and the steps that work,
+   * instead of an update that fails and rolls back after minutes. A Memcached cluster that is not found
+   * (a new one) passes; values that are tokens are not compared.
+   *
+   * Opt-in, as `verifyDeployedClusterMode`: a lookup needs AWS credentials (read access) at the first
+   * synthesis of each new template state, and its answer is cached in `cdk.context.json` (commit it).
+   * Needs an environment-bound stack; otherwise it warns (`cdk-elasticache:deployedStateNotVerified`)
+   * and checks nothing. `cdk-elasticache plan` makes the same checks from two cloud assemblies, without
+   * credentials.
+   * @default false
+   */
+  readonly verifyDeployedState?: boolean;
 }
 
 /**
@@ -328,6 +346,15 @@ export class MemcachedCluster extends MemcachedClusterBase {
       ...renderMaintenance(props),
     });
     resource.applyRemovalPolicy(removalPolicy);
+    if (props.verifyDeployedState) {
+      verifyDeployedState(this, {
+        resource, identifier: resource.clusterName!, what: 'Memcached cluster', identifierProp: 'clusterName',
+        properties: {
+          Port: 'port', CacheSubnetGroupName: 'subnetGroup', NetworkType: 'networkType', Engine: 'engine', EngineVersion: 'engine',
+          TransitEncryptionEnabled: 'transitEncryption', AZMode: 'azMode',
+        },
+      });
+    }
     allowEventNotifications(this, props.notificationTopic);
     // A retained cluster keeps using the groups it was created with: deleting them would fail.
     const helperPolicy = helperRemovalPolicy(removalPolicy);

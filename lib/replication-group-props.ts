@@ -75,6 +75,25 @@ export interface ReplicationGroupProps extends CacheBaseProps {
    */
   readonly verifyDeployedClusterMode?: boolean;
   /**
+   * Checks the template against the deployed replication group at synth time: the replication group (by
+   * its `replicationGroupId`) is looked up through the Cloud Control API, and a change CloudFormation
+   * cannot make in place (a create-only property: port, subnet group, network type, encryption at rest,
+   * KMS key, data tiering, Availability Zones, replicas per shard, restore source) or one ElastiCache
+   * refuses (an engine downgrade, Valkey to Redis OSS, cluster mode backwards or past compatible, TLS
+   * turned on or off without the `preferred` step) is a `CacheValidationError` naming the prop, the
+   * deployed and the new value and the steps that work, instead of an update that fails and rolls back
+   * after minutes. A replication group that is not found (a new one) passes; values that are tokens are
+   * not compared.
+   *
+   * Opt-in, as `verifyDeployedClusterMode`: a lookup needs AWS credentials (read access) at the first
+   * synthesis of each new template state, and its answer is cached in `cdk.context.json` (commit it).
+   * Needs an environment-bound stack; otherwise it warns (`cdk-elasticache:deployedStateNotVerified`)
+   * and checks nothing. `cdk-elasticache plan` makes the same checks from two cloud assemblies, without
+   * credentials.
+   * @default false
+   */
+  readonly verifyDeployedState?: boolean;
+  /**
    * The number of shards (`NumNodeGroups`) of a cluster-mode-enabled group: 1 to 500, within the
    * node quota (`nodeQuota`). A later change is an online reshard (`UpdatePolicy:
    * UseOnlineResharding` is always on): make it the only change of that deployment.

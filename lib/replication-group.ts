@@ -28,6 +28,7 @@ import { cacheDefaultPort, CacheConnections } from './private/connections';
 import { CacheConsumerFacts } from './private/consumer';
 import { defaultAuthentication } from './private/default-authentication';
 import { verifyDeployedClusterMode } from './private/deployed-cluster-mode';
+import { verifyDeployedState } from './private/deployed-state';
 import { resolveAtRest, resolveTransitMode, validateAuthentication } from './private/encryption';
 import { invalid } from './private/errors';
 import { ImportedReplicationGroup } from './private/imported-replication-group';
@@ -202,6 +203,18 @@ export class ReplicationGroup extends ReplicationGroupBase {
     resource.applyRemovalPolicy(removalPolicy);
     if (props.verifyDeployedClusterMode) {
       verifyDeployedClusterMode(this, clusterMode, resource.replicationGroupId!);
+    }
+    if (props.verifyDeployedState) {
+      verifyDeployedState(this, {
+        resource, identifier: resource.replicationGroupId!, what: 'replication group', identifierProp: 'replicationGroupId',
+        properties: {
+          Port: 'port', CacheSubnetGroupName: 'subnetGroup', NetworkType: 'networkType', AtRestEncryptionEnabled: 'atRestEncryption',
+          KmsKeyId: 'kmsKey', DataTieringEnabled: 'dataTiering', PreferredCacheClusterAZs: 'preferredAvailabilityZones',
+          ReplicasPerNodeGroup: 'replicas', SnapshotName: 'restoreFromSnapshot', SnapshotArns: 'restoreFromS3', Engine: 'engine',
+          EngineVersion: 'engine', ClusterMode: 'clusterMode', TransitEncryptionEnabled: 'transitEncryption',
+          TransitEncryptionMode: 'transitEncryptionMode',
+        },
+      });
     }
     if (topology.onlineResharding) {
       // Shard changes in place, without replacement (CloudFormation UpdatePolicy).

@@ -21,6 +21,7 @@ import { CacheConnections, serverlessPorts } from './private/connections';
 import { CacheConsumerFacts } from './private/consumer';
 import { defaultAuthentication } from './private/default-authentication';
 import { invalid, phrase } from './private/errors';
+import { verifyDeployedState } from './private/deployed-state';
 import { ImportedServerlessCache } from './private/imported-serverless-cache';
 import { validateCacheKmsKey } from './private/kms';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
@@ -158,6 +159,23 @@ export interface ServerlessCacheProps {
    * @default - Valkey and Redis OSS: RemovalPolicy.SNAPSHOT; Memcached: RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Checks the template against the deployed serverless cache at synth time: the serverless cache (by
+   * its `serverlessCacheName`) is looked up through the Cloud Control API, and a change CloudFormation
+   * cannot make in place (a create-only property: KMS key, subnets, restore source) or one ElastiCache
+   * refuses (an engine downgrade, Valkey to Redis OSS) is a `CacheValidationError` naming the prop, the
+   * deployed and the new value and the steps that work, instead of an update that fails and rolls back
+   * after minutes. A serverless cache that is not found (a new one) passes; values that are tokens are
+   * not compared.
+   *
+   * Opt-in, as `verifyDeployedClusterMode`: a lookup needs AWS credentials (read access) at the first
+   * synthesis of each new template state, and its answer is cached in `cdk.context.json` (commit it).
+   * Needs an environment-bound stack; otherwise it warns (`cdk-elasticache:deployedStateNotVerified`)
+   * and checks nothing. `cdk-elasticache plan` makes the same checks from two cloud assemblies, without
+   * credentials.
+   * @default false
+   */
+  readonly verifyDeployedState?: boolean;
 }
 
 /**
@@ -272,6 +290,14 @@ export class ServerlessCache extends ServerlessCacheBase {
     });
     // CloudFormation has no DeletionPolicy Snapshot for this type: the final snapshot is FinalSnapshotName's job.
     resource.applyRemovalPolicy(removalPolicy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.DESTROY : removalPolicy);
+    if (props.verifyDeployedState) {
+      verifyDeployedState(this, {
+        resource, identifier: name, what: 'serverless cache', identifierProp: 'serverlessCacheName',
+        properties: {
+          KmsKeyId: 'kmsKey', SubnetIds: 'vpcSubnets', SnapshotArnsToRestore: 'restoreFromSnapshots', Engine: 'engine', MajorEngineVersion: 'engine',
+        },
+      });
+    }
 
     this.engine = engine;
     this.serverlessEngine = engine;

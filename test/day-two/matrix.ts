@@ -9,7 +9,7 @@
  * by its key, however many pairs use it; a pair is classed by the worst finding of the cache stack's
  * ElastiCache resources and of the exports in use, its findings kept for the messages.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Environment, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -28,6 +28,8 @@ export interface StateContext {
   otherVpc(): ec2.Vpc;
   /** A Lambda function in the VPC, in `scope` (by default the `Consumer` stack). */
   consumer(scope?: Construct, id?: string): lambda.Function;
+  /** Props every cache of the state gets on top of its own (the deployed-state sweep adds `verifyDeployedState`). */
+  readonly cacheProps: { readonly verifyDeployedState?: boolean };
 }
 
 /** A state of the app: a unique key and the builder of its cache stack (and consumer). */
@@ -44,9 +46,20 @@ export function state(key: string, build: (ctx: StateContext) => void): State {
 /** The subnet groups of the VPC: one public, two isolated (the default selection takes both isolated ones). */
 export const SUBNETS = { public: 'Public', data: 'Data', other: 'Other' } as const;
 
-function buildApp(s: State): App {
-  const app = new App();
-  const network = new Stack(app, 'Network');
+/** How an app is built: env-agnostic by default, as the matrix's templates are. */
+export interface BuildOptions {
+  /** The environment of every stack (the deployed-state sweep needs env-bound stacks). */
+  readonly env?: Environment;
+  /** The app's context (lookups answered). */
+  readonly context?: Record<string, unknown>;
+  /** Props every cache of the state gets. */
+  readonly cacheProps?: StateContext['cacheProps'];
+}
+
+/** The app of a state. */
+export function buildApp(s: State, options: BuildOptions = {}): App {
+  const app = new App({ context: options.context });
+  const network = new Stack(app, 'Network', { env: options.env });
   const vpc = new ec2.Vpc(network, 'Vpc', {
     maxAzs: 3, natGateways: 0, subnetConfiguration: [
       { name: SUBNETS.public, subnetType: ec2.SubnetType.PUBLIC },
@@ -54,12 +67,12 @@ function buildApp(s: State): App {
       { name: SUBNETS.other, subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     ],
   });
-  const cacheStack = new Stack(app, 'Cache');
+  const cacheStack = new Stack(app, 'Cache', { env: options.env });
   const stacks = new Map<string, Stack>([['Network', network], ['Cache', cacheStack]]);
   const stack = (id: string) => {
     let found = stacks.get(id);
     if (!found) {
-      found = new Stack(app, id);
+      found = new Stack(app, id, { env: options.env });
       stacks.set(id, found);
     }
     return found;
@@ -73,7 +86,7 @@ function buildApp(s: State): App {
   });
   const otherVpc = () => (network.node.tryFindChild('OtherVpc') as ec2.Vpc | undefined)
     ?? new ec2.Vpc(network, 'OtherVpc', { maxAzs: 3, natGateways: 0, subnetConfiguration: [{ name: SUBNETS.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
-  s.build({ app, network, vpc, cacheStack, stack, consumer, otherVpc });
+  s.build({ app, network, vpc, cacheStack, stack, consumer, otherVpc, cacheProps: options.cacheProps ?? {} });
   return app;
 }
 

@@ -47,7 +47,7 @@ export function key(ctx: StateContext, id = 'Key'): kms.IKey {
 /** A replication group state: the props on top of `{ vpc }`. */
 export function rg(key_: string, props: (ctx: StateContext) => Partial<ReplicationGroupProps> = () => ({}), wiring: Wiring = {}): State {
   return state(`rg:${key_}`, ctx => {
-    const cache = new ReplicationGroup(scopeOf(ctx, wiring), wiring.id ?? 'Cache', { vpc: ctx.vpc, ...props(ctx) });
+    const cache = new ReplicationGroup(scopeOf(ctx, wiring), wiring.id ?? 'Cache', { vpc: ctx.vpc, ...ctx.cacheProps, ...props(ctx) });
     wire(ctx, cache, wiring);
   });
 }
@@ -55,7 +55,7 @@ export function rg(key_: string, props: (ctx: StateContext) => Partial<Replicati
 /** A Memcached cluster state. */
 export function mc(key_: string, props: (ctx: StateContext) => Partial<MemcachedClusterProps> = () => ({}), wiring: Wiring = {}): State {
   return state(`mc:${key_}`, ctx => {
-    const cache = new MemcachedCluster(scopeOf(ctx, wiring), wiring.id ?? 'Cache', { vpc: ctx.vpc, ...props(ctx) });
+    const cache = new MemcachedCluster(scopeOf(ctx, wiring), wiring.id ?? 'Cache', { vpc: ctx.vpc, ...ctx.cacheProps, ...props(ctx) });
     wire(ctx, cache, wiring);
   });
 }
@@ -63,7 +63,7 @@ export function mc(key_: string, props: (ctx: StateContext) => Partial<Memcached
 /** A serverless cache state. */
 export function sl(key_: string, props: (ctx: StateContext) => Partial<ServerlessCacheProps> = () => ({}), wiring: Wiring = {}): State {
   return state(`sl:${key_}`, ctx => {
-    const cache = new ServerlessCache(scopeOf(ctx, wiring), wiring.id ?? 'Cache', { vpc: ctx.vpc, ...props(ctx) });
+    const cache = new ServerlessCache(scopeOf(ctx, wiring), wiring.id ?? 'Cache', { vpc: ctx.vpc, ...ctx.cacheProps, ...props(ctx) });
     wire(ctx, cache, wiring);
   });
 }

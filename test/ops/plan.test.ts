@@ -1,4 +1,5 @@
-import { compareVersions, planChanges, refusedTransition, StackTemplates } from '../../lib/ops/plan';
+import { planChanges, StackTemplates } from '../../lib/ops/plan';
+import { compareVersions, refusedTransition } from '../../lib/private/transitions';
 
 /** The plan's rules on hand-written templates (the matrix in test/day-two/ runs them on the library's). */
 

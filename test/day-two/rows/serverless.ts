@@ -51,6 +51,9 @@ export const SERVERLESS_ROWS: Row[] = [
     note: 'it exists only at creation: a restore is a new cache' },
   { subject: S, prop: 'finalSnapshotName', change: 'default -> sessions-last', before: BASE,
     after: sl('final-snapshot', () => ({ finalSnapshotName: 'sessions-last' })), expected: 'in-place' },
+  { subject: S, prop: 'verifyDeployedState', change: 'false -> true',
+    before: BASE, after: sl('verify-state', () => ({ verifyDeployedState: true })), expected: 'unchanged',
+    note: 'a synth-time check only (the stacks are environment-agnostic here: it warns); nothing in the template changes' },
   { subject: S, prop: 'removalPolicy', change: 'SNAPSHOT -> RETAIN', before: BASE, after: sl('retain', () => ({ removalPolicy: RemovalPolicy.RETAIN })), expected: 'in-place',
     note: 'only the deletion policies change' },
 ];

@@ -1,0 +1,151 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import {
+  CacheValidationError, ClusterMode, MemcachedCluster, MemcachedClusterProps, MemcachedVersion, ReplicationGroup, ReplicationGroupProps,
+  TransitEncryptionMode, ValkeyVersion,
+} from '../lib';
+
+/**
+ * verifyDeployedState: the deployed cache, looked up through the Cloud Control API context provider as
+ * the aws-cdk CLI does it (the first synthesis reports the lookup as missing; the CLI answers it into
+ * the context; the second synthesis reads the answer), checked against the template at synth time.
+ */
+
+const ENV = { account: '123456789012', region: 'eu-west-1' };
+
+type Build = (stack: Stack, vpc: ec2.IVpc) => void;
+
+/**
+ * Synthesizes twice, as the CLI does: the lookups the first synthesis reports are answered with the
+ * properties of `deployed` they ask for. A property asked for that `deployed` lacks fails, as the CLI
+ * fails on it ("Cannot read field").
+ */
+function synthWithDeployed(build: Build, deployed: Record<string, unknown> | undefined): App {
+  const first = new App();
+  buildApp(first, build);
+  const missing = first.synth().manifest.missing ?? [];
+  const context: Record<string, unknown> = {};
+  for (const m of missing) {
+    if (m.provider === 'cc-api-provider') {
+      const props = m.props as { exactIdentifier: string; propertiesToReturn: string[] };
+      context[m.key] = deployed ? [{ ...answer(deployed, props.propertiesToReturn), Identifier: props.exactIdentifier }] : [];
+    }
+  }
+  expect(Object.keys(context)).toHaveLength(1);
+  const second = new App({ context });
+  buildApp(second, build);
+  second.synth();
+  return second;
+}
+
+function answer(deployed: Record<string, unknown>, asked: string[]): Record<string, unknown> {
+  return Object.fromEntries(asked.map(p => {
+    if (deployed[p] === undefined) {
+      throw new Error(`Cannot read field ${p}. ${p} is not found.`);
+    }
+    return [p, deployed[p]];
+  }));
+}
+
+function buildApp(app: App, build: Build): void {
+  const stack = new Stack(app, 'Cache', { env: ENV });
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-1', 'subnet-2'],
+  });
+  build(stack, vpc);
+}
+
+const group = (props: Partial<ReplicationGroupProps>): Build => (stack, vpc) => {
+  new ReplicationGroup(stack, 'Cache', { vpc, replicationGroupId: 'orders', verifyDeployedState: true, ...props });
+};
+
+/** What the read handler reports of a deployed default group (the properties the check reads). */
+const DEPLOYED = { Port: 6379, Engine: 'valkey', ClusterMode: 'disabled', AtRestEncryptionEnabled: true, TransitEncryptionEnabled: true,
+  DataTieringEnabled: false, NetworkType: 'ipv4' };
+
+function error(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CacheValidationError);
+    return (e as Error).message;
+  }
+  throw new Error('no CacheValidationError');
+}
+
+describe('a replication group against the deployed one', () => {
+  test('a create-only change is refused at synth, with the deployed value and the way that works', () => {
+    const message = error(() => synthWithDeployed(group({ port: 6380 }), DEPLOYED));
+    expect(message).toMatch(/^Cache\/Cache: Invalid port: got 6380 \(deployed: 6379\)\. Allowed: 6379, as deployed: /);
+    expect(message).toMatch(/Port cannot change on the live replication group orders/);
+    expect(message).toMatch(/create a new replication group under a new replicationGroupId/);
+    expect(message).toMatch(/cdk context --reset 'cc-api-provider:/);
+  });
+
+  test('a transition ElastiCache refuses is refused at synth: TLS on without preferred, cluster mode past compatible', () => {
+    expect(error(() => synthWithDeployed(group({}), { ...DEPLOYED, TransitEncryptionEnabled: false })))
+      .toMatch(/Invalid transitEncryption: got true \(deployed: false\)\. .*mode preferred first/);
+    expect(error(() => synthWithDeployed(group({ clusterMode: ClusterMode.ENABLED }), DEPLOYED)))
+      .toMatch(/Invalid clusterMode: got 'enabled' \(deployed: 'disabled'\)\. .*only through compatible/);
+  });
+
+  test('it reads only what the read handler returns: the engine version of a group is write-only, so a downgrade is the plan\'s', () => {
+    expect(() => synthWithDeployed(group({ engine: ValkeyVersion.VER_8_0 }), DEPLOYED)).not.toThrow();
+  });
+
+  test('what deploys passes: the same values, an allowed change, TLS on through preferred, a group not deployed yet', () => {
+    expect(() => synthWithDeployed(group({}), DEPLOYED)).not.toThrow();
+    expect(() => synthWithDeployed(group({ replicas: 2 }), DEPLOYED)).not.toThrow();
+    expect(() => synthWithDeployed(group({ transitEncryptionMode: TransitEncryptionMode.PREFERRED }),
+      { ...DEPLOYED, TransitEncryptionEnabled: false })).not.toThrow();
+    expect(() => synthWithDeployed(group({ port: 6380 }), undefined)).not.toThrow();
+  });
+
+  test('values the lookup returns as strings compare as the template\'s numbers and booleans', () => {
+    expect(() => synthWithDeployed(group({}), { ...DEPLOYED, Port: '6379', AtRestEncryptionEnabled: 'true' })).not.toThrow();
+  });
+
+  test('an environment-agnostic stack warns and looks nothing up', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    new ReplicationGroup(stack, 'Cache', { vpc, verifyDeployedState: true });
+    Annotations.fromStack(stack).hasWarning('/Agnostic/Cache', Match.stringLikeRegexp('verifyDeployedState is on, but the deployed replication group cannot be looked up'));
+  });
+});
+
+describe('a Memcached cluster against the deployed one', () => {
+  const cluster = (props: Partial<MemcachedClusterProps>): Build => (stack, vpc) => {
+    new MemcachedCluster(stack, 'Cache', { vpc, clusterName: 'sessions', verifyDeployedState: true, ...props });
+  };
+  const deployed = { Port: 11211, Engine: 'memcached', EngineVersion: '1.6.22', TransitEncryptionEnabled: true, AZMode: 'cross-az',
+    NetworkType: 'ipv4' };
+
+  test('a downgrade is refused at synth (a cluster\'s engine version is read)', () => {
+    expect(error(() => synthWithDeployed(cluster({ engine: MemcachedVersion.VER_1_6_12 }), deployed)))
+      .toMatch(/Invalid engine: got '1\.6\.12' \(deployed: '1\.6\.22'\)\. .*does not downgrade/);
+  });
+
+  test('encryption in transit is set at creation only', () => {
+    expect(error(() => synthWithDeployed(cluster({ transitEncryption: false }), deployed)))
+      .toMatch(/Invalid transitEncryption: got false \(deployed: true\)\. .*set at creation only/);
+  });
+
+  test('the same cluster passes', () => {
+    expect(() => synthWithDeployed(cluster({}), deployed)).not.toThrow();
+  });
+});
+
+test('each template state is looked up afresh: TLS preferred, deployed, then required meets the group as it is then', () => {
+  const preferred = group({ transitEncryptionMode: TransitEncryptionMode.PREFERRED });
+  const required = group({});
+  const keyOf = (build: Build) => {
+    const app = new App();
+    buildApp(app, build);
+    return (app.synth().manifest.missing ?? []).map(m => m.key);
+  };
+  expect(keyOf(preferred)).not.toEqual(keyOf(required));
+  // Deployed with TLS off, then preferred (passes); after that deployment the lookup for required reads TLS on.
+  expect(() => synthWithDeployed(preferred, { ...DEPLOYED, TransitEncryptionEnabled: false })).not.toThrow();
+  expect(() => synthWithDeployed(required, DEPLOYED)).not.toThrow();
+});
