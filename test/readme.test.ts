@@ -47,6 +47,11 @@ describe('guide blocks (README.md, CHANGELOG.md, docs/*.md)', () => {
     expect(PAGES.slice(2)).toEqual(fs.readdirSync(path.join(ROOT, 'docs')).filter(f => f.endsWith('.md')).sort().map(f => `docs/${f}`));
   });
 
+  test('no ```ts block is indented (in a list item): the check extracts fences at the start of a line only', () => {
+    const indented = PAGES.flatMap(page => read(page).split('\n').flatMap((line, i) => (/^\s+```ts\s*$/.test(line) ? [`${page}:${i + 1}`] : [])));
+    expect(indented).toEqual([]);
+  });
+
   test('has TypeScript examples, on the README and on the construct pages', () => {
     expect(readmeBlocks(read('README.md')).length).toBeGreaterThanOrEqual(5);
     for (const page of ['replication-groups', 'cluster-mode', 'memcached', 'serverless', 'users-and-access-strings']) {
