@@ -40,6 +40,11 @@ export interface EngineFeatures {
   readonly ipv6: boolean;
   /** Automatic minor version upgrades are honoured. Valkey 7.2+, Redis OSS 6.0+. */
   readonly autoMinorVersionUpgrade: boolean;
+  /**
+   * Durability (`Durability.SYNC` / `ASYNC`): writes kept in a Multi-AZ transactional log.
+   * Valkey 9.0+ (User Guide, durability "Limitations"); never Redis OSS or Memcached.
+   */
+  readonly durability: boolean;
 }
 
 /** Options for an engine version made with `of()`. */
@@ -120,8 +125,8 @@ function atLeast(v: number[], ...min: number[]): boolean {
  * A Valkey engine version.
  *
  * @example
- * ValkeyVersion.VER_8_2
- * ValkeyVersion.of('9.0', { parameterGroupFamily: 'valkey9' })
+ * ValkeyVersion.VER_9_0
+ * ValkeyVersion.of('9.1', { parameterGroupFamily: 'valkey9' })
  */
 export class ValkeyVersion extends CacheEngineVersion {
   /** Valkey 7.2 (parameter group family `valkey7`). */
@@ -130,8 +135,15 @@ export class ValkeyVersion extends CacheEngineVersion {
   public static readonly VER_8_0 = ValkeyVersion.of('8.0');
   /** Valkey 8.1 (family `valkey8`). */
   public static readonly VER_8_1 = ValkeyVersion.of('8.1');
-  /** Valkey 8.2 (family `valkey8`): the newest version with a documented parameter group family. */
+  /** Valkey 8.2 (family `valkey8`): the library's default engine. */
   public static readonly VER_8_2 = ValkeyVersion.of('8.2');
+  /**
+   * Valkey 9.0 (family `valkey9`): durability (`Durability.SYNC` / `ASYNC`), full-text search and
+   * aggregations, hash field expiration, several databases in cluster mode (User Guide, engine
+   * versions). The family name follows the `valkey<major>` pattern; the API reference's list of
+   * families still ends at `valkey8`.
+   */
+  public static readonly VER_9_0 = ValkeyVersion.of('9.0');
 
   /**
    * Any Valkey version, for releases newer than this library.
@@ -161,6 +173,7 @@ export class ValkeyVersion extends CacheEngineVersion {
       dataTiering: true,
       ipv6: true,
       autoMinorVersionUpgrade: true,
+      durability: Number(major) >= 9,
     });
   }
 }
@@ -225,6 +238,7 @@ export class RedisOssVersion extends CacheEngineVersion {
       dataTiering: atLeast(v, 6, 2),
       ipv6: atLeast(v, 6, 2),
       autoMinorVersionUpgrade: atLeast(v, 6, 0),
+      durability: false,
     });
   }
 }
@@ -281,6 +295,7 @@ export class MemcachedVersion extends CacheEngineVersion {
       dataTiering: false,
       ipv6: atLeast(v, 1, 6, 6),
       autoMinorVersionUpgrade: false,
+      durability: false,
     });
   }
 }

@@ -10,6 +10,7 @@ export * from './az-mode';
 export * from './transit-encryption-mode';
 export * from './endpoint';
 export * from './cluster-mode';
+export * from './durability';
 export * from './access-string';
 export * from './rotation-options';
 export * from './connection-environment';

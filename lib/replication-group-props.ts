@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Authentication } from './auth';
 import { CacheBaseProps } from './cache-base';
 import { ClusterMode, ShardConfiguration } from './cluster-mode';
+import { Durability } from './durability';
 import { CacheEngineVersion } from './engine';
 import { LogDelivery } from './logging';
 import { EvictionPolicy, IParameterGroup } from './parameter-group';
@@ -165,6 +166,18 @@ export interface ReplicationGroupProps extends CacheBaseProps {
    * @default - true on r6gd node types, off otherwise
    */
   readonly dataTiering?: boolean;
+  /**
+   * Durability (Valkey 9.0+): writes kept in a Multi-AZ transactional log, so that a failure loses
+   * none of them (`Durability.SYNC`, single-digit millisecond writes) or at most the last 10 seconds
+   * (`Durability.ASYNC`, microsecond writes). Needs cluster mode enabled, Multi-AZ with at least one
+   * replica per shard, encryption in transit and at rest (durability turns it on: `atRestEncryption:
+   * false` is refused), an r7g, r6g, m7g, m6g or c7gn node type (r8g, m8g and c8gn warn
+   * `durabilityNodeTypeUnconfirmed`), no data tiering. `SYNC` and `ASYNC` switch in place; turning
+   * durability on or off on an existing group is documented both ways (the CloudFormation property
+   * says it fails): choose it when the group is created.
+   * @default - not set: ElastiCache's default, no durability
+   */
+  readonly durability?: Durability;
 
   // Encryption
 

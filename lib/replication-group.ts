@@ -26,6 +26,7 @@ import { replicationGroupRetention, validateReplicationGroupBackups } from './pr
 import { rotateCacheCredentials } from './private/cache-rotation';
 import { cacheDefaultPort, CacheConnections } from './private/connections';
 import { CacheConsumerFacts } from './private/consumer';
+import { resolveDurability } from './private/durability';
 import { defaultAuthentication } from './private/default-authentication';
 import { verifyDeployedClusterMode } from './private/deployed-cluster-mode';
 import { verifyDeployedState } from './private/deployed-state';
@@ -135,6 +136,9 @@ export class ReplicationGroup extends ReplicationGroupBase {
     const atRestEncryption = resolveAtRest(this, engine, nodeType, props.atRestEncryption, props.kmsKey);
     const transitEncryption = props.transitEncryption ?? true;
     const transitEncryptionMode = resolveTransitMode(this, engine, nodeType, transitEncryption, props.transitEncryptionMode);
+    const durability = resolveDurability(this, props.durability, {
+      engine, nodeType, clusterMode, replicas, multiAz: topology.props.multiAzEnabled, transitEncryption, atRestEncryption, dataTiering,
+    });
 
     // Backups and maintenance
     const retentionDays = replicationGroupRetention(this, nodeType, props.backupRetention);
@@ -183,6 +187,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
       networkType: props.networkType?.value,
       ipDiscovery: props.ipDiscovery?.value,
       dataTieringEnabled: dataTiering ? true : undefined,
+      durability,
       // Encryption and authentication
       atRestEncryptionEnabled: atRestEncryption,
       kmsKeyId: props.kmsKey?.keyArn,
@@ -352,6 +357,17 @@ export class ReplicationGroup extends ReplicationGroupBase {
         + 'primaryEndpoint and readerEndpoint, or clusterMode: ClusterMode.ENABLED (COMPATIBLE while migrating).', this);
     }
     return new Endpoint(this.resource.attrConfigurationEndPointAddress, Token.asNumber(this.resource.attrConfigurationEndPointPort));
+  }
+
+  /**
+   * The durability the group runs with, as ElastiCache resolved it (CloudFormation's
+   * `EffectiveDurability` attribute, a token): `sync`, `async` or `disabled`, also when `durability`
+   * is not set or is `default`.
+   *
+   * @attribute
+   */
+  public get effectiveDurability(): string {
+    return this.resource.attrEffectiveDurability;
   }
 
   /** The member cluster ids: `<id>-001`... or, with cluster mode enabled, `<id>-<shard>-001`... */

@@ -22,7 +22,7 @@ describe('parameter group families and versions', () => {
     [ValkeyVersion.VER_8_0, 'valkey', '8.0', '8', 'valkey8', 6379],
     [ValkeyVersion.VER_8_1, 'valkey', '8.1', '8', 'valkey8', 6379],
     [ValkeyVersion.VER_8_2, 'valkey', '8.2', '8', 'valkey8', 6379],
-    [ValkeyVersion.of('9.0'), 'valkey', '9.0', '9', 'valkey9', 6379],
+    [ValkeyVersion.VER_9_0, 'valkey', '9.0', '9', 'valkey9', 6379],
     [RedisOssVersion.VER_4_0_10, 'redis', '4.0.10', '4', 'redis4.0', 6379],
     [RedisOssVersion.VER_5_0_6, 'redis', '5.0.6', '5', 'redis5.0', 6379],
     [RedisOssVersion.VER_6_0, 'redis', '6.0', '6', 'redis6.x', 6379],
@@ -58,10 +58,13 @@ describe('parameter group families and versions', () => {
 type FeatureName = keyof typeof ValkeyVersion.VER_8_2.features;
 
 describe('features', () => {
-  test('every Valkey version supports every Valkey feature', () => {
+  test('every Valkey version supports every Valkey feature, durability from 9.0', () => {
     for (const v of [ValkeyVersion.VER_7_2, ValkeyVersion.VER_8_2]) {
-      expect(Object.values(v.features).every(f => f === true)).toBe(true);
+      const { durability, ...others } = v.features;
+      expect(Object.values(others).every(f => f === true)).toBe(true);
+      expect(durability).toBe(false);
     }
+    expect(Object.values(ValkeyVersion.VER_9_0.features).every(f => f === true)).toBe(true);
   });
 
   test.each<[string, FeatureName, boolean[]]>([
@@ -78,6 +81,7 @@ describe('features', () => {
     ['auto minor upgrade', 'autoMinorVersionUpgrade', [false, false, true, true, true, true]],
     ['backups', 'backups', [true, true, true, true, true, true]],
     ['replication', 'replication', [true, true, true, true, true, true]],
+    ['durability', 'durability', [false, false, false, false, false, false]],
   ])('Redis OSS %s', (_name, feature, expected) => {
     const versions = [RedisOssVersion.VER_4_0_10, RedisOssVersion.VER_5_0_6, RedisOssVersion.VER_6_0,
       RedisOssVersion.VER_6_2, RedisOssVersion.VER_7_0, RedisOssVersion.VER_7_1];

@@ -1,5 +1,5 @@
 /** The matrix's rows of `ReplicationGroupProps` that matter per cluster mode: compatible and enabled. */
-import { ClusterMode, EvictionPolicy } from '../../../lib';
+import { ClusterMode, Durability, EvictionPolicy, NodeType, ValkeyVersion } from '../../../lib';
 import { Row } from '../matrix';
 import { rg } from '../states';
 import { RG_BASE } from './replication-group';
@@ -11,6 +11,16 @@ export const ENABLED = rg('enabled', () => ({ clusterMode: ClusterMode.ENABLED }
 export const ENABLED_2_SHARDS = rg('enabled-2-shards', () => ({ clusterMode: ClusterMode.ENABLED, shards: 2 }));
 export const ENABLED_3_SHARDS = rg('enabled-3-shards', () => ({ clusterMode: ClusterMode.ENABLED, shards: 3 }));
 export const ENABLED_2_SHARDS_2_REPLICAS = rg('enabled-2-shards-2-replicas', () => ({ clusterMode: ClusterMode.ENABLED, shards: 2, replicas: 2 }));
+
+/** A Valkey 9.0 group that can be durable: cluster mode enabled, 2 shards x 1 replica, r7g.large (TLS, Multi-AZ by default). */
+function valkey9(key_: string, durability?: Durability) {
+  return rg(`valkey-9-enabled-r7g-${key_}`, () => ({
+    engine: ValkeyVersion.VER_9_0, clusterMode: ClusterMode.ENABLED, shards: 2, nodeType: NodeType.R7G_LARGE, durability,
+  }));
+}
+const DURABILITY_DISABLED = valkey9('disabled', Durability.DISABLED);
+const DURABILITY_SYNC = valkey9('sync', Durability.SYNC);
+const DURABILITY_ASYNC = valkey9('async', Durability.ASYNC);
 
 export const CLUSTER_MODE_ROWS: Row[] = [
   { subject: R, prop: 'clusterMode', change: 'disabled -> compatible', before: RG_BASE, after: COMPATIBLE, expected: 'in-place',
@@ -41,4 +51,16 @@ export const CLUSTER_MODE_ROWS: Row[] = [
     note: 'a synth-time check only: nothing in the template changes' },
   { subject: R, prop: 'evictionPolicy', change: 'none -> allkeys-lfu, enabled', before: ENABLED_2_SHARDS,
     after: rg('enabled-2-shards-eviction', () => ({ clusterMode: ClusterMode.ENABLED, shards: 2, evictionPolicy: EvictionPolicy.ALLKEYS_LFU })), expected: 'in-place' },
+  // Durability: the CDK spec of aws-cdk-lib's diff engine does not know the property yet, so the engine classes
+  // every change of it in place. The User Guide: sync <-> async switches in place ("Changing durability on an existing
+  // cluster"); on <-> off is fixed at creation ("Limitations", "Configuring durability", and the CloudFormation property
+  // text) or possible since 2026-10 (the announcement, "Changing durability"): unconfirmed which CloudFormation follows.
+  { subject: R, prop: 'durability', change: 'disabled -> sync, Valkey 9.0 enabled', before: DURABILITY_DISABLED, after: DURABILITY_SYNC,
+    expected: 'in-place', note: 'the CloudFormation property says turning durability on fails; a 2026-10 announcement says it works: unconfirmed, choose it at creation' },
+  { subject: R, prop: 'durability', change: 'sync -> async, Valkey 9.0 enabled', before: DURABILITY_SYNC, after: DURABILITY_ASYNC,
+    expected: 'in-place', note: 'documented in place (Changing durability on an existing cluster)' },
+  { subject: R, prop: 'durability', change: 'async -> sync, Valkey 9.0 enabled', before: DURABILITY_ASYNC, after: DURABILITY_SYNC,
+    expected: 'in-place', note: 'documented in place (Changing durability on an existing cluster)' },
+  { subject: R, prop: 'durability', change: 'sync -> disabled, Valkey 9.0 enabled', before: DURABILITY_SYNC, after: DURABILITY_DISABLED,
+    expected: 'in-place', note: 'the CloudFormation property and the Limitations page say turning durability off fails; a 2026-10 announcement says it works: unconfirmed' },
 ];

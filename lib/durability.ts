@@ -1,0 +1,75 @@
+import { Token } from 'aws-cdk-lib';
+import { CacheValidationError } from './validation-error';
+
+/** The `Durability` values this library knows (the ElastiCache API's enum). */
+const KNOWN_DURABILITY = ['sync', 'async', 'disabled', 'default'];
+
+/**
+ * The durability of a Valkey replication group: whether writes are kept in a Multi-AZ transactional
+ * log, so that a failure loses none of them (`SYNC`) or at most the last 10 seconds (`ASYNC`).
+ *
+ * Durability needs Valkey 9.0+, cluster mode enabled, Multi-AZ with at least one replica per shard,
+ * encryption in transit, an r7g, r6g, m7g, m6g or c7gn node type and no data tiering; it turns
+ * encryption at rest on. It is not available on serverless caches or in a global datastore.
+ * `SYNC` and `ASYNC` switch in place; whether durability can be turned on or off on an existing
+ * group is documented both ways (User Guide, "Changing durability on an existing cluster" and
+ * "Limitations"): choose it when the group is created.
+ */
+export class Durability {
+  /**
+   * Synchronous writes: a write is in the Multi-AZ transactional log, in at least two Availability
+   * Zones, before the client gets its reply. No acknowledged write is lost in a failure; writes take
+   * single-digit milliseconds instead of microseconds. Reads stay in microseconds.
+   */
+  public static readonly SYNC = new Durability('sync');
+  /**
+   * Asynchronous writes: the reply comes first, the write reaches the transactional log after it.
+   * Write latency as without durability; a failure can lose up to the last 10 seconds of writes, and
+   * the primary refuses writes while its log lags more than 10 seconds behind (clients retry).
+   */
+  public static readonly ASYNC = new Durability('async');
+  /** No durability: a cache. Replicas and backups, as without the prop. */
+  public static readonly DISABLED = new Durability('disabled');
+
+  /**
+   * A durability by its API value: `sync`, `async`, `disabled`, or `default` (which ElastiCache
+   * resolves by engine version: disabled on Valkey 9.0). Anything else is a `CacheValidationError`;
+   * a value newer than this library goes through `unchecked()`.
+   */
+  public static of(value: string): Durability {
+    if (!Token.isUnresolved(value) && !KNOWN_DURABILITY.includes(value)) {
+      throw new CacheValidationError(`Invalid durability: got '${value}'. Allowed: ${KNOWN_DURABILITY.map(v => `'${v}'`).join(', ')} `
+        + '(Durability.unchecked() takes a newer one).');
+    }
+    return new Durability(value);
+  }
+
+  /**
+   * The escape hatch: any durability value, not checked against the known ones, for a value that an
+   * ElastiCache release newer than this library adds. The construct treats it as durable (every rule
+   * of `SYNC` applies); ElastiCache rejects it at deployment if it does not know it.
+   */
+  public static unchecked(value: string): Durability {
+    if (!Token.isUnresolved(value) && !/^[a-z][a-z-]*$/.test(value)) {
+      throw new CacheValidationError(`Invalid durability: got '${value}'. Allowed: a durability value such as 'sync'.`);
+    }
+    return new Durability(value);
+  }
+
+  /** The value as CloudFormation and the ElastiCache API take it (`sync`, `async`, `disabled`...). */
+  public readonly value: string;
+
+  private constructor(value: string) {
+    this.value = value;
+  }
+
+  /** Whether writes go to the transactional log: every value but `disabled` and `default`. */
+  public get durable(): boolean {
+    return this.value !== 'disabled' && this.value !== 'default';
+  }
+
+  /** The value. */
+  public toString(): string {
+    return this.value;
+  }
+}
