@@ -32,26 +32,16 @@ export class Durability {
   public static readonly DISABLED = new Durability('disabled');
 
   /**
-   * A durability by its API value: `sync`, `async`, `disabled`, or `default` (which ElastiCache
-   * resolves by engine version: disabled on Valkey 9.0). Anything else is a `CacheValidationError`;
-   * a value newer than this library goes through `unchecked()`.
+   * Any durability value, for one newer than this library: the API's values are `sync`, `async`,
+   * `disabled` and `default` (which ElastiCache resolves by engine version: disabled on Valkey 9.0).
+   * Checked for its shape only (lowercase letters and hyphens); a value other than `disabled` and
+   * `default` is taken as durable (every rule of `SYNC` applies), and ElastiCache rejects one it does
+   * not know at deployment.
    */
   public static of(value: string): Durability {
-    if (!Token.isUnresolved(value) && !KNOWN_DURABILITY.includes(value)) {
-      throw new CacheValidationError(`Invalid durability: got '${value}'. Allowed: ${KNOWN_DURABILITY.map(v => `'${v}'`).join(', ')} `
-        + '(Durability.unchecked() takes a newer one).');
-    }
-    return new Durability(value);
-  }
-
-  /**
-   * The escape hatch: any durability value, not checked against the known ones, for a value that an
-   * ElastiCache release newer than this library adds. The construct treats it as durable (every rule
-   * of `SYNC` applies); ElastiCache rejects it at deployment if it does not know it.
-   */
-  public static unchecked(value: string): Durability {
     if (!Token.isUnresolved(value) && !/^[a-z][a-z-]*$/.test(value)) {
-      throw new CacheValidationError(`Invalid durability: got '${value}'. Allowed: a durability value such as 'sync'.`);
+      throw new CacheValidationError(`Invalid durability: got '${value}'. Allowed: ${KNOWN_DURABILITY.map(v => `'${v}'`).join(', ')}, `
+        + 'or a newer value of lowercase letters and hyphens.');
     }
     return new Durability(value);
   }
