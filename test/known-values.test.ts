@@ -77,11 +77,11 @@ describe('escape hatches: a version or node type the library does not know synth
       /^Memcached 1\.6\.99 is not a version this library knows \(known: 1\.4\.5, .*, 1\.6\.22\)\. .*MemcachedVersion\.of\(\)/)]);
   });
 
-  test('ServerlessCache with Valkey 9', () => {
+  test('ServerlessCache with Valkey 10', () => {
     const { stack, vpc } = setup();
-    new ServerlessCache(stack, 'Cache', { vpc, engine: ServerlessEngine.valkey('9') });
+    new ServerlessCache(stack, 'Cache', { vpc, engine: ServerlessEngine.valkey('10') });
     expect(warnings(stack, 'unknownEngineVersion')).toEqual([expect.stringMatching(
-      /^Valkey 9 \(serverless\) is not a version this library knows \(known: 8, 7\)\. .*ServerlessEngine\.valkey\(\)/)]);
+      /^Valkey 10 \(serverless\) is not a version this library knows \(known: 8, 7(, \d+)*\)\. .*ServerlessEngine\.valkey\(\)/)]);
   });
 
   test('no warning for the defaults, a known node type made with of(), or a known version made with of()', () => {
