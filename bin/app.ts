@@ -80,9 +80,10 @@ export interface CacheStackProps extends StackProps {
 
 /**
  * The seed's hands-on walk-through as code: a Redis OSS replication group with cluster mode
- * disabled, one cache.t2.micro node (no replica), Multi-AZ off, encryption at rest and in transit
+ * disabled, one cache.t3.micro node (no replica), Multi-AZ off, encryption at rest and in transit
  * off, backups off, minor versions upgraded automatically, in a new subnet group. For learning
- * only: it synthesizes with a warning for every protection it turns off.
+ * only: it synthesizes with a warning for every protection it turns off. The seed's cache.t2.micro
+ * can no longer be created; cache.t3.micro is its x86 successor, with no engine-version floor.
  */
 export class HandsOnStack extends Stack {
   public readonly cache: ReplicationGroup;
@@ -92,7 +93,7 @@ export class HandsOnStack extends Stack {
     this.cache = new ReplicationGroup(this, 'Cache', {
       vpc: props.vpc,
       engine: RedisOssVersion.VER_7_1,
-      nodeType: NodeType.T2_MICRO,
+      nodeType: NodeType.T3_MICRO, // the seed's T2 is retired: new T2 clusters cannot be created
       replicas: 0,              // automatic failover follows: off (it needs a replica)
       multiAz: false,
       atRestEncryption: false,

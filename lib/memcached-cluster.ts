@@ -17,6 +17,7 @@ import { ISubnetGroup } from './subnet-group';
 import { elastiCacheArn } from './private/arns';
 import { cacheDefaultPort, CacheConnections } from './private/connections';
 import { verifyDeployedState } from './private/deployed-state';
+import { warnEngineAndNodeType } from './private/known-values';
 import { renderMaintenance } from './private/maintenance';
 import { resolveNetwork, validateNetworkType, validateZonesInSubnets } from './private/network';
 import { resolveParameterGroup } from './private/parameters';
@@ -307,6 +308,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
     validateIntegerRange(this, 'nodes', nodes, 1, MAX_MEMCACHED_NODES, 'more needs an ElastiCache quota increase');
     validatePort(this, port);
     validateGravitonVersion(this, engine, nodeType);
+    warnEngineAndNodeType(this, engine, nodeType);
     validateNetworkType(this, engine, nodeType, props.networkType, props.ipDiscovery);
     if (removalPolicy === RemovalPolicy.SNAPSHOT) {
       invalid(this, 'removalPolicy', removalPolicy, 'Allowed: RemovalPolicy.DESTROY or RemovalPolicy.RETAIN. Memcached has '

@@ -13,6 +13,12 @@ export interface NodeTypeOptions {
 }
 
 const PREVIOUS_GENERATION = new Set(['t1', 'm1', 'm2', 'm3', 'r3', 'c1']);
+/**
+ * Retired families: existing clusters keep running, new ones cannot be created. User Guide,
+ * "Supported node types": "You can no longer create new ElastiCache clusters using T2 instances"
+ * (existing T2 clusters and reservations are not affected; AWS suggests T3 or T4g).
+ */
+const RETIRED = new Set(['t2']);
 /** Families whose hosts are Xen, not Nitro (IPv6 needs Nitro). Inferred from EC2. */
 const XEN_FAMILIES = new Set(['t1', 'm1', 'm2', 'm3', 'r3', 'c1', 't2', 'm4', 'r4']);
 /**
@@ -53,11 +59,20 @@ export class NodeType {
   public static readonly T3_SMALL = NodeType.of('cache.t3.small');
   /** cache.t3.medium: 2 vCPU, burstable. */
   public static readonly T3_MEDIUM = NodeType.of('cache.t3.medium');
-  /** cache.t2.micro: 1 vCPU, burstable, Xen (no IPv6); the seed's hands-on node type. */
+  /**
+   * cache.t2.micro: 1 vCPU, burstable, Xen (no IPv6); the seed's hands-on node type.
+   * @deprecated retired: new T2 clusters cannot be created (existing ones keep running); use T3_MICRO or T4G_MICRO
+   */
   public static readonly T2_MICRO = NodeType.of('cache.t2.micro');
-  /** cache.t2.small: 1 vCPU, burstable, Xen. */
+  /**
+   * cache.t2.small: 1 vCPU, burstable, Xen.
+   * @deprecated retired: new T2 clusters cannot be created (existing ones keep running); use T3_SMALL or T4G_SMALL
+   */
   public static readonly T2_SMALL = NodeType.of('cache.t2.small');
-  /** cache.t2.medium: 2 vCPU, burstable, Xen. */
+  /**
+   * cache.t2.medium: 2 vCPU, burstable, Xen.
+   * @deprecated retired: new T2 clusters cannot be created (existing ones keep running); use T3_MEDIUM or T4G_MEDIUM
+   */
   public static readonly T2_MEDIUM = NodeType.of('cache.t2.medium');
   // General purpose
   /** cache.m7g.large: 2 vCPU. */
@@ -161,6 +176,14 @@ export class NodeType {
   /** A previous-generation family (t1, m1, m2, m3, r3, c1): no longer creatable. */
   public get isPreviousGeneration(): boolean {
     return PREVIOUS_GENERATION.has(this.family);
+  }
+
+  /**
+   * A retired family (t2): clusters that exist keep running and synthesizing, but ElastiCache no longer
+   * creates new ones. The caches warn (`cdk-elasticache:nodeTypeRetired`) rather than refuse it.
+   */
+  public get isRetired(): boolean {
+    return RETIRED.has(this.family);
   }
 
   /** Data tiering (memory plus SSD): r6gd only, where it is also mandatory. */

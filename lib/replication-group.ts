@@ -34,6 +34,7 @@ import { resolveAtRest, resolveTransitMode, validateAuthentication } from './pri
 import { invalid } from './private/errors';
 import { ImportedReplicationGroup } from './private/imported-replication-group';
 import { validateCacheKmsKey } from './private/kms';
+import { warnEngineAndNodeType } from './private/known-values';
 import { LogDeliveries } from './private/log-delivery';
 import { renderMaintenance } from './private/maintenance';
 import { aggregateOver, defaultAggregation, MAX_MATH_METRICS, MonitoredCache, replicationGroupNodes, shardedNodes } from './private/metrics';
@@ -148,6 +149,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
       invalid(this, 'nodeType', nodeType.name, 'Allowed: a current-generation node type; t1, m1, m2, m3, r3 and c1 nodes can no '
         + 'longer be created.');
     }
+    warnEngineAndNodeType(this, engine, nodeType);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     const helperPolicy = helperRemovalPolicy(removalPolicy);

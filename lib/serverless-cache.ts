@@ -23,6 +23,7 @@ import { defaultAuthentication } from './private/default-authentication';
 import { invalid, phrase } from './private/errors';
 import { verifyDeployedState } from './private/deployed-state';
 import { ImportedServerlessCache } from './private/imported-serverless-cache';
+import { warnServerlessEngine } from './private/known-values';
 import { validateCacheKmsKey } from './private/kms';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { cacheSecurityGroups } from './private/network';
@@ -221,6 +222,7 @@ export class ServerlessCache extends ServerlessCacheBase {
 
     const engine = props.engine ?? ServerlessEngine.VALKEY_8;
     const memcached = engine.isMemcached;
+    warnServerlessEngine(this, engine);
     validateIdentifier(this, 'serverlessCacheName', props.serverlessCacheName, MAX_SERVERLESS_CACHE_NAME_LENGTH);
     validateDescription(this, props.description);
 

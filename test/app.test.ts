@@ -61,7 +61,7 @@ describe('example app', () => {
     template.resourceCountIs('AWS::EC2::VPC', 0);
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
       Engine: 'redis',
-      CacheNodeType: 'cache.t2.micro',
+      CacheNodeType: 'cache.t3.micro',
       NumCacheClusters: 1,
       AutomaticFailoverEnabled: false,
       MultiAZEnabled: false,
@@ -76,6 +76,18 @@ describe('example app', () => {
     });
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     template.hasOutput('PrimaryEndpoint', {});
+  });
+
+  test('no stack has a node type ElastiCache no longer creates (T2 is retired), nor warns nodeTypeRetired', () => {
+    const nodeTypes = assembly.stacks.flatMap(stack => Object.values(stack.template.Resources as Record<string, {
+      Type: string; Properties?: { CacheNodeType?: string };
+    }>).filter(r => r.Type.startsWith('AWS::ElastiCache::')).map(r => r.Properties?.CacheNodeType).filter(t => t !== undefined));
+    expect(nodeTypes.length).toBeGreaterThan(0);
+    for (const nodeType of nodeTypes) {
+      expect(nodeType).not.toMatch(/^cache\.(t1|t2|m1|m2|m3|r3|c1)\./);
+    }
+    const messages = assembly.stacks.flatMap(stack => stack.messages).map(m => String(m.entry.data));
+    expect(messages.filter(m => m.includes('cdk-elasticache:nodeTypeRetired') || m.includes('cdk-elasticache:unknown'))).toEqual([]);
   });
 
   test('CacheStack: the production default (RBAC), a Lambda consumer allowed to connect and to read the app user\'s secret', () => {

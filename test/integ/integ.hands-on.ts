@@ -1,7 +1,8 @@
 /**
- * Integ test: the seed's hands-on replication group (Redis OSS 7.1, one cache.t2.micro node, no
+ * Integ test: the seed's hands-on replication group (Redis OSS 7.1, one cache.t3.micro node, no
  * replica, Multi-AZ and failover off, no encryption, no authentication, no backups), deployed and
- * described. Removal policy DESTROY: the run leaves nothing behind. See README "Integ tests".
+ * described (the seed's cache.t2.micro can no longer be created; cache.t3.micro is its successor).
+ * Removal policy DESTROY: the run leaves nothing behind. See README "Integ tests".
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -18,7 +19,7 @@ const vpc = new ec2.Vpc(stack, 'Vpc', {
 const cache = new ReplicationGroup(stack, 'Cache', {
   vpc,
   engine: RedisOssVersion.VER_7_1,
-  nodeType: NodeType.T2_MICRO,
+  nodeType: NodeType.T3_MICRO,
   replicas: 0,
   multiAz: false,
   atRestEncryption: false,
@@ -40,7 +41,7 @@ integ.assertions.awsApiCall('ElastiCache', 'describeReplicationGroups', { Replic
       ReplicationGroupId: cache.replicationGroupId,
       Status: 'available',
       ClusterEnabled: false,
-      CacheNodeType: 'cache.t2.micro',
+      CacheNodeType: 'cache.t3.micro',
       MemberClusters: cache.memberClusterIds,
       MultiAZ: 'disabled',
       AutomaticFailover: 'disabled',
