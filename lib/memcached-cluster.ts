@@ -19,6 +19,7 @@ import { cacheDefaultPort, CacheConnections } from './private/connections';
 import { verifyDeployedState } from './private/deployed-state';
 import { renderMaintenance } from './private/maintenance';
 import { resolveNetwork, validateNetworkType, validateZonesInSubnets } from './private/network';
+import { validateGravitonEngine } from './private/node-types';
 import { resolveParameterGroup } from './private/parameters';
 import { ConsumerFacts, rejectConsumerCredentials, wireConsumer } from './private/consumer';
 import { CacheValidationError } from './validation-error';
@@ -306,7 +307,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
     validateIdentifier(this, 'clusterName', props.clusterName, MAX_CLUSTER_NAME_LENGTH);
     validateIntegerRange(this, 'nodes', nodes, 1, MAX_MEMCACHED_NODES, 'more needs an ElastiCache quota increase');
     validatePort(this, port);
-    validateGravitonVersion(this, engine, nodeType);
+    validateGravitonEngine(this, engine, nodeType);
     validateNetworkType(this, engine, nodeType, props.networkType, props.ipDiscovery);
     if (removalPolicy === RemovalPolicy.SNAPSHOT) {
       invalid(this, 'removalPolicy', removalPolicy, 'Allowed: RemovalPolicy.DESTROY or RemovalPolicy.RETAIN. Memcached has '
@@ -441,19 +442,6 @@ class ImportedMemcachedCluster extends MemcachedClusterBase {
         + 'give it in fromMemcachedClusterAttributes().', this);
     }
     return this.attrs.nodes;
-  }
-}
-
-/** Graviton node types (t4g, m6g, r6g, m7g, ...) need Memcached 1.5.16 or later. */
-function validateGravitonVersion(scope: Construct, engine: MemcachedVersion, nodeType: NodeType): void {
-  if (!/^[a-z]\d+g/.test(nodeType.family)) {
-    return;
-  }
-  const [major, minor, patch] = engine.version.split('.').map(Number);
-  const old = major < 1 || (major === 1 && (minor < 5 || (minor === 5 && patch < 16)));
-  if (old) {
-    invalid(scope, 'nodeType', nodeType.name, `Allowed: on ${engine}, a node type that is not Graviton-based `
-      + `(${nodeType.family} needs Memcached 1.5.16 or later), or a newer engine version.`);
   }
 }
 

@@ -38,6 +38,7 @@ import { renderMaintenance } from './private/maintenance';
 import { aggregateOver, defaultAggregation, MAX_MATH_METRICS, MonitoredCache, replicationGroupNodes, shardedNodes } from './private/metrics';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { resolveNetwork, validateNetworkType, validateZonesInSubnets } from './private/network';
+import { validateGravitonEngine } from './private/node-types';
 import { allowEventNotifications } from './private/notifications';
 import { resolveParameterGroup } from './private/parameters';
 import { warnReplicationGroup } from './private/replication-group-warnings';
@@ -144,6 +145,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
       invalid(this, 'nodeType', nodeType.name, 'Allowed: a current-generation node type; t1, m1, m2, m3, r3 and c1 nodes can no '
         + 'longer be created.');
     }
+    validateGravitonEngine(this, engine, nodeType);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     const helperPolicy = helperRemovalPolicy(removalPolicy);

@@ -677,6 +677,15 @@ describe('ReplicationGroup validation', () => {
       "Invalid snapshot window: got '05:00-05:30' (30 minutes). Allowed: at least 60 minutes."],
     ['a maintenance window under 60 minutes', () => ({ maintenanceWindow: MaintenanceWindow.fromString('sun:05:00-sun:05:59') }),
       "Invalid maintenance window: got 'sun:05:00-sun:05:59' (59 minutes). Allowed: at least 60 minutes."],
+    ['a maintenance window over 24 hours', () => ({ maintenanceWindow: MaintenanceWindow.fromString('sun:05:00-mon:06:00') }),
+      "Invalid maintenance window: got 'sun:05:00-mon:06:00' (1500 minutes). Allowed: at most 24 hours (1440 minutes); "
+      + 'ElastiCache takes a weekly window of 60 minutes to 24 hours.'],
+    ['a Graviton node type on Redis OSS before 5.0.6', () => ({ engine: RedisOssVersion.VER_4_0_10 }),
+      "Stack/Cache: Invalid nodeType: got 'cache.t4g.micro'. Allowed: on Redis OSS 4.0.10, a node type that is not Graviton-based "
+      + '(t4g needs Redis OSS 5.0.6 or later), or a newer engine version.'],
+    ['an r6g node type on Redis OSS 5.0.5', () => ({ engine: RedisOssVersion.of('5.0.5'), nodeType: NodeType.R6G_LARGE }),
+      "Invalid nodeType: got 'cache.r6g.large'. Allowed: on Redis OSS 5.0.5, a node type that is not Graviton-based "
+      + '(r6g needs Redis OSS 5.0.6 or later)'],
     ['an id starting with a digit', () => ({ replicationGroupId: '1cache' }),
       "Invalid replicationGroupId: got '1cache'. Allowed: 1 to 40 characters, letters, digits and hyphens, starting with a letter, "
       + 'with no two consecutive hyphens and no hyphen at the end.'],

@@ -221,15 +221,20 @@ function sharded(scope: Construct, mode: ClusterMode, replicas: number, nodeType
   };
 }
 
-/** Shard ids: 1 to 4 letters or digits, unique. */
+/**
+ * Shard ids: 1 to 4 digits, unique. Source: the `NodeGroupId` of `NodeGroupConfiguration` (ElastiCache API
+ * reference; CloudFormation registry schema of AWS::ElastiCache::ReplicationGroup: pattern `^\d+$`,
+ * length 1-4), refused by ElastiCache at create otherwise.
+ */
 function validateShardIds(scope: Construct, ids: string[]): void {
   const seen = new Set<string>();
   ids.forEach((id, i) => {
     if (isToken(id)) {
       return;
     }
-    if (!/^[A-Za-z0-9]{1,4}$/.test(id)) {
-      invalid(scope, `shardConfiguration[${i}].shardId`, id, 'Allowed: 1 to 4 letters or digits, such as \'0001\'.');
+    if (!/^\d{1,4}$/.test(id)) {
+      invalid(scope, `shardConfiguration[${i}].shardId`, id, 'Allowed: 1 to 4 digits, such as \'0001\' (the NodeGroupId '
+        + 'pattern of ElastiCache).');
     }
     if (seen.has(id)) {
       invalid(scope, `shardConfiguration[${i}].shardId`, id, 'Allowed: an id no other shard of the group has.');
