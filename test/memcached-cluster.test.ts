@@ -312,6 +312,12 @@ describe('MemcachedCluster', () => {
     ['parameters with a parameter group', vpc => ({ vpc, parameters: { max_item_size: '1048576' },
       parameterGroup: ParameterGroup.fromParameterGroupName(Stack.of(vpc), 'Params', 'p') }),
     'Invalid parameters: got it together with parameterGroup.'],
+    ['a FIFO notification topic', vpc => ({ vpc, notificationTopic: new sns.Topic(Stack.of(vpc), 'Events', { fifo: true }) }),
+      'Stack/Cache: Invalid notificationTopic: got the FIFO topic Stack/Events. Allowed: a standard SNS topic; ElastiCache publishes '
+      + 'event notifications only to standard topics (a FIFO topic needs a message group id on every message).'],
+    ['a Graviton node type on 1.4.34', vpc => ({ vpc, engine: MemcachedVersion.VER_1_4_34, nodeType: NodeType.R6G_LARGE }),
+      "Invalid nodeType: got 'cache.r6g.large'. Allowed: on Memcached 1.4.34, a node type that is not Graviton-based (r6g needs "
+      + 'Memcached 1.5.16 or later), or a newer engine version.'],
     ['SNAPSHOT removal policy', vpc => ({ vpc, removalPolicy: RemovalPolicy.SNAPSHOT }),
       "Stack/Cache: Invalid removalPolicy: got 'snapshot'. Allowed: RemovalPolicy.DESTROY or RemovalPolicy.RETAIN. Memcached has no snapshots"],
     ['a Valkey engine', vpc => ({ vpc, engine: ValkeyVersion.VER_8_2 as unknown as MemcachedVersion }),

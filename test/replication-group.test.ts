@@ -720,6 +720,19 @@ describe('ReplicationGroup validation', () => {
     ['restore from a snapshot name with spaces', () => ({ restoreFromSnapshot: 'my backup' }),
       "Invalid restoreFromSnapshot: got 'my backup'. Allowed: the name of an ElastiCache backup"],
     ['no vpc and no subnet group', () => ({ vpc: undefined }), 'Invalid vpc: got nothing.'],
+    ['a FIFO notification topic', () => ({ notificationTopic: new sns.Topic(new Stack(undefined, 'Other'), 'Events', { fifo: true }) }),
+      'Stack/Cache: Invalid notificationTopic: got the FIFO topic Other/Events. Allowed: a standard SNS topic; ElastiCache publishes '
+      + 'event notifications only to standard topics (a FIFO topic needs a message group id on every message).'],
+    ['an imported FIFO notification topic', () => ({ notificationTopic: sns.Topic.fromTopicArn(new Stack(undefined, 'Other'), 'Events',
+      'arn:aws:sns:eu-west-1:111111111111:events.fifo') }),
+    'Invalid notificationTopic: got the FIFO topic Other/Events. Allowed: a standard SNS topic'],
+    ['Multi-AZ with every node in one AZ', () => ({ replicas: 2, preferredAvailabilityZones: ['eu-west-1a', 'eu-west-1a', 'eu-west-1a'] }),
+      "Invalid preferredAvailabilityZones: got ['eu-west-1a', 'eu-west-1a', 'eu-west-1a']. Allowed: at least one replica in another "
+      + "Availability Zone than the primary's (eu-west-1a) while Multi-AZ is on (the default with a replica); Multi-AZ fails over "
+      + 'to a replica in another zone. Or set multiAz: false to keep every node in one zone.'],
+    ['Multi-AZ set on with every node in one AZ', () => ({ multiAz: true, preferredAvailabilityZones: ['eu-west-1b', 'eu-west-1b'] }),
+      "Invalid preferredAvailabilityZones: got ['eu-west-1b', 'eu-west-1b']. Allowed: at least one replica in another Availability "
+      + "Zone than the primary's (eu-west-1b) while Multi-AZ is on; Multi-AZ fails over"],
   ])('rejects %s', (_, bad, message) => {
     const { stack, vpc } = setup();
     let error: unknown;
@@ -730,6 +743,14 @@ describe('ReplicationGroup validation', () => {
     }
     expect(error).toBeInstanceOf(CacheValidationError);
     expect((error as Error).message).toContain(message);
+  });
+
+  test('every node in one AZ passes with Multi-AZ off', () => {
+    const { stack, vpc } = setup();
+    new ReplicationGroup(stack, 'Cache', { vpc, multiAz: false, preferredAvailabilityZones: ['eu-west-1a', 'eu-west-1a'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      MultiAZEnabled: false, PreferredCacheClusterAZs: ['eu-west-1a', 'eu-west-1a'],
+    });
   });
 
   test('a replicas token is rejected: the node count must be known', () => {
