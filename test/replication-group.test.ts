@@ -720,6 +720,8 @@ describe('ReplicationGroup validation', () => {
     ['restore from a snapshot name with spaces', () => ({ restoreFromSnapshot: 'my backup' }),
       "Invalid restoreFromSnapshot: got 'my backup'. Allowed: the name of an ElastiCache backup"],
     ['no vpc and no subnet group', () => ({ vpc: undefined }), 'Invalid vpc: got nothing.'],
+    ['a raw maxmemory-policy the engine does not know', () => ({ parameters: { 'maxmemory-policy': 'allkeys-lfu-ttl' } }),
+      "Stack/Cache/ParameterGroup: Invalid parameters['maxmemory-policy']: got 'allkeys-lfu-ttl'. Allowed: a policy Valkey 8.2 knows"],
     ['a FIFO notification topic', () => ({ notificationTopic: new sns.Topic(new Stack(undefined, 'Other'), 'Events', { fifo: true }) }),
       'Stack/Cache: Invalid notificationTopic: got the FIFO topic Other/Events. Allowed: a standard SNS topic; ElastiCache publishes '
       + 'event notifications only to standard topics (a FIFO topic needs a message group id on every message).'],
