@@ -18,7 +18,7 @@ import { elastiCacheArn } from './private/arns';
 import { cacheDefaultPort, CacheConnections } from './private/connections';
 import { verifyDeployedState } from './private/deployed-state';
 import { renderMaintenance } from './private/maintenance';
-import { resolveNetwork, validateNetworkType, validateZonesInSubnets } from './private/network';
+import { resolveNetwork, validateNetworkType, validateNetworkTypeSubnets, validateZonesInSubnets } from './private/network';
 import { validateGravitonEngine } from './private/node-types';
 import { resolveParameterGroup } from './private/parameters';
 import { ConsumerFacts, rejectConsumerCredentials, wireConsumer } from './private/consumer';
@@ -29,6 +29,7 @@ import { cacheNodeIds, generateName, helperRemovalPolicy, lowercase } from './pr
 import { allowEventNotifications } from './private/notifications';
 import { isToken, validateIdentifier, validateIntegerRange, validatePort } from './private/validation';
 import { MAX_CLUSTER_NAME_LENGTH, MAX_MEMCACHED_NODES } from './private/service-limits';
+import { validateKnownProps } from './private/known-props';
 
 /** A Memcached cluster: a set of nodes the clients shard keys over. */
 export interface IMemcachedCluster extends IResource, ec2.IConnectable, refs.ICacheClusterRef, IMemcachedClusterMonitoring {
@@ -293,6 +294,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
 
   constructor(scope: Construct, id: string, props: MemcachedClusterProps) {
     super(scope, id, { physicalName: lowercase(props.clusterName) });
+    validateKnownProps(this, 'MemcachedCluster', props);
 
     const engine = props.engine ?? MemcachedVersion.VER_1_6_22;
     if (!engine.engine.isSameEngine(CacheEngine.MEMCACHED)) {
@@ -317,6 +319,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
     const azMode = resolveAzMode(this, nodes, props.azMode, props.preferredAvailabilityZones);
 
     const network = resolveNetwork(this, props, 'Memcached cluster');
+    validateNetworkTypeSubnets(this, props.networkType, network);
     validateZonesInSubnets(this, props.preferredAvailabilityZones, network.createdSubnetGroup?.subnets);
     const parameterGroup = resolveParameterGroup(this, engine, { parameterGroup: props.parameterGroup, parameters: props.parameters });
 

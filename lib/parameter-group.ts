@@ -6,6 +6,7 @@ import { CacheEngine, CacheEngineVersion } from './engine';
 import { CacheValidationError } from './validation-error';
 import { invalid } from './private/errors';
 import { helperRemovalPolicy } from './private/names';
+import { validateKnownProps } from './private/known-props';
 
 /**
  * The `maxmemory-policy` values of every Valkey / Redis OSS version ElastiCache runs (checked on real servers;
@@ -181,6 +182,7 @@ export class ParameterGroup extends Resource implements IParameterGroup {
 
   constructor(scope: Construct, id: string, props: ParameterGroupProps) {
     super(scope, id);
+    validateKnownProps(this, 'ParameterGroup', props);
     this.engine = props.engine;
     this.family = props.engine.parameterGroupFamily;
 

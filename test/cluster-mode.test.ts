@@ -232,7 +232,8 @@ describe('cluster mode validation', () => {
     ['a shard with every node in one AZ under Multi-AZ', { ...enabled, replicas: 1, shardConfiguration: [
       { primaryAvailabilityZone: 'eu-west-1a', replicaAvailabilityZones: ['eu-west-1b'] },
       { primaryAvailabilityZone: 'eu-west-1a', replicaAvailabilityZones: ['eu-west-1a'] }] },
-    /Invalid shardConfiguration\[1\]: got every node in eu-west-1a\. Allowed: at least one replica in another Availability Zone than the primary's \(eu-west-1a\) while Multi-AZ is on \(the default with a replica\); Multi-AZ fails over/],
+    new RegExp("Invalid shardConfiguration\\[1\\]: got every node in eu-west-1a\\. Allowed: at least one replica in another Availability "
+      + "Zone than the primary's \\(eu-west-1a\\) while Multi-AZ is on \\(the default with a replica\\); Multi-AZ fails over")],
     ['two shards with one id', { ...enabled, shardConfiguration: [{ shardId: '7' }, { shardId: '7' }] },
       /Invalid shardConfiguration\[1\].shardId: got '7'\. Allowed: an id no other shard of the group has/],
     ['a default id taken by a given one', { ...enabled, shardConfiguration: [{}, { shardId: '0001' }] },

@@ -10,10 +10,11 @@ import {
 
 const CLUSTER = 'AWS::ElastiCache::CacheCluster';
 
-function setup(env?: { account: string; region: string }) {
+function setup(env?: { account: string; region: string }, ipProtocol?: ec2.IpProtocol) {
   const stack = new Stack(new App(), 'Stack', { env });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     natGateways: 0,
+    ipProtocol,
     ...(env ? { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] } : { maxAzs: 2 }),
     subnetConfiguration: [
       { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
@@ -121,8 +122,15 @@ describe('MemcachedCluster', () => {
     });
   });
 
+  test('dual stack on subnets without IPv6 is refused at synthesis', () => {
+    const { stack, vpc } = setup();
+    new MemcachedCluster(stack, 'Cache', { vpc, networkType: NetworkType.DUAL_STACK });
+    expect(() => Template.fromStack(stack)).toThrow("Stack/Cache: Invalid networkType: got 'dual_stack'. Allowed: dual-stack "
+      + 'subnets (IPv4 and IPv6 CIDR blocks) for NetworkType.DUAL_STACK; Stack/Vpc/IsolatedSubnet1 is a subnet without an IPv6 CIDR block.');
+  });
+
   test('every prop reaches the template', () => {
-    const { stack, vpc } = setup({ account: '123456789012', region: 'us-east-1' });
+    const { stack, vpc } = setup({ account: '123456789012', region: 'us-east-1' }, ec2.IpProtocol.DUAL_STACK);
     const topic = new sns.Topic(stack, 'Events');
     const cluster = new MemcachedCluster(stack, 'Cache', {
       vpc,
