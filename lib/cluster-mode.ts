@@ -55,7 +55,7 @@ export class ClusterMode {
  */
 export interface ShardConfiguration {
   /**
-   * The shard's id (`NodeGroupId`): 1 to 4 letters or digits, unique in the group. Rendered for
+   * The shard's id (`NodeGroupId`): 1 to 4 digits, unique in the group. Rendered for
    * every shard, as online resharding needs.
    * @default - the shard's position, as ElastiCache numbers shards: '0001', '0002', ...
    */

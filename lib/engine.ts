@@ -36,6 +36,11 @@ export interface EngineFeatures {
   readonly engineLog: boolean;
   /** Data tiering on r6gd nodes. Valkey 7.2+, Redis OSS 6.2+. */
   readonly dataTiering: boolean;
+  /**
+   * Graviton-based node types (t4g, m6g, r6g, m7g, r7g, c7gn...). Valkey 7.2+, Redis OSS 5.0.6+,
+   * Memcached 1.5.16+ (ElastiCache API reference, `CacheNode`: supported node types).
+   */
+  readonly gravitonNodeTypes: boolean;
   /** IPv6 and dual-stack networking. Valkey 7.2+, Redis OSS 6.2+, Memcached 1.6.6+. */
   readonly ipv6: boolean;
   /** Automatic minor version upgrades are honoured. Valkey 7.2+, Redis OSS 6.0+. */
@@ -171,6 +176,7 @@ export class ValkeyVersion extends CacheEngineVersion {
       slowLog: true,
       engineLog: true,
       dataTiering: true,
+      gravitonNodeTypes: true,
       ipv6: true,
       autoMinorVersionUpgrade: true,
       durability: Number(major) >= 9,
@@ -236,6 +242,7 @@ export class RedisOssVersion extends CacheEngineVersion {
       slowLog: atLeast(v, 6, 0),
       engineLog: atLeast(v, 6, 2),
       dataTiering: atLeast(v, 6, 2),
+      gravitonNodeTypes: atLeast(v, 5, 0, 6),
       ipv6: atLeast(v, 6, 2),
       autoMinorVersionUpgrade: atLeast(v, 6, 0),
       durability: false,
@@ -293,6 +300,7 @@ export class MemcachedVersion extends CacheEngineVersion {
       slowLog: false,
       engineLog: false,
       dataTiering: false,
+      gravitonNodeTypes: atLeast(v, 1, 5, 16),
       ipv6: atLeast(v, 1, 6, 6),
       autoMinorVersionUpgrade: false,
       durability: false,

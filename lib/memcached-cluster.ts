@@ -19,7 +19,8 @@ import { cacheDefaultPort, CacheConnections } from './private/connections';
 import { verifyDeployedState } from './private/deployed-state';
 import { warnEngineAndNodeType } from './private/known-values';
 import { renderMaintenance } from './private/maintenance';
-import { resolveNetwork, validateNetworkType, validateZonesInSubnets } from './private/network';
+import { resolveNetwork, validateNetworkType, validateNetworkTypeSubnets, validateZonesInSubnets } from './private/network';
+import { validateGravitonEngine } from './private/node-types';
 import { resolveParameterGroup } from './private/parameters';
 import { ConsumerFacts, rejectConsumerCredentials, wireConsumer } from './private/consumer';
 import { CacheValidationError } from './validation-error';
@@ -29,6 +30,7 @@ import { cacheNodeIds, generateName, helperRemovalPolicy, lowercase } from './pr
 import { allowEventNotifications } from './private/notifications';
 import { isToken, validateIdentifier, validateIntegerRange, validatePort } from './private/validation';
 import { MAX_CLUSTER_NAME_LENGTH, MAX_MEMCACHED_NODES } from './private/service-limits';
+import { validateKnownProps } from './private/known-props';
 
 /** A Memcached cluster: a set of nodes the clients shard keys over. */
 export interface IMemcachedCluster extends IResource, ec2.IConnectable, refs.ICacheClusterRef, IMemcachedClusterMonitoring {
@@ -293,6 +295,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
 
   constructor(scope: Construct, id: string, props: MemcachedClusterProps) {
     super(scope, id, { physicalName: lowercase(props.clusterName) });
+    validateKnownProps(this, 'MemcachedCluster', props);
 
     const engine = props.engine ?? MemcachedVersion.VER_1_6_22;
     if (!engine.engine.isSameEngine(CacheEngine.MEMCACHED)) {
@@ -307,7 +310,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
     validateIdentifier(this, 'clusterName', props.clusterName, MAX_CLUSTER_NAME_LENGTH);
     validateIntegerRange(this, 'nodes', nodes, 1, MAX_MEMCACHED_NODES, 'more needs an ElastiCache quota increase');
     validatePort(this, port);
-    validateGravitonVersion(this, engine, nodeType);
+    validateGravitonEngine(this, engine, nodeType);
     warnEngineAndNodeType(this, engine, nodeType);
     validateNetworkType(this, engine, nodeType, props.networkType, props.ipDiscovery);
     if (removalPolicy === RemovalPolicy.SNAPSHOT) {
@@ -318,6 +321,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
     const azMode = resolveAzMode(this, nodes, props.azMode, props.preferredAvailabilityZones);
 
     const network = resolveNetwork(this, props, 'Memcached cluster');
+    validateNetworkTypeSubnets(this, props.networkType, network);
     validateZonesInSubnets(this, props.preferredAvailabilityZones, network.createdSubnetGroup?.subnets);
     const parameterGroup = resolveParameterGroup(this, engine, { parameterGroup: props.parameterGroup, parameters: props.parameters });
 
@@ -443,19 +447,6 @@ class ImportedMemcachedCluster extends MemcachedClusterBase {
         + 'give it in fromMemcachedClusterAttributes().', this);
     }
     return this.attrs.nodes;
-  }
-}
-
-/** Graviton node types (t4g, m6g, r6g, m7g, ...) need Memcached 1.5.16 or later. */
-function validateGravitonVersion(scope: Construct, engine: MemcachedVersion, nodeType: NodeType): void {
-  if (!/^[a-z]\d+g/.test(nodeType.family)) {
-    return;
-  }
-  const [major, minor, patch] = engine.version.split('.').map(Number);
-  const old = major < 1 || (major === 1 && (minor < 5 || (minor === 5 && patch < 16)));
-  if (old) {
-    invalid(scope, 'nodeType', nodeType.name, `Allowed: on ${engine}, a node type that is not Graviton-based `
-      + `(${nodeType.family} needs Memcached 1.5.16 or later), or a newer engine version.`);
   }
 }
 

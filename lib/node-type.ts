@@ -173,6 +173,14 @@ export class NodeType {
     return this.family.startsWith('t');
   }
 
+  /**
+   * Graviton-based (the family's generation is followed by `g`: t4g, m6g, r6g, r6gd, m7g, r7g, c7gn...):
+   * needs Valkey, Redis OSS 5.0.6+ or Memcached 1.5.16+ (`engine.features.gravitonNodeTypes`).
+   */
+  public get isGraviton(): boolean {
+    return /^[a-z]\d+g/.test(this.family);
+  }
+
   /** A previous-generation family (t1, m1, m2, m3, r3, c1): no longer creatable. */
   public get isPreviousGeneration(): boolean {
     return PREVIOUS_GENERATION.has(this.family);

@@ -6,10 +6,31 @@ import { CacheEngine, CacheEngineVersion } from './engine';
 import { CacheValidationError } from './validation-error';
 import { invalid } from './private/errors';
 import { helperRemovalPolicy } from './private/names';
+import { validateKnownProps } from './private/known-props';
 
-/** The `maxmemory-policy` values of every Valkey / Redis OSS version ElastiCache runs (checked on real servers). */
+/**
+ * The `maxmemory-policy` values of every Valkey / Redis OSS version ElastiCache runs (checked on real servers;
+ * the Valkey documentation, "Key eviction", lists these eight through Valkey 9; the LRM policies,
+ * `allkeys-lrm` / `volatile-lrm`, are Redis 8.6's, an engine ElastiCache does not run).
+ */
 const KNOWN_POLICIES = ['volatile-lru', 'allkeys-lru', 'volatile-lfu', 'allkeys-lfu', 'volatile-random', 'allkeys-random', 'volatile-ttl',
   'noeviction'];
+
+const MAXMEMORY_POLICY = 'maxmemory-policy';
+
+/** A raw `maxmemory-policy` value: one of the known ones on Valkey and Redis OSS, none on Memcached. */
+function validateMaxmemoryPolicy(scope: Construct, engine: CacheEngineVersion, value: string): void {
+  const prop = `parameters['${MAXMEMORY_POLICY}']`;
+  if (engine.engine.isSameEngine(CacheEngine.MEMCACHED)) {
+    invalid(scope, prop, value, `Allowed: nothing on ${engine}; Memcached evicts least recently used items and has no `
+      + 'maxmemory-policy parameter.');
+  }
+  if (!KNOWN_POLICIES.includes(value)) {
+    invalid(scope, prop, value, `Allowed: a policy ${engine} knows, ${KNOWN_POLICIES.map(p => `'${p}'`).join(', ')}; `
+      + 'ElastiCache refuses the parameter group otherwise. For a policy newer than this library, give evictionPolicy: '
+      + 'EvictionPolicy.unchecked(...) instead.');
+  }
+}
 
 /**
  * The eviction policy of a Valkey / Redis OSS cache (`maxmemory-policy`): what the engine
@@ -161,18 +182,20 @@ export class ParameterGroup extends Resource implements IParameterGroup {
 
   constructor(scope: Construct, id: string, props: ParameterGroupProps) {
     super(scope, id);
+    validateKnownProps(this, 'ParameterGroup', props);
     this.engine = props.engine;
     this.family = props.engine.parameterGroupFamily;
 
     for (const [key, value] of Object.entries(props.parameters ?? {})) {
-      this.addParameter(key, value);
+      // The same value as evictionPolicy passes as that policy: EvictionPolicy.unchecked() is the escape hatch.
+      this.setParameter(key, value, key !== MAXMEMORY_POLICY || value !== props.evictionPolicy?.value);
     }
     if (props.evictionPolicy) {
       if (props.engine.engine.isSameEngine(CacheEngine.MEMCACHED)) {
         invalid(this, 'evictionPolicy', props.evictionPolicy.value,
           `Allowed: only on Valkey and Redis OSS; Memcached (${props.engine}) evicts least recently used items and has no maxmemory-policy.`);
       }
-      this.addParameter('maxmemory-policy', props.evictionPolicy.value);
+      this.setParameter(MAXMEMORY_POLICY, props.evictionPolicy.value, false);
     }
 
     const resource = new CfnParameterGroup(this, 'Resource', {
@@ -194,6 +217,18 @@ export class ParameterGroup extends Resource implements IParameterGroup {
    * (for example `maxmemory-policy` in `parameters` and in `evictionPolicy`).
    */
   public addParameter(key: string, value: string): void {
+    this.setParameter(key, value, true);
+  }
+
+  /**
+   * Sets a parameter; `check`: a raw `maxmemory-policy` must be one the engine knows (ElastiCache refuses the
+   * parameter group otherwise: "Invalid parameter value"), and Memcached has none. Not checked for
+   * `evictionPolicy`, whose `of()` checks it and whose `unchecked()` is the escape hatch for a newer policy.
+   */
+  private setParameter(key: string, value: string, check: boolean): void {
+    if (check && key === MAXMEMORY_POLICY && !Token.isUnresolved(value)) {
+      validateMaxmemoryPolicy(this, this.engine, value);
+    }
     if (!Token.isUnresolved(key) && !/^[a-z0-9][a-z0-9_.-]*$/i.test(key)) {
       invalid(this, 'parameter name', key, 'Allowed: an engine parameter name such as \'maxmemory-policy\'.');
     }

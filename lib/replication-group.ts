@@ -39,13 +39,15 @@ import { LogDeliveries } from './private/log-delivery';
 import { renderMaintenance } from './private/maintenance';
 import { aggregateOver, defaultAggregation, MAX_MATH_METRICS, MonitoredCache, replicationGroupNodes, shardedNodes } from './private/metrics';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
-import { resolveNetwork, validateNetworkType, validateZonesInSubnets } from './private/network';
+import { resolveNetwork, validateNetworkType, validateNetworkTypeSubnets, validateZonesInSubnets } from './private/network';
+import { validateGravitonEngine } from './private/node-types';
 import { allowEventNotifications } from './private/notifications';
 import { resolveParameterGroup } from './private/parameters';
 import { warnReplicationGroup } from './private/replication-group-warnings';
 import { resolveDataTiering, resolveTopology, validateClusterParameters } from './private/topology';
 import { validateIdentifier, validateLength, validatePort } from './private/validation';
 import { DEFAULT_NODE_QUOTA, MAX_REPLICATION_GROUP_ID_LENGTH } from './private/service-limits';
+import { validateKnownProps } from './private/known-props';
 
 /**
  * A Valkey / Redis OSS replication group: with cluster mode disabled (the default) one primary node
@@ -108,6 +110,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
 
   constructor(scope: Construct, id: string, props: ReplicationGroupProps) {
     super(scope, id, { physicalName: lowercase(props.replicationGroupId) });
+    validateKnownProps(this, 'ReplicationGroup', props);
 
     // Engine and node type
     const engine = props.engine ?? ValkeyVersion.VER_8_2;
@@ -149,6 +152,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
       invalid(this, 'nodeType', nodeType.name, 'Allowed: a current-generation node type; t1, m1, m2, m3, r3 and c1 nodes can no '
         + 'longer be created.');
     }
+    validateGravitonEngine(this, engine, nodeType);
     warnEngineAndNodeType(this, engine, nodeType);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
@@ -161,6 +165,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     validateAuthentication(this, engine, auth, transitEncryption);
 
     const network = resolveNetwork(this, props, 'replication group');
+    validateNetworkTypeSubnets(this, props.networkType, network);
     validateZonesInSubnets(this, props.preferredAvailabilityZones, network.createdSubnetGroup?.subnets);
     const parameterGroup = resolveParameterGroup(this, engine, props, clusterMode.clusterEnabled
       ? { id: 'ClusterParameterGroup', parameters: topology.parameters } : {});

@@ -26,11 +26,12 @@ import { ImportedServerlessCache } from './private/imported-serverless-cache';
 import { warnServerlessEngine } from './private/known-values';
 import { validateCacheKmsKey } from './private/kms';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
-import { cacheSecurityGroups } from './private/network';
+import { cacheSecurityGroups, validateNetworkTypeSubnets } from './private/network';
 import { selectCacheSubnets } from './private/subnets';
 import { resolveUsageLimits } from './private/usage-limits';
 import { isToken, validateIdentifier } from './private/validation';
 import { MAX_SERVERLESS_CACHE_NAME_LENGTH } from './private/service-limits';
+import { validateKnownProps } from './private/known-props';
 
 /** Properties of a `ServerlessCache`. */
 export interface ServerlessCacheProps {
@@ -219,6 +220,7 @@ export class ServerlessCache extends ServerlessCacheBase {
 
   constructor(scope: Construct, id: string, props: ServerlessCacheProps) {
     super(scope, id, { physicalName: lowercase(props.serverlessCacheName) });
+    validateKnownProps(this, 'ServerlessCache', props);
 
     const engine = props.engine ?? ServerlessEngine.VALKEY_8;
     const memcached = engine.isMemcached;
@@ -245,6 +247,7 @@ export class ServerlessCache extends ServerlessCacheBase {
 
     // Network
     const subnets = this.selectSubnets(props.vpc, props.vpcSubnets);
+    validateNetworkTypeSubnets(this, props.networkType, subnets);
     const helperPolicy = helperRemovalPolicy(removalPolicy);
     const securityGroups = cacheSecurityGroups(this, props.vpc, props.securityGroups, 'serverless cache');
     if (!props.securityGroups) {

@@ -7,6 +7,7 @@ import { CacheValidationError } from './validation-error';
 import { generateName, helperRemovalPolicy, lowercase } from './private/names';
 import { validateSubnetSelection } from './private/subnets';
 import { isToken, validateLength } from './private/validation';
+import { validateKnownProps } from './private/known-props';
 
 /** An ElastiCache subnet group: the subnets of a VPC that cache nodes are placed in. */
 export interface ISubnetGroup extends IResource, refs.ISubnetGroupRef {
@@ -65,6 +66,7 @@ export class SubnetGroup extends Resource implements ISubnetGroup {
 
   constructor(scope: Construct, id: string, props: SubnetGroupProps) {
     super(scope, id, { physicalName: lowercase(props.subnetGroupName) });
+    validateKnownProps(this, 'SubnetGroup', props);
     validateLength(this, 'subnetGroupName', props.subnetGroupName, 1, 255);
     if (props.subnetGroupName !== undefined && !isToken(props.subnetGroupName) && !/^[a-zA-Z0-9-]+$/.test(props.subnetGroupName)) {
       throw new CacheValidationError(`Invalid subnetGroupName: got '${props.subnetGroupName}'. Allowed: letters, digits `

@@ -10,6 +10,7 @@ import { elastiCacheArn } from './private/arns';
 import { invalid, phrase } from './private/errors';
 import { generateName, lowercase } from './private/names';
 import { isToken } from './private/validation';
+import { validateKnownProps } from './private/known-props';
 import { IUser, User, UserAuthentication, UserAuthenticationType } from './user';
 
 /** An ElastiCache RBAC user group: the users a Valkey / Redis OSS cache accepts. */
@@ -143,6 +144,7 @@ export class UserGroup extends UserGroupBase {
   constructor(scope: Construct, id: string, props: UserGroupProps = {}) {
     const givenId = lowercase(props.userGroupId);
     super(scope, id, { physicalName: givenId });
+    validateKnownProps(this, 'UserGroup', props);
     validateUserGroupId(this, 'userGroupId', givenId);
     this.groupEngine = props.engine ?? CacheEngine.VALKEY;
     this.engine = this.groupEngine;

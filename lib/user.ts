@@ -14,6 +14,7 @@ import { literalSecret, validatePassword } from './private/passwords';
 import { addSecretRotation } from './private/rotation-function';
 import { CacheSecret } from './private/secret';
 import { isToken } from './private/validation';
+import { validateKnownProps } from './private/known-props';
 import { RotationOptions } from './rotation-options';
 
 /** How an RBAC user authenticates, as ElastiCache names it in `AuthenticationMode.Type`. */
@@ -252,6 +253,7 @@ export class User extends UserBase {
     const iam = authentication.type === UserAuthenticationType.IAM;
     const givenId = lowercase(props.userId ?? (iam ? props.userName : undefined));
     super(scope, id, { physicalName: givenId });
+    validateKnownProps(this, 'User', props);
 
     const engine = props.engine ?? CacheEngine.VALKEY;
     this.engine = engine;

@@ -23,6 +23,11 @@ const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const MINUTES_PER_DAY = 24 * 60;
 const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
 const MIN_WINDOW_MINUTES = 60;
+/**
+ * The longest maintenance window ElastiCache takes: 24 hours (ElastiCache User Guide, "Managing
+ * maintenance": a time range "of up to 24 hours in duration"); a longer one is refused at create.
+ */
+const MAX_MAINTENANCE_WINDOW_MINUTES = MINUTES_PER_DAY;
 
 /** The start of a window made from parts, and its length. */
 export interface SnapshotWindowProps {
@@ -53,7 +58,10 @@ function two(n: number): string {
   return n.toString().padStart(2, '0');
 }
 
-function validateParts(kind: string, props: SnapshotWindowProps, maxMinutes: number): number {
+/**
+ * Validates a window's parts; the duration is at most `maxMinutes`, described as `maxText` ('less than 24 hours').
+ */
+function validateParts(kind: string, props: SnapshotWindowProps, maxMinutes: number, maxText: string): number {
   const minute = props.startMinute ?? 0;
   if (!Number.isInteger(props.startHour) || props.startHour < 0 || props.startHour > 23) {
     throw new CacheValidationError(`Invalid ${kind} startHour: got ${props.startHour}. Allowed: an integer from 0 to 23 (UTC).`);
@@ -66,9 +74,9 @@ function validateParts(kind: string, props: SnapshotWindowProps, maxMinutes: num
     throw new CacheValidationError(`Invalid ${kind} duration: got a token. The window's length must be known at synth time.`);
   }
   const minutes = duration.toMinutes({ integral: false });
-  if (!Number.isInteger(minutes) || minutes < MIN_WINDOW_MINUTES || minutes >= maxMinutes) {
+  if (!Number.isInteger(minutes) || minutes < MIN_WINDOW_MINUTES || minutes > maxMinutes) {
     throw new CacheValidationError(`Invalid ${kind} duration: got ${minutes} minutes. Allowed: whole minutes, at least `
-      + `${MIN_WINDOW_MINUTES} and less than ${maxMinutes / 60} hours.`);
+      + `${MIN_WINDOW_MINUTES} and ${maxText}.`);
   }
   return minutes;
 }
@@ -107,7 +115,7 @@ export class SnapshotWindow {
 
   /** A window from its start (UTC) and length. */
   public static of(props: SnapshotWindowProps): SnapshotWindow {
-    const length = validateParts('snapshot window', props, MINUTES_PER_DAY);
+    const length = validateParts('snapshot window', props, MINUTES_PER_DAY - 1, 'less than 24 hours');
     const start = props.startHour * 60 + (props.startMinute ?? 0);
     const end = (start + length) % MINUTES_PER_DAY;
     return new SnapshotWindow(`${two(props.startHour)}:${two(props.startMinute ?? 0)}-${two(Math.floor(end / 60))}:${two(end % 60)}`,
@@ -158,7 +166,7 @@ export class SnapshotWindow {
 
 /**
  * The weekly window (UTC) in which ElastiCache applies maintenance: `ddd:hh24:mi-ddd:hh24:mi`,
- * at least 60 minutes, may wrap the end of the week (`sat:23:00-sun:01:00`).
+ * 60 minutes to 24 hours, may wrap the end of the week (`sat:23:00-sun:01:00`).
  *
  * @example
  * MaintenanceWindow.fromString('sun:23:00-mon:01:30')
@@ -185,12 +193,16 @@ export class MaintenanceWindow {
       throw new CacheValidationError(`Invalid maintenance window: got '${window}' (${length} minutes). `
         + `Allowed: at least ${MIN_WINDOW_MINUTES} minutes.`);
     }
+    if (length > MAX_MAINTENANCE_WINDOW_MINUTES) {
+      throw new CacheValidationError(`Invalid maintenance window: got '${window}' (${length} minutes). `
+        + 'Allowed: at most 24 hours (1440 minutes); ElastiCache takes a weekly window of 60 minutes to 24 hours.');
+    }
     return new MaintenanceWindow(window.toLowerCase(), start, length);
   }
 
   /** A window from its start day and time (UTC) and length. */
   public static of(props: MaintenanceWindowProps): MaintenanceWindow {
-    const length = validateParts('maintenance window', props, MINUTES_PER_WEEK);
+    const length = validateParts('maintenance window', props, MAX_MAINTENANCE_WINDOW_MINUTES, 'at most 24 hours');
     const day = DAYS.indexOf(props.startDay);
     if (day < 0) {
       throw new CacheValidationError(`Invalid maintenance window startDay: got '${props.startDay}'. Allowed: a DayOfWeek.`);

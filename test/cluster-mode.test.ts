@@ -92,7 +92,7 @@ describe('cluster mode: defaults and the other modes', () => {
     replicas: 1,
     shardConfiguration: [
       { primaryAvailabilityZone: 'eu-west-1a', replicaAvailabilityZones: ['eu-west-1b'] },
-      { shardId: 'b', primaryAvailabilityZone: 'eu-west-1b', replicaAvailabilityZones: ['eu-west-1a'] },
+      { shardId: '12', primaryAvailabilityZone: 'eu-west-1b', replicaAvailabilityZones: ['eu-west-1a'] },
     ],
   });
   const compatible = new ReplicationGroup(stack, 'Compatible', { vpc, clusterMode: ClusterMode.COMPATIBLE });
@@ -117,11 +117,11 @@ describe('cluster mode: defaults and the other modes', () => {
       NumNodeGroups: 2,
       NodeGroupConfiguration: [
         { NodeGroupId: '0001', PrimaryAvailabilityZone: 'eu-west-1a', ReplicaAvailabilityZones: ['eu-west-1b'] },
-        { NodeGroupId: 'b', PrimaryAvailabilityZone: 'eu-west-1b', ReplicaAvailabilityZones: ['eu-west-1a'] },
+        { NodeGroupId: '12', PrimaryAvailabilityZone: 'eu-west-1b', ReplicaAvailabilityZones: ['eu-west-1a'] },
       ],
     });
-    expect(fromConfig.shardIds).toEqual(['0001', 'b']);
-    expect(stack.resolve(fromConfig.memberClusterIds[2])).toEqual({ 'Fn::Join': ['', [stack.resolve(fromConfig.replicationGroupId), '-b-001']] });
+    expect(fromConfig.shardIds).toEqual(['0001', '12']);
+    expect(stack.resolve(fromConfig.memberClusterIds[2])).toEqual({ 'Fn::Join': ['', [stack.resolve(fromConfig.replicationGroupId), '-12-001']] });
     expect(warningsOf(stack, fromConfig))
       .toEqual([expect.stringMatching(/changing a shard's zones later replaces the group.*\[ack: cdk-elasticache:shardAvailabilityZones\]/)]);
   });
@@ -226,9 +226,16 @@ describe('cluster mode validation', () => {
     ['replica AZs of the wrong length', { ...enabled, replicas: 2, shardConfiguration: [{ replicaAvailabilityZones: ['a'] }] },
       /Invalid shardConfiguration\[0\].replicaAvailabilityZones: got \['a'\]\. Allowed: one Availability Zone per replica.*2 for replicas: 2/],
     ['a shard id too long', { ...enabled, shardConfiguration: [{ shardId: '00001' }] },
-      /Invalid shardConfiguration\[0\].shardId: got '00001'\. Allowed: 1 to 4 letters or digits/],
-    ['two shards with one id', { ...enabled, shardConfiguration: [{ shardId: 'a' }, { shardId: 'a' }] },
-      /Invalid shardConfiguration\[1\].shardId: got 'a'\. Allowed: an id no other shard of the group has/],
+      /Invalid shardConfiguration\[0\].shardId: got '00001'\. Allowed: 1 to 4 digits/],
+    ['a shard id with letters (NodeGroupId is digits)', { ...enabled, shardConfiguration: [{ shardId: 'ab' }] },
+      /Invalid shardConfiguration\[0\].shardId: got 'ab'\. Allowed: 1 to 4 digits, such as '0001' \(the NodeGroupId pattern of ElastiCache\)\./],
+    ['a shard with every node in one AZ under Multi-AZ', { ...enabled, replicas: 1, shardConfiguration: [
+      { primaryAvailabilityZone: 'eu-west-1a', replicaAvailabilityZones: ['eu-west-1b'] },
+      { primaryAvailabilityZone: 'eu-west-1a', replicaAvailabilityZones: ['eu-west-1a'] }] },
+    new RegExp("Invalid shardConfiguration\\[1\\]: got every node in eu-west-1a\\. Allowed: at least one replica in another Availability "
+      + "Zone than the primary's \\(eu-west-1a\\) while Multi-AZ is on \\(the default with a replica\\); Multi-AZ fails over")],
+    ['two shards with one id', { ...enabled, shardConfiguration: [{ shardId: '7' }, { shardId: '7' }] },
+      /Invalid shardConfiguration\[1\].shardId: got '7'\. Allowed: an id no other shard of the group has/],
     ['a default id taken by a given one', { ...enabled, shardConfiguration: [{}, { shardId: '0001' }] },
       /Invalid shardConfiguration\[1\].shardId: got '0001'/],
     ['slots without restoreFromS3', { ...enabled, shardConfiguration: [{ slots: '0-16383' }] },

@@ -10,10 +10,11 @@ import {
 
 const CLUSTER = 'AWS::ElastiCache::CacheCluster';
 
-function setup(env?: { account: string; region: string }) {
+function setup(env?: { account: string; region: string }, ipProtocol?: ec2.IpProtocol) {
   const stack = new Stack(new App(), 'Stack', { env });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     natGateways: 0,
+    ipProtocol,
     ...(env ? { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] } : { maxAzs: 2 }),
     subnetConfiguration: [
       { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
@@ -121,8 +122,15 @@ describe('MemcachedCluster', () => {
     });
   });
 
+  test('dual stack on subnets without IPv6 is refused at synthesis', () => {
+    const { stack, vpc } = setup();
+    new MemcachedCluster(stack, 'Cache', { vpc, networkType: NetworkType.DUAL_STACK });
+    expect(() => Template.fromStack(stack)).toThrow("Stack/Cache: Invalid networkType: got 'dual_stack'. Allowed: dual-stack "
+      + 'subnets (IPv4 and IPv6 CIDR blocks) for NetworkType.DUAL_STACK; Stack/Vpc/IsolatedSubnet1 is a subnet without an IPv6 CIDR block.');
+  });
+
   test('every prop reaches the template', () => {
-    const { stack, vpc } = setup({ account: '123456789012', region: 'us-east-1' });
+    const { stack, vpc } = setup({ account: '123456789012', region: 'us-east-1' }, ec2.IpProtocol.DUAL_STACK);
     const topic = new sns.Topic(stack, 'Events');
     const cluster = new MemcachedCluster(stack, 'Cache', {
       vpc,
@@ -312,6 +320,12 @@ describe('MemcachedCluster', () => {
     ['parameters with a parameter group', vpc => ({ vpc, parameters: { max_item_size: '1048576' },
       parameterGroup: ParameterGroup.fromParameterGroupName(Stack.of(vpc), 'Params', 'p') }),
     'Invalid parameters: got it together with parameterGroup.'],
+    ['a FIFO notification topic', vpc => ({ vpc, notificationTopic: new sns.Topic(Stack.of(vpc), 'Events', { fifo: true }) }),
+      'Stack/Cache: Invalid notificationTopic: got the FIFO topic Stack/Events. Allowed: a standard SNS topic; ElastiCache publishes '
+      + 'event notifications only to standard topics (a FIFO topic needs a message group id on every message).'],
+    ['a Graviton node type on 1.4.34', vpc => ({ vpc, engine: MemcachedVersion.VER_1_4_34, nodeType: NodeType.R6G_LARGE }),
+      "Invalid nodeType: got 'cache.r6g.large'. Allowed: on Memcached 1.4.34, a node type that is not Graviton-based (r6g needs "
+      + 'Memcached 1.5.16 or later), or a newer engine version.'],
     ['SNAPSHOT removal policy', vpc => ({ vpc, removalPolicy: RemovalPolicy.SNAPSHOT }),
       "Stack/Cache: Invalid removalPolicy: got 'snapshot'. Allowed: RemovalPolicy.DESTROY or RemovalPolicy.RETAIN. Memcached has no snapshots"],
     ['a Valkey engine', vpc => ({ vpc, engine: ValkeyVersion.VER_8_2 as unknown as MemcachedVersion }),

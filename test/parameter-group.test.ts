@@ -77,6 +77,18 @@ describe('ParameterGroup', () => {
     expect(s.resolve(group.parameterGroupRef.cacheParameterGroupName)).toEqual({ Ref: logicalId });
   });
 
+  test('EvictionPolicy.unchecked() stays the escape hatch, also with the same raw value; tokens pass', () => {
+    const s = stack();
+    const group = new ParameterGroup(s, 'Params', {
+      engine: ValkeyVersion.VER_8_2,
+      parameters: { 'maxmemory-policy': 'allkeys-lrm' },
+      evictionPolicy: EvictionPolicy.unchecked('allkeys-lrm'),
+    });
+    expect(group.parameter('maxmemory-policy')).toBe('allkeys-lrm');
+    const token = Token.asString({ Ref: 'Policy' });
+    expect(() => new ParameterGroup(s, 'Tokens', { engine: ValkeyVersion.VER_8_2, parameters: { 'maxmemory-policy': token } })).not.toThrow();
+  });
+
   test('the same value twice is fine', () => {
     const s = stack();
     expect(() => new ParameterGroup(s, 'Params', {
@@ -96,6 +108,19 @@ describe('ParameterGroup', () => {
     ['bad parameter name', () => new ParameterGroup(stack(), 'Params', {
       engine: ValkeyVersion.VER_8_2, parameters: { 'max memory': '1' },
     }), "Stack/Params: Invalid parameter name: got 'max memory'."],
+    ['a raw maxmemory-policy the engine does not know', () => new ParameterGroup(stack(), 'Params', {
+      engine: ValkeyVersion.VER_8_2, parameters: { 'maxmemory-policy': 'allkeys-lrm' },
+    }), "Stack/Params: Invalid parameters['maxmemory-policy']: got 'allkeys-lrm'. Allowed: a policy Valkey 8.2 knows, 'volatile-lru', "
+      + "'allkeys-lru', 'volatile-lfu', 'allkeys-lfu', 'volatile-random', 'allkeys-random', 'volatile-ttl', 'noeviction'; ElastiCache "
+      + 'refuses the parameter group otherwise. For a policy newer than this library, give evictionPolicy: '
+      + 'EvictionPolicy.unchecked(...) instead.'],
+    ['a misspelt maxmemory-policy through addParameter', () => new ParameterGroup(stack(), 'Params', {
+      engine: RedisOssVersion.VER_7_1 }).addParameter('maxmemory-policy', 'allkeys_lru'),
+    "Stack/Params: Invalid parameters['maxmemory-policy']: got 'allkeys_lru'. Allowed: a policy Redis OSS 7.1 knows"],
+    ['a maxmemory-policy on Memcached', () => new ParameterGroup(stack(), 'Params', {
+      engine: MemcachedVersion.VER_1_6_22, parameters: { 'maxmemory-policy': 'allkeys-lru' },
+    }), "Stack/Params: Invalid parameters['maxmemory-policy']: got 'allkeys-lru'. Allowed: nothing on Memcached 1.6.22; Memcached "
+      + 'evicts least recently used items and has no maxmemory-policy parameter.'],
   ])('%s', (_name, make, message) => {
     expect(make).toThrow(CacheValidationError);
     expect(make).toThrow(message);

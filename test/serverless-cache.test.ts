@@ -15,9 +15,10 @@ import {
 
 const SERVERLESS = 'AWS::ElastiCache::ServerlessCache';
 
-function setup() {
+function setup(ipProtocol?: ec2.IpProtocol) {
   const stack = new Stack(new App(), 'Stack');
   const vpc = new ec2.Vpc(stack, 'Vpc', {
+    ipProtocol,
     maxAzs: 2,
     natGateways: 0,
     subnetConfiguration: [
@@ -152,8 +153,15 @@ describe('ServerlessCache defaults', () => {
 });
 
 describe('ServerlessCache props', () => {
+  test('IPv6 on dual-stack subnets is refused at synthesis: a serverless cache takes IPv6 on IPv6-only subnets', () => {
+    const { stack, vpc } = setup(ec2.IpProtocol.DUAL_STACK);
+    new ServerlessCache(stack, 'Cache', { vpc, networkType: NetworkType.IPV6 });
+    expect(() => Template.fromStack(stack)).toThrow("Stack/Cache: Invalid networkType: got 'ipv6'. Allowed: IPv6-only subnets "
+      + '(ipv6Native) for NetworkType.IPV6; Stack/Vpc/IsolatedSubnet1 is a dual-stack subnet.');
+  });
+
   test('every prop reaches the template', () => {
-    const { stack, vpc } = setup();
+    const { stack, vpc } = setup(ec2.IpProtocol.DUAL_STACK);
     const key = new kms.Key(stack, 'Key');
     const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
     const cache = new ServerlessCache(stack, 'Cache', {

@@ -56,6 +56,12 @@ describe('MaintenanceWindow', () => {
     expect(MaintenanceWindow.fromString(input).value).toBe(value);
   });
 
+  test('24 hours is the longest window', () => {
+    expect(MaintenanceWindow.fromString('sun:05:00-mon:05:00').value).toBe('sun:05:00-mon:05:00');
+    expect(MaintenanceWindow.of({ startDay: DayOfWeek.SATURDAY, startHour: 12, duration: Duration.hours(24) }).value)
+      .toBe('sat:12:00-sun:12:00');
+  });
+
   test('of() renders the string, wrapping the week', () => {
     expect(MaintenanceWindow.of({ startDay: DayOfWeek.SUNDAY, startHour: 23, duration: Duration.minutes(150) }).value)
       .toBe('sun:23:00-mon:01:30');
@@ -75,6 +81,9 @@ describe('MaintenanceWindow', () => {
     ['sun:23:00-sun:23:59', "Invalid maintenance window: got 'sun:23:00-sun:23:59' (59 minutes). Allowed: at least 60 minutes."],
     ['sun:23:00-sun:23:00', "(0 minutes)"],
     ['sun:25:00-mon:01:00', "got 'sun:25:00-mon:01:00'"],
+    ['sun:23:00-tue:01:00', "Invalid maintenance window: got 'sun:23:00-tue:01:00' (1560 minutes). Allowed: at most 24 hours "
+      + '(1440 minutes); ElastiCache takes a weekly window of 60 minutes to 24 hours.'],
+    ['sat:00:00-fri:00:00', "Invalid maintenance window: got 'sat:00:00-fri:00:00' (8640 minutes). Allowed: at most 24 hours"],
   ])('fromString rejects %p', (input, message) => {
     expect(() => MaintenanceWindow.fromString(input)).toThrow(CacheValidationError);
     expect(() => MaintenanceWindow.fromString(input)).toThrow(message);
@@ -82,7 +91,9 @@ describe('MaintenanceWindow', () => {
 
   test.each([
     [{ startDay: DayOfWeek.MONDAY, startHour: 24 }, 'Invalid maintenance window startHour: got 24'],
-    [{ startDay: DayOfWeek.MONDAY, startHour: 1, duration: Duration.minutes(30) }, 'Invalid maintenance window duration: got 30 minutes. Allowed: whole minutes, at least 60 and less than 168 hours.'],
+    [{ startDay: DayOfWeek.MONDAY, startHour: 1, duration: Duration.minutes(30) }, 'Invalid maintenance window duration: got 30 minutes. Allowed: whole minutes, at least 60 and at most 24 hours.'],
+    [{ startDay: DayOfWeek.MONDAY, startHour: 1, duration: Duration.hours(25) },
+      'Invalid maintenance window duration: got 1500 minutes. Allowed: whole minutes, at least 60 and at most 24 hours.'],
     [{ startDay: 'someday' as DayOfWeek, startHour: 1 }, "Invalid maintenance window startDay: got 'someday'"],
   ])('of rejects %p', (props, message) => {
     expect(() => MaintenanceWindow.of(props)).toThrow(message);
@@ -102,7 +113,7 @@ describe('overlaps', () => {
     ['sat:23:00-sun:01:00', '01:00-22:00', false],
     ['mon:10:00-mon:11:00', '23:00-09:00', false], // snapshot wraps midnight
     ['mon:10:00-mon:11:00', '23:00-10:30', true],
-    ['mon:00:00-wed:00:00', '12:00-13:00', true], // a long maintenance window
+    ['mon:00:00-tue:00:00', '12:00-13:00', true], // the longest maintenance window, 24 hours
   ])('%s with %s: %p', (maintenance, snapshot, expected) => {
     const m = MaintenanceWindow.fromString(maintenance);
     const s = SnapshotWindow.fromString(snapshot);

@@ -97,6 +97,66 @@ export function validateNetworkType(scope: Construct, engine: CacheEngineVersion
 }
 
 /**
+ * IPv6 and dual stack need subnets with IPv6 CIDR blocks; IPv6 needs IPv6-only subnets. Source: ElastiCache
+ * User Guide, "Choosing a network type" (dual stack: subnets with IPv4 and IPv6 CIDR blocks; IPv6: IPv6-only
+ * subnets); ElastiCache refuses the subnet group's network type at create otherwise.
+ *
+ * Checked at synthesis (`node.addValidation`), so that a subnet given its IPv6 block after the cache was
+ * created counts, and only for the subnets of the app (`ec2.Subnet`, whose `CfnSubnet` says whether it has
+ * `ipv6CidrBlock` / `ipv6IpamPoolId` and is `ipv6Native`): an imported subnet or VPC is unknown here and
+ * passes. A block given through `addPropertyOverride` is not seen: set `CfnSubnet.ipv6CidrBlock` instead.
+ */
+export function validateNetworkTypeSubnets(scope: Construct, networkType: NetworkType | undefined,
+  placement: CacheNetwork | ec2.ISubnet[]): void {
+  const wanted = networkType?.value;
+  if (wanted !== 'ipv6' && wanted !== 'dual_stack') {
+    return;
+  }
+  scope.node.addValidation({
+    validate: () => {
+      for (const subnet of subnetsOf(placement)) {
+        const cfn = subnet.node.defaultChild;
+        if (!(cfn instanceof ec2.CfnSubnet) || isToken(cfn.ipv6Native)) {
+          continue;
+        }
+        const ipv6 = cfn.ipv6CidrBlock !== undefined || cfn.ipv6IpamPoolId !== undefined;
+        const ipv6Only = cfn.ipv6Native === true;
+        const fits = wanted === 'ipv6' ? ipv6Only : ipv6 && !ipv6Only;
+        if (!fits) {
+          const what = ipv6Only ? 'an IPv6-only subnet' : ipv6 ? 'a dual-stack subnet' : 'a subnet without an IPv6 CIDR block';
+          return [errorMessage(() => invalid(scope, 'networkType', wanted, `Allowed: ${wanted === 'ipv6'
+            ? 'IPv6-only subnets (ipv6Native) for NetworkType.IPV6' : 'dual-stack subnets (IPv4 and IPv6 CIDR blocks) for '
+            + 'NetworkType.DUAL_STACK'}; ${subnet.node.path} is ${what}. Give the VPC IPv6 (ec2.Vpc with ipProtocol: `
+            + 'ec2.IpProtocol.DUAL_STACK) or choose other subnets, or use NetworkType.IPV4.'))];
+        }
+      }
+      return [];
+    },
+  });
+}
+
+/** The subnets of a cache's placement, where the app knows them (a subnet group it created or holds). */
+function subnetsOf(placement: CacheNetwork | ec2.ISubnet[]): ec2.ISubnet[] {
+  if (Array.isArray(placement)) {
+    return placement;
+  }
+  const group = placement.createdSubnetGroup ?? placement.subnetGroup;
+  return group instanceof SubnetGroup ? group.subnets : [];
+}
+
+/** The message of a `CacheValidationError` that `check` throws (for `node.addValidation`). */
+function errorMessage(check: () => never): string {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof CacheValidationError) {
+      return e.message;
+    }
+    throw e;
+  }
+}
+
+/**
  * Each preferred AZ must hold a subnet of the group (checked when both are known at synth time; not
  * while the subnets' zones are the CDK's placeholders, see `isPlaceholderZone`).
  */

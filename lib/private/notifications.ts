@@ -2,6 +2,7 @@ import { Annotations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { invalid, phrase } from './errors';
 
 /** The service principal ElastiCache publishes its event notifications as. */
 const ELASTICACHE_PRINCIPAL = 'elasticache.amazonaws.com';
@@ -16,6 +17,7 @@ const ELASTICACHE_PRINCIPAL = 'elasticache.amazonaws.com';
  * policy cannot be changed) cannot be updated here: a warning says what the key policy must allow.
  */
 export function allowEventNotifications(scope: Construct, topic: sns.ITopic | undefined): void {
+  validateStandardTopic(scope, topic);
   const key = topic?.masterKey;
   if (!key) {
     return;
@@ -31,5 +33,19 @@ export function allowEventNotifications(scope: Construct, topic: sns.ITopic | un
       + `KMS key whose policy this stack cannot change: allow the service principal ${ELASTICACHE_PRINCIPAL} `
       + 'kms:GenerateDataKey* and kms:Decrypt on it, or ElastiCache cannot publish its events. The AWS managed key '
       + 'alias/aws/sns cannot allow it: use a customer managed key.');
+  }
+}
+
+/**
+ * ElastiCache publishes its events to standard topics only: a FIFO topic takes a publish only with a
+ * `MessageGroupId` (SNS API reference, `Publish`: "MessageGroupId ... required for FIFO topics"), which
+ * ElastiCache's event notifications do not carry, so no event would ever arrive. `fifo` is known for a
+ * topic of the app (`sns.Topic` with `fifo: true`) and for an imported ARN ending in `.fifo`.
+ */
+function validateStandardTopic(scope: Construct, topic: sns.ITopic | undefined): void {
+  if (topic?.fifo === true) {
+    invalid(scope, 'notificationTopic', phrase(`the FIFO topic ${topic.node.path}`), 'Allowed: a standard SNS topic; '
+      + 'ElastiCache publishes event notifications only to standard topics (a FIFO topic needs a message group id on '
+      + 'every message).');
   }
 }

@@ -114,6 +114,7 @@ function unsharded(scope: Construct, mode: ClusterMode, replicas: number, nodeTy
       + 'cluster mode only when it can fail over.');
   }
   validateZones(scope, replicas, input.preferredAvailabilityZones);
+  validateMultiAzZones(scope, multiAz, input.multiAz, 'preferredAvailabilityZones', input.preferredAvailabilityZones);
   return {
     clusterMode: mode,
     shards: 1,
@@ -187,6 +188,9 @@ function sharded(scope: Construct, mode: ClusterMode, replicas: number, nodeType
   validateShardIds(scope, shardIds);
   if (configs) {
     validateShardZones(scope, replicas, configs);
+    configs.forEach((c, i) => validateMultiAzZones(scope, multiAz, input.multiAz, `shardConfiguration[${i}]`,
+      c.primaryAvailabilityZone !== undefined && c.replicaAvailabilityZones !== undefined
+        ? [c.primaryAvailabilityZone, ...c.replicaAvailabilityZones] : undefined));
     validateSlots(scope, configs, input);
   } else if (input.restoreFromS3 !== undefined) {
     invalid(scope, 'shardConfiguration', phrase('nothing'), 'Allowed: one entry per shard with its slots when seeding a '
@@ -221,15 +225,20 @@ function sharded(scope: Construct, mode: ClusterMode, replicas: number, nodeType
   };
 }
 
-/** Shard ids: 1 to 4 letters or digits, unique. */
+/**
+ * Shard ids: 1 to 4 digits, unique. Source: the `NodeGroupId` of `NodeGroupConfiguration` (ElastiCache API
+ * reference; CloudFormation registry schema of AWS::ElastiCache::ReplicationGroup: pattern `^\d+$`,
+ * length 1-4), refused by ElastiCache at create otherwise.
+ */
 function validateShardIds(scope: Construct, ids: string[]): void {
   const seen = new Set<string>();
   ids.forEach((id, i) => {
     if (isToken(id)) {
       return;
     }
-    if (!/^[A-Za-z0-9]{1,4}$/.test(id)) {
-      invalid(scope, `shardConfiguration[${i}].shardId`, id, 'Allowed: 1 to 4 letters or digits, such as \'0001\'.');
+    if (!/^\d{1,4}$/.test(id)) {
+      invalid(scope, `shardConfiguration[${i}].shardId`, id, 'Allowed: 1 to 4 digits, such as \'0001\' (the NodeGroupId '
+        + 'pattern of ElastiCache).');
     }
     if (seen.has(id)) {
       invalid(scope, `shardConfiguration[${i}].shardId`, id, 'Allowed: an id no other shard of the group has.');
@@ -340,6 +349,28 @@ function resolveFailover(scope: Construct, replicas: number, nodeType: NodeType,
   }
   const multiAz = input.multiAz ?? (automaticFailover && nodeType.supportsMultiAz);
   return { automaticFailover, multiAz };
+}
+
+/**
+ * Multi-AZ keeps a replica in another Availability Zone than its primary: with Multi-AZ on, a list of
+ * zones (the primary's first) that puts every node of a shard in one zone is refused. Source: ElastiCache
+ * User Guide, "Minimizing downtime in ElastiCache by using Multi-AZ" (a replica in another AZ to fail
+ * over to), refused by ElastiCache at create. Checked only when every zone is a literal.
+ *
+ * @param given multiAz as the user set it (undefined: the default, on with a replica)
+ * @param prop the prop that holds the zones, for the message
+ */
+function validateMultiAzZones(scope: Construct, multiAz: boolean, given: boolean | undefined, prop: string,
+  zones: string[] | undefined): void {
+  if (!multiAz || !zones || zones.length < 2 || isToken(zones) || zones.some(z => isToken(z))) {
+    return;
+  }
+  if (new Set(zones).size === 1) {
+    invalid(scope, prop, prop.startsWith('shard') ? phrase(`every node in ${zones[0]}`) : zones, `Allowed: at least one `
+      + `replica in another Availability Zone than the primary's (${zones[0]}) while Multi-AZ is on${given === undefined
+        ? ' (the default with a replica)' : ''}; Multi-AZ fails over to a replica in another zone. Or set multiAz: false to `
+      + 'keep every node in one zone.');
+  }
 }
 
 /** One Availability Zone per node, the primary's first. */

@@ -60,8 +60,9 @@ export interface BuildOptions {
 export function buildApp(s: State, options: BuildOptions = {}): App {
   const app = new App({ context: options.context });
   const network = new Stack(app, 'Network', { env: options.env });
+  // Dual stack, so that the rows that move a cache to NetworkType.DUAL_STACK are on subnets that take it.
   const vpc = new ec2.Vpc(network, 'Vpc', {
-    maxAzs: 3, natGateways: 0, subnetConfiguration: [
+    maxAzs: 3, natGateways: 0, ipProtocol: ec2.IpProtocol.DUAL_STACK, subnetConfiguration: [
       { name: SUBNETS.public, subnetType: ec2.SubnetType.PUBLIC },
       { name: SUBNETS.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       { name: SUBNETS.other, subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
