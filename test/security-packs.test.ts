@@ -5,6 +5,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagRuleCompliance, NIST80053R5Checks, PCIDSS321Checks, rules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import {
@@ -138,7 +139,22 @@ const ROTATION_FUNCTION = {
   dlq: 'Secrets Manager invokes the rotation function synchronously and retries a failed rotation itself: a DLQ never receives anything',
   vpc: 'the function calls only the Secrets Manager and ElastiCache APIs, never the cache: in a VPC it would need NAT or two interface '
     + 'endpoints for nothing',
+  runtime: 'the function stays on the newest Node.js runtime of the aws-cdk-lib the library is built with (2.276: nodejs24.x); a newer '
+    + 'aws-cdk-lib knows a newer one, which the library adopts in a release of its own',
 };
+
+/** The newest Node.js runtime this aws-cdk-lib knows, by major version. */
+const NEWEST_NODE_MAJOR = Math.max(...Object.values(lambda.Runtime)
+  .filter((r): r is lambda.Runtime => r instanceof lambda.Runtime && r.family === lambda.RuntimeFamily.NODEJS)
+  .map(r => Number(/^nodejs(\d+)\.x$/.exec(r.name)?.[1] ?? 0)));
+/** The rotation function's Node.js major (lib/private/rotation-function.ts). */
+const ROTATION_NODE_MAJOR = 24;
+/**
+ * cdk-nag's AwsSolutions-L1 ("not the latest runtime") appears on the rotation function only when this
+ * aws-cdk-lib knows a newer Node.js runtime than the function's: on the pinned aws-cdk-lib it does not,
+ * on a newer one (2.278 knows nodejs26.x) it does.
+ */
+const L1_ON_ROTATION = NEWEST_NODE_MAJOR > ROTATION_NODE_MAJOR;
 
 function rotationFunctionFindings(stack: string): Array<[string, string]> {
   const fn = `${stack}/CdkElastiCacheRotation/Function/Resource`;
@@ -156,6 +172,7 @@ function rotationFunctionFindings(stack: string): Array<[string, string]> {
     [`NIST.800.53.R5-LambdaInsideVPC ${fn}`, ROTATION_FUNCTION.vpc],
     [`PCI.DSS.321-LambdaInsideVPC ${fn}`, ROTATION_FUNCTION.vpc],
     [`lambda_inside_vpc_check ${fn}`, ROTATION_FUNCTION.vpc],
+    ...(L1_ON_ROTATION ? [[`AwsSolutions-L1 ${fn}`, ROTATION_FUNCTION.runtime] as [string, string]] : []),
   ];
 }
 
@@ -217,7 +234,8 @@ describe('policy packs over the default replication group and Memcached cluster'
     const rotationRules = /SMG4|SecretsManagerRotationEnabled/;
     expect(findings.filter(f => rotationRules.test(f) && f.includes('ValkeyRotated/'))).toEqual([]);
     expect(findings.filter(f => rotationRules.test(f) && f.startsWith('AwsSolutions-SMG4 Valkey/'))).toHaveLength(2);
-    expect(findings.filter(f => f.startsWith('AwsSolutions-') && f.includes('ValkeyRotated/'))).toEqual([]);
+    expect(findings.filter(f => f.startsWith('AwsSolutions-') && f.includes('ValkeyRotated/')))
+      .toEqual(L1_ON_ROTATION ? ['AwsSolutions-L1 ValkeyRotated/CdkElastiCacheRotation/Function/Resource'] : []);
   });
 
   test('a cache with a kmsKey leaves no KMS finding: its secrets, its user group\'s and its new log group use the key', () => {
@@ -255,4 +273,9 @@ test('the library acknowledges nothing on the users\' behalf', () => {
   const acknowledgements = stack.node.findAll().flatMap(c => c.node.metadata)
     .filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
   expect(acknowledgements).toEqual([]);
+});
+
+test('the rotation function runs the Node.js major the L1 expectation assumes', () => {
+  const source = fs.readFileSync(path.join(__dirname, '..', 'lib', 'private', 'rotation-function.ts'), 'utf8');
+  expect(source).toContain(`lambda.Runtime.NODEJS_${ROTATION_NODE_MAJOR}_X`);
 });
