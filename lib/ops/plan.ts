@@ -200,6 +200,9 @@ function classifyResource(stack: string, logicalId: string, type: string, oldRes
  * conditional create-only: only adding one to a group without a token replaces it).
  */
 function updatesInPlace(type: string, prop: string, oldResource: CfnResourceJson, newResource: CfnResourceJson): boolean {
+  if (type === 'AWS::ElastiCache::CacheCluster') {
+    return memcachedNodesInPlace(prop, oldResource.Properties ?? {}, newResource.Properties ?? {});
+  }
   if (type !== 'AWS::ElastiCache::ReplicationGroup') {
     return false;
   }
@@ -209,6 +212,27 @@ function updatesInPlace(type: string, prop: string, oldResource: CfnResourceJson
   }
   if (prop === 'AuthToken') {
     return oldResource.Properties?.AuthToken !== undefined && newResource.Properties?.AuthToken !== undefined;
+  }
+  return false;
+}
+
+/**
+ * A Memcached cluster adds and removes nodes in place (ModifyCacheCluster `NumCacheNodes`; the registry
+ * schema does not list `NumCacheNodes` as create-only, the CDK spec says "may replace" because of other
+ * engines), and places the added ones in the Availability Zones appended to `PreferredAvailabilityZones`
+ * (`NewAvailabilityZones`): a list that only grows at its end is in place; a reordered or shortened one
+ * is the schema's conditional create-only case.
+ */
+function memcachedNodesInPlace(prop: string, oldProps: Record<string, unknown>, newProps: Record<string, unknown>): boolean {
+  if (newProps.Engine !== 'memcached') {
+    return false;
+  }
+  if (prop === 'NumCacheNodes') {
+    return true;
+  }
+  if (prop === 'PreferredAvailabilityZones') {
+    const [a, b] = [oldProps.PreferredAvailabilityZones, newProps.PreferredAvailabilityZones];
+    return Array.isArray(a) && Array.isArray(b) && b.length > a.length && a.every((zone, i) => JSON.stringify(zone) === JSON.stringify(b[i]));
   }
   return false;
 }

@@ -79,3 +79,21 @@ test('versions compare by number', () => {
   expect(compareVersions('1.6', '1.6.22')).toBeLessThan(0);
   expect(compareVersions('8.0', '8.0')).toBe(0);
 });
+
+describe('Memcached nodes', () => {
+  const cluster = (props: Record<string, unknown>) => ({
+    Type: 'AWS::ElastiCache::CacheCluster',
+    Properties: { Engine: 'memcached', EngineVersion: '1.6.22', CacheNodeType: 'cache.t4g.micro', ClusterName: 'sessions', ...props },
+  });
+  const plan = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    planChanges({ S: { Resources: { C: cluster(a) } } }, { S: { Resources: { C: cluster(b) } } }).findings.map(f => f.class);
+
+  test('are added and removed in place; a zone appended for the new node is in place; a reordered list is not', () => {
+    expect(plan({ NumCacheNodes: 2 }, { NumCacheNodes: 3 })).toEqual(['in-place']);
+    expect(plan({ NumCacheNodes: 3 }, { NumCacheNodes: 2 })).toEqual(['in-place']);
+    expect(plan({ NumCacheNodes: 2, PreferredAvailabilityZones: ['a', 'b'] }, { NumCacheNodes: 3, PreferredAvailabilityZones: ['a', 'b', 'c'] }))
+      .toEqual(['in-place']);
+    expect(plan({ NumCacheNodes: 2, PreferredAvailabilityZones: ['a', 'b'] }, { NumCacheNodes: 2, PreferredAvailabilityZones: ['b', 'a'] }))
+      .toEqual(['fails']);
+  });
+});

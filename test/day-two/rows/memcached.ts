@@ -13,6 +13,7 @@ const M = 'MemcachedClusterProps' as const;
 /** The default cluster: Memcached 1.6.22, two t4g.micro nodes, TLS on. */
 const BASE = mc('base');
 const crossAz = mc('cross-az', () => ({ azMode: AzMode.CROSS_AZ }));
+const crossAzAb = mc('cross-az-ab', () => ({ azMode: AzMode.CROSS_AZ, nodes: 2, preferredAvailabilityZones: ['us-east-1a', 'us-east-1b'] }));
 const crossAzAbc = mc('cross-az-abc', () => ({ azMode: AzMode.CROSS_AZ, nodes: 3, preferredAvailabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] }));
 const dualStack = mc('dual-stack', () => ({ networkType: NetworkType.DUAL_STACK, nodeType: NodeType.R7G_LARGE }));
 const params = mc('parameters', () => ({ parameters: { max_item_size: '2097152' } }));
@@ -29,10 +30,12 @@ export const MEMCACHED_ROWS: Row[] = [
   { subject: M, prop: 'transitEncryption', change: 'on -> off', before: BASE, after: mc('no-tls', () => ({ transitEncryption: false })), expected: 'refused' },
   // The CDK spec says NumCacheNodes may replace the cluster (with preferredAvailabilityZones, ElastiCache adds nodes in place:
   // docs/day-two.md); the engine reads "may" as "will", so a named cluster fails here.
-  { subject: M, prop: 'nodes', change: '2 -> 3', before: BASE, after: mc('nodes-3', () => ({ nodes: 3 })), expected: 'fails',
-    note: 'NumCacheNodes may replace (CDK spec); the engine reads may as will' },
+  { subject: M, prop: 'nodes', change: '2 -> 3', before: BASE, after: mc('nodes-3', () => ({ nodes: 3 })), expected: 'in-place',
+    note: 'ModifyCacheCluster adds Memcached nodes in place (the CDK spec says NumCacheNodes may replace: other engines)' },
+  { subject: M, prop: 'nodes', change: '2 -> 3 with a preferred AZ appended', before: crossAzAb, after: crossAzAbc, expected: 'in-place',
+    note: 'the new node goes to the appended zone (NewAvailabilityZones)' },
   { subject: M, prop: 'nodes', change: '3 -> 2 with preferred AZs', before: crossAzAbc,
-    after: mc('cross-az-ab', () => ({ azMode: AzMode.CROSS_AZ, nodes: 2, preferredAvailabilityZones: ['us-east-1a', 'us-east-1b'] })), expected: 'fails' },
+    after: crossAzAb, expected: 'fails' },
   { subject: M, prop: 'port', change: '11211 -> 11212', before: BASE, after: mc('port', () => ({ port: 11212 })), expected: 'fails' },
   { subject: M, prop: 'azMode', change: 'cross-az -> single-az', before: crossAz, after: mc('single-az', () => ({ azMode: AzMode.SINGLE_AZ })), expected: 'refused' },
   { subject: M, prop: 'azMode', change: 'default -> CROSS_AZ given', before: BASE, after: crossAz, expected: 'unchanged',
