@@ -335,3 +335,18 @@ describe('ReplicationGroup defaults for other engines', () => {
     expect(warningIds(stack)).toEqual([]);
   });
 });
+
+describe('the default authentication follows the engine', () => {
+  test('Redis OSS before 6.0 with the default warns that an upgrade would flip it; pinning the token or RBAC engines do not', () => {
+    const stack = new Stack(new App(), 'Flip');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    new ReplicationGroup(stack, 'Default', { vpc, engine: RedisOssVersion.VER_5_0_6 });
+    new ReplicationGroup(stack, 'Pinned', { vpc, engine: RedisOssVersion.VER_5_0_6, authentication: Authentication.generatedAuthToken() });
+    new ReplicationGroup(stack, 'Rbac', { vpc, engine: RedisOssVersion.VER_7_1 });
+    const warned = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('defaultAuthenticationFollowsEngine'))
+      .map(w => w.id);
+    expect(warned).toEqual(['/Flip/Default']);
+    expect(Annotations.fromStack(stack).findWarning('/Flip/Default', Match.stringLikeRegexp('Authentication.generatedAuthToken\\(\\) to keep the token')))
+      .toHaveLength(1);
+  });
+});

@@ -36,6 +36,14 @@ export function warnReplicationGroup(scope: Construct, engine: CacheEngineVersio
     annotations.addWarningV2('cdk-elasticache:noAuthToken', 'The replication group has no AUTH token: adding one later makes '
       + 'CloudFormation replace the group. Choose the authentication method at creation.');
   }
+  if (props.authentication === undefined && transitEncryption && !engine.features.rbac) {
+    // The default follows the engine (private/default-authentication.ts): an upgrade to Redis OSS 6.0+ would turn the
+    // default into a user group, and AUTH token -> user group is a change CloudFormation makes by replacing the group.
+    annotations.addWarningV2('cdk-elasticache:defaultAuthenticationFollowsEngine', `The default authentication on ${engine} is a `
+      + 'generated AUTH token; on Redis OSS 6.0+ the default is a user group (RBAC), so an engine upgrade with the default left '
+      + 'in place would move the group from a token to a user group, which fails on a deployed group. Set authentication: '
+      + 'Authentication.generatedAuthToken() to keep the token through upgrades.');
+  }
   if (props.parameterGroup && props.parameterGroup.family === undefined) {
     annotations.addWarningV2('cdk-elasticache:parameterGroupFamilyUnknown', `The family of parameterGroup is unknown, so it `
       + `cannot be checked against ${engine} (family ${engine.parameterGroupFamily}). Import it with `

@@ -46,13 +46,14 @@ describe('update-path matrix: coverage', () => {
     // disabled -> compatible with a consumer in another stack is in place since the endpoints' exports are kept,
     // and verifyDeployedState (a synth-time check, three rows) changes no template. The four durability rows are in place
     // (the CDK spec does not know Durability yet; on <-> off at creation only is unconfirmed). Memcached nodes 2 -> 3
-    // is in place (was fails: the spec's "may replace" read as will), and a row adds a node in an appended zone.
+    // is in place (was fails: the spec's "may replace" read as will), and a row adds a node in an appended zone;
+    // a row shows Redis OSS 5.0.6 -> 7.1 in place with the AUTH token pinned.
     expect(counts).toMatchInlineSnapshot(`
 {
   "deleted": 1,
   "export-in-use": 14,
   "fails": 42,
-  "in-place": 56,
+  "in-place": 57,
   "refused": 9,
   "replaced": 2,
   "unchanged": 11,
