@@ -3,6 +3,7 @@ import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct } from 'constructs';
 import { ClusterMode } from '../cluster-mode';
 import { invalid } from './errors';
+import { CLUSTER_MODE_ORDER } from './transitions';
 
 /**
  * `verifyDeployedClusterMode` of a replication group: the deployed group is looked up (Cloud Control
@@ -12,8 +13,6 @@ import { invalid } from './errors';
 
 /** The CloudFormation type the Cloud Control API lookup reads. */
 const REPLICATION_GROUP_TYPE = 'AWS::ElastiCache::ReplicationGroup';
-/** The order of the modes: an existing group only moves forward, one step per deployment. */
-const MODE_ORDER = ['disabled', 'compatible', 'enabled'];
 
 /**
  * The query a `ReplicationGroup` with `verifyDeployedClusterMode` makes of the Cloud Control API
@@ -57,10 +56,10 @@ export function verifyDeployedClusterMode(scope: Construct, mode: ClusterMode, r
   }
   const key = ContextProvider.getKey(scope, query).key;
   const deployedMode = String(deployed).toLowerCase();
-  const from = MODE_ORDER.indexOf(deployedMode);
-  const to = MODE_ORDER.indexOf(mode.value);
+  const from = CLUSTER_MODE_ORDER.indexOf(deployedMode);
+  const to = CLUSTER_MODE_ORDER.indexOf(mode.value);
   if (from < 0) {
-    notVerified(`the lookup returned ClusterMode ${JSON.stringify(deployed)}, not one of ${MODE_ORDER.join(', ')} `
+    notVerified(`the lookup returned ClusterMode ${JSON.stringify(deployed)}, not one of ${CLUSTER_MODE_ORDER.join(', ')} `
       + `(cached in cdk.context.json under '${key}')`);
     return;
   }

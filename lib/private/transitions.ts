@@ -58,12 +58,13 @@ function engineRefusal(before: Record<string, unknown>, after: Record<string, un
   return undefined;
 }
 
-const MODE_ORDER = ['disabled', 'compatible', 'enabled'];
+/** The order of the cluster modes: an existing group only moves forward, one step per deployment. */
+export const CLUSTER_MODE_ORDER: readonly string[] = Object.freeze(['disabled', 'compatible', 'enabled']);
 
 function clusterModeRefusal(before: Record<string, unknown>, after: Record<string, unknown>): Refusal | undefined {
   const from = typeof before.ClusterMode === 'string' ? before.ClusterMode.toLowerCase() : 'disabled';
   const to = typeof after.ClusterMode === 'string' ? after.ClusterMode.toLowerCase() : 'disabled';
-  const [i, j] = [MODE_ORDER.indexOf(from), MODE_ORDER.indexOf(to)];
+  const [i, j] = [CLUSTER_MODE_ORDER.indexOf(from), CLUSTER_MODE_ORDER.indexOf(to)];
   if (i < 0 || j < 0 || i === j) {
     return undefined;
   }
