@@ -214,7 +214,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     });
     resource.applyRemovalPolicy(removalPolicy);
     if (props.verifyDeployedClusterMode) {
-      verifyDeployedClusterMode(this, clusterMode, resource.replicationGroupId!);
+      verifyDeployedClusterMode(this, clusterMode, resource.replicationGroupId!, props.createdWithClusterMode);
     }
     if (props.verifyDeployedState) {
       verifyDeployedState(this, {

@@ -12,7 +12,7 @@ import { invalid, phrase } from './errors';
  */
 export const KNOWN_PROPS = {
   ReplicationGroup: new Set(['atRestEncryption', 'authentication', 'autoMinorVersionUpgrade', 'automaticFailover', 'backupRetention',
-    'clusterMode', 'dataTiering', 'description', 'durability', 'engine', 'evictionPolicy', 'ipDiscovery', 'kmsKey', 'logs', 'maintenanceWindow',
+    'clusterMode', 'createdWithClusterMode', 'dataTiering', 'description', 'durability', 'engine', 'evictionPolicy', 'ipDiscovery', 'kmsKey', 'logs', 'maintenanceWindow',
     'multiAz', 'networkType', 'nodeQuota', 'nodeType', 'notificationTopic', 'parameterGroup', 'parameters', 'port',
     'preferredAvailabilityZones', 'removalPolicy', 'replicas', 'replicationGroupId', 'restoreFromS3', 'restoreFromSnapshot',
     'securityGroups', 'shardConfiguration', 'shards', 'snapshotWindow', 'subnetGroup', 'transitEncryption', 'transitEncryptionMode',

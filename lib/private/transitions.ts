@@ -75,6 +75,18 @@ function clusterModeRefusal(before: Record<string, unknown>, after: Record<strin
       steps: `Keep ClusterMode.${from.toUpperCase()}; for a group in cluster mode ${to}, create a new one (a new replicationGroupId) and move the data.`,
     };
   }
+  if (i === 1 && j === 2 && after.NumCacheClusters === undefined && after.ReplicasPerNodeGroup !== undefined) {
+    // A compatible group was created disabled or compatible (NumCacheClusters); the topology properties of a group
+    // created enabled are create-only (registry schema of AWS::ElastiCache::ReplicationGroup: ReplicasPerNodeGroup;
+    // NodeGroupConfiguration conditionally), so CloudFormation would replace it and fail on its ReplicationGroupId.
+    return {
+      properties: ['ClusterMode', 'ReplicasPerNodeGroup'],
+      reason: 'ClusterMode compatible -> enabled with the topology of a group created enabled (ReplicasPerNodeGroup, NodeGroupConfiguration): '
+        + 'those properties are create-only, so CloudFormation would replace the group, and the update fails on its ReplicationGroupId.',
+      steps: 'Set createdWithClusterMode: ClusterMode.COMPATIBLE (or ClusterMode.DISABLED, as it was created) on the ReplicationGroup: '
+        + 'it keeps NumCacheClusters, moves to cluster mode enabled in place, and adds shards through NumNodeGroups (online resharding).',
+    };
+  }
   if (i === 0 && j === 2) {
     return {
       properties: ['ClusterMode'],

@@ -47,14 +47,15 @@ describe('update-path matrix: coverage', () => {
     // and verifyDeployedState (a synth-time check, three rows) changes no template. The four durability rows are in place
     // (the CDK spec does not know Durability yet; on <-> off at creation only is unconfirmed). Memcached nodes 2 -> 3
     // is in place (was fails: the spec's "may replace" read as will), and a row adds a node in an appended zone;
-    // a row shows Redis OSS 5.0.6 -> 7.1 in place with the AUTH token pinned.
+    // a row shows Redis OSS 5.0.6 -> 7.1 in place with the AUTH token pinned. Compatible -> enabled is refused with the
+    // steps (createdWithClusterMode), which three in-place rows show: the move, and shards added and removed after it.
     expect(counts).toMatchInlineSnapshot(`
 {
   "deleted": 1,
   "export-in-use": 14,
-  "fails": 42,
-  "in-place": 57,
-  "refused": 9,
+  "fails": 41,
+  "in-place": 60,
+  "refused": 10,
   "replaced": 2,
   "unchanged": 11,
 }

@@ -6,7 +6,7 @@
 import { Authentication, ClusterMode, RedisOssVersion, TransitEncryptionMode } from '../../../lib';
 import { Recipe } from '../matrix';
 import { rg } from '../states';
-import { COMPATIBLE, ENABLED, ENABLED_2_SHARDS, ENABLED_3_SHARDS } from './cluster-mode';
+import { COMPATIBLE, ENABLED_2_SHARDS, ENABLED_3_SHARDS, MIGRATED, MIGRATED_2_SHARDS } from './cluster-mode';
 import { RG_BASE } from './replication-group';
 
 export const RECIPES: Recipe[] = [
@@ -15,7 +15,10 @@ export const RECIPES: Recipe[] = [
     from: RG_BASE,
     steps: [
       { to: COMPATIBLE, expected: 'in-place', goal: 'in-place' }, // the endpoints' exports are kept alive through compatible
-      { to: ENABLED, expected: 'fails', goal: 'in-place' }, // issue 22: to be in place (NumCacheClusters -> NumNodeGroups renders a replacement)
+      // The group keeps the properties it was created with (createdWithClusterMode): only ClusterMode changes.
+      { to: MIGRATED, expected: 'in-place', goal: 'in-place' },
+      // Then shards, online: NumNodeGroups joins NumCacheClusters.
+      { to: MIGRATED_2_SHARDS, expected: 'in-place', goal: 'in-place' },
     ],
   },
   {
