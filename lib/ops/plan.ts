@@ -200,6 +200,9 @@ function classifyResource(stack: string, logicalId: string, type: string, oldRes
  * conditional create-only: only adding one to a group without a token replaces it).
  */
 function updatesInPlace(type: string, prop: string, oldResource: CfnResourceJson, newResource: CfnResourceJson): boolean {
+  if (prop === 'Engine' && redisToValkey(type, oldResource.Properties ?? {}, newResource.Properties ?? {})) {
+    return true;
+  }
   if (type === 'AWS::ElastiCache::CacheCluster') {
     return memcachedNodesInPlace(prop, oldResource.Properties ?? {}, newResource.Properties ?? {});
   }
@@ -214,6 +217,18 @@ function updatesInPlace(type: string, prop: string, oldResource: CfnResourceJson
     return oldResource.Properties?.AuthToken !== undefined && newResource.Properties?.AuthToken !== undefined;
   }
   return false;
+}
+
+/**
+ * Redis OSS -> Valkey, in place for the group, its users and its user group, although the CDK spec (2026-09) still
+ * says that `Engine` replaces all three. Sources: the CloudFormation Template Reference (User and UserGroup, `Engine`:
+ * "Allowed values: redis | valkey", "Update requires: No interruption"), the registry schemas (`Engine` is not
+ * create-only for any of the three), and the ElastiCache User Guide ("How to upgrade from Redis OSS to Valkey": in
+ * place, endpoints kept, ModifyReplicationGroup with the new engine, version and a Valkey parameter group).
+ */
+function redisToValkey(type: string, oldProps: Record<string, unknown>, newProps: Record<string, unknown>): boolean {
+  return ['AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::User', 'AWS::ElastiCache::UserGroup'].includes(type)
+    && oldProps.Engine === 'redis' && newProps.Engine === 'valkey';
 }
 
 /**

@@ -97,3 +97,22 @@ describe('Memcached nodes', () => {
       .toEqual(['fails']);
   });
 });
+
+describe('Redis OSS -> Valkey', () => {
+  const user = (engine: string) => ({ Type: 'AWS::ElastiCache::User', Properties: { UserId: 'app', UserName: 'app', Engine: engine, AccessString: 'on ~* +@all' } });
+  const userGroup = (engine: string) => ({ Type: 'AWS::ElastiCache::UserGroup', Properties: { UserGroupId: 'users', Engine: engine, UserIds: ['app'] } });
+  const plan = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    planChanges({ S: { Resources: { R: a } } }, { S: { Resources: { R: b } } }).findings.map(f => f.class);
+
+  test('the group, its users and its user group move in place (the Template Reference and the registry schemas, not the CDK spec)', () => {
+    expect(plan(group({ Engine: 'redis', EngineVersion: '7.1' }), group({ Engine: 'valkey', EngineVersion: '8.2' }))).toEqual(['in-place']);
+    expect(plan(user('redis'), user('valkey'))).toEqual(['in-place']);
+    expect(plan(userGroup('redis'), userGroup('valkey'))).toEqual(['in-place']);
+  });
+
+  test('only that way: Valkey -> Redis OSS is refused for the group, and a user or user group is left to the CDK spec', () => {
+    expect(plan(group({ Engine: 'valkey', EngineVersion: '8.2' }), group({ Engine: 'redis', EngineVersion: '7.1' }))).toEqual(['refused']);
+    expect(plan(user('valkey'), user('redis'))).toEqual(['fails']);
+    expect(plan(userGroup('valkey'), userGroup('redis'))).toEqual(['fails']);
+  });
+});
