@@ -101,7 +101,7 @@ describe('Memcached nodes', () => {
 describe('Redis OSS -> Valkey', () => {
   const user = (engine: string) => ({ Type: 'AWS::ElastiCache::User', Properties: { UserId: 'app', UserName: 'app', Engine: engine, AccessString: 'on ~* +@all' } });
   const userGroup = (engine: string) => ({ Type: 'AWS::ElastiCache::UserGroup', Properties: { UserGroupId: 'users', Engine: engine, UserIds: ['app'] } });
-  const plan = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  const plan = (a: { Type: string; Properties: Record<string, unknown> }, b: { Type: string; Properties: Record<string, unknown> }) =>
     planChanges({ S: { Resources: { R: a } } }, { S: { Resources: { R: b } } }).findings.map(f => f.class);
 
   test('the group, its users and its user group move in place (the Template Reference and the registry schemas, not the CDK spec)', () => {

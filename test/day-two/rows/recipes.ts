@@ -4,7 +4,7 @@
  * step in place, no export in use removed). When a fix lands, set `expected` to the goal.
  */
 import { Authentication, ClusterMode, RedisOssVersion, TransitEncryptionMode } from '../../../lib';
-import { Recipe } from '../matrix';
+import { Recipe, withReferences } from '../matrix';
 import { rg } from '../states';
 import { COMPATIBLE, ENABLED_2_SHARDS, ENABLED_3_SHARDS, MIGRATED, MIGRATED_2_SHARDS } from './cluster-mode';
 import { RG_BASE } from './replication-group';
@@ -51,12 +51,17 @@ export const RECIPES: Recipe[] = [
     ],
   },
   {
-    name: 'moving a consumer to another stack',
+    // With strong references (aws-cdk-lib's default) the last step removes exports the deployed consumer stack imports
+    // (the CONSUMER_ROWS row): move to weak references first, as aws-cdk-lib documents it, strong -> both -> weak.
+    name: 'moving a consumer to another stack (through weak cross-stack references)',
     from: RG_BASE,
     steps: [
-      { to: rg('consumer-2', () => ({}), { consumerStack: 'Consumer2' }), expected: 'unchanged', goal: 'unchanged' },
-      // issue 22: to be in place (the cache stack keeps exporting what the old consumer stack imports until it is gone)
-      { to: rg('consumer-in-cache-stack', () => ({}), { consumerStack: 'Cache' }), expected: 'export-in-use', goal: 'in-place' },
+      // both: the producer keeps its exports and adds outputs; the consumer reads the outputs (Fn::GetStackOutput)
+      { to: withReferences(RG_BASE, 'both'), expected: 'in-place', goal: 'in-place' },
+      // weak: the exports go; nothing imports them any more
+      { to: withReferences(RG_BASE, 'weak'), expected: 'unchanged', goal: 'unchanged' },
+      { to: withReferences(rg('consumer-2', () => ({}), { consumerStack: 'Consumer2' }), 'weak'), expected: 'unchanged', goal: 'unchanged' },
+      { to: withReferences(rg('consumer-in-cache-stack', () => ({}), { consumerStack: 'Cache' }), 'weak'), expected: 'unchanged', goal: 'unchanged' },
     ],
   },
 ];
