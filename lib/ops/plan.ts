@@ -177,14 +177,14 @@ function classifyResource(stack: string, logicalId: string, type: string, oldRes
         ...base, class: 'fails', properties: props,
         reason: `${replacing.join(', ')} cannot change on a live ${label(type)}: CloudFormation must replace it, and cannot `
           + `create the replacement under the same ${nameProp} (${describeValue(newProps[nameProp])}): the update fails and rolls back.`,
-        steps: stepsForReplacement(type, replacing),
+        steps: authToRbacSteps(type, replacing, oldProps, newProps) ?? stepsForReplacement(type, replacing),
       };
     }
     return {
       ...base, class: 'replaced', properties: props,
       reason: `${replacing.join(', ')} cannot change on a live ${label(type)}: CloudFormation creates a new one${CACHE_TYPES.has(type)
         ? ', empty,' : ''} and deletes the old one.`,
-      steps: stepsForReplacement(type, replacing),
+      steps: authToRbacSteps(type, replacing, oldProps, newProps) ?? stepsForReplacement(type, replacing),
     };
   }
   if (changed.length === 0 && !change.isDifferent) {
@@ -259,6 +259,24 @@ function onlyShardCountChanged(oldProps: Record<string, unknown>, newProps: Reco
   const a = byId(oldProps);
   const b = byId(newProps);
   return [...a].every(([id, json]) => !b.has(id) || b.get(id) === json);
+}
+
+/**
+ * An AUTH token given up for user groups: ElastiCache does it in place (ModifyReplicationGroup with
+ * AuthTokenUpdateStrategy DELETE and UserGroupIdsToAdd, the User Guide's "Migrating from AUTH to RBAC"), but
+ * CloudFormation replaces the group (cloudformation-coverage-roadmap issue 2356, open), so on a named group the
+ * update fails.
+ */
+function authToRbacSteps(type: string, replacing: string[], oldProps: Record<string, unknown>,
+  newProps: Record<string, unknown>): string | undefined {
+  if (type !== 'AWS::ElastiCache::ReplicationGroup' || !replacing.includes('AuthToken') || oldProps.AuthToken === undefined
+    || newProps.AuthToken !== undefined || newProps.UserGroupIds === undefined) {
+    return undefined;
+  }
+  return 'CloudFormation cannot move a group from an AUTH token to user groups in place (cloudformation-coverage-roadmap issue 2356), '
+    + 'although ElastiCache can (ModifyReplicationGroup, AuthTokenUpdateStrategy DELETE). Keep the AUTH token (Authentication.authToken() '
+    + 'or generatedAuthToken()), or create a new group with the user group next to this one (restoreFromSnapshot a backup of it), '
+    + 'move the clients, then remove the old one.';
 }
 
 function stepsForReplacement(type: string, props: string[]): string {

@@ -116,3 +116,16 @@ describe('Redis OSS -> Valkey', () => {
     expect(plan(userGroup('valkey'), userGroup('redis'))).toEqual(['fails']);
   });
 });
+
+test('AUTH token -> user groups: fails, with the steps that work and the CloudFormation issue behind it', () => {
+  const before = group({ AuthToken: '{{resolve:secretsmanager:token}}', TransitEncryptionEnabled: true, ReplicationGroupId: 'orders' });
+  const after = group({ UserGroupIds: ['users'], TransitEncryptionEnabled: true, ReplicationGroupId: 'orders' });
+  const [finding] = planChanges({ S: { Resources: { G: before } } }, { S: { Resources: { G: after } } }).findings;
+  expect(finding.class).toBe('fails');
+  expect(finding.steps).toContain('cloudformation-coverage-roadmap issue 2356');
+  expect(finding.steps).toContain('Keep the AUTH token');
+  // Another create-only change keeps the general steps.
+  const [port] = planChanges({ S: { Resources: { G: group({ Port: 6379, ReplicationGroupId: 'orders' }) } } },
+    { S: { Resources: { G: group({ Port: 6380, ReplicationGroupId: 'orders' }) } } }).findings;
+  expect(port.steps).not.toContain('2356');
+});

@@ -38,7 +38,8 @@ export const RECIPES: Recipe[] = [
   {
     name: 'AUTH token -> RBAC (generated user group)',
     from: rg('auth-token', () => ({ authentication: Authentication.generatedAuthToken() })),
-    // issue 22: to be in place, or refused at synth with the steps that work (the API's AuthTokenUpdateStrategy)
+    // Not possible in place with CloudFormation today: it replaces a group that moves from AuthToken to UserGroupIds
+    // (cloudformation-coverage-roadmap issue 2356, open), although ElastiCache does it in place. plan prints the steps that work.
     steps: [{ to: RG_BASE, expected: 'fails', goal: 'in-place' }],
   },
   {
