@@ -177,14 +177,14 @@ function classifyResource(stack: string, logicalId: string, type: string, oldRes
         ...base, class: 'fails', properties: props,
         reason: `${replacing.join(', ')} cannot change on a live ${label(type)}: CloudFormation must replace it, and cannot `
           + `create the replacement under the same ${nameProp} (${describeValue(newProps[nameProp])}): the update fails and rolls back.`,
-        steps: authToRbacSteps(type, replacing, oldProps, newProps) ?? stepsForReplacement(type, replacing),
+        steps: authToRbacSteps(type, replacing, oldProps, newProps) ?? replicasApartSteps(type, replacing) ?? stepsForReplacement(type, replacing),
       };
     }
     return {
       ...base, class: 'replaced', properties: props,
       reason: `${replacing.join(', ')} cannot change on a live ${label(type)}: CloudFormation creates a new one${CACHE_TYPES.has(type)
         ? ', empty,' : ''} and deletes the old one.`,
-      steps: authToRbacSteps(type, replacing, oldProps, newProps) ?? stepsForReplacement(type, replacing),
+      steps: authToRbacSteps(type, replacing, oldProps, newProps) ?? replicasApartSteps(type, replacing) ?? stepsForReplacement(type, replacing),
     };
   }
   if (changed.length === 0 && !change.isDifferent) {
@@ -196,7 +196,7 @@ function classifyResource(stack: string, logicalId: string, type: string, oldRes
 /**
  * Replacements the diff engine reports that CloudFormation performs in place for this library's
  * templates: shard changes under `UpdatePolicy: UseOnlineResharding` (the CloudFormation User Guide,
- * "UseOnlineResharding policy"), and an AUTH token that is changed rather than added (the schema's
+ * "UseOnlineResharding policy"), replicas per shard changed alone, and an AUTH token that is changed rather than added (the schema's
  * conditional create-only: only adding one to a group without a token replaces it).
  */
 function updatesInPlace(type: string, prop: string, oldResource: CfnResourceJson, newResource: CfnResourceJson): boolean {
@@ -212,6 +212,13 @@ function updatesInPlace(type: string, prop: string, oldResource: CfnResourceJson
   const resharding = newResource.UpdatePolicy?.UseOnlineResharding === true && oldResource.UpdatePolicy?.UseOnlineResharding === true;
   if (resharding && (prop === 'NumNodeGroups' || prop === 'NodeGroupConfiguration')) {
     return onlyShardCountChanged(oldResource.Properties ?? {}, newResource.Properties ?? {});
+  }
+  if (prop === 'ReplicasPerNodeGroup') {
+    // No longer create-only: CloudFormation changes the replicas of every shard in place when ReplicasPerNodeGroup
+    // changes by itself (the CloudFormation team on cloudformation-coverage-roadmap issue 918, 2026-07, resolving it;
+    // the registry schema bundled by cfn-lint and the CDK spec of 2026-09 still list it). Together with a change of
+    // NodeGroupConfiguration (a shard added or removed, zones) it can still replace the group.
+    return JSON.stringify(oldResource.Properties?.NodeGroupConfiguration) === JSON.stringify(newResource.Properties?.NodeGroupConfiguration);
   }
   if (prop === 'AuthToken') {
     return oldResource.Properties?.AuthToken !== undefined && newResource.Properties?.AuthToken !== undefined;
@@ -277,6 +284,15 @@ function authToRbacSteps(type: string, replacing: string[], oldProps: Record<str
     + 'although ElastiCache can (ModifyReplicationGroup, AuthTokenUpdateStrategy DELETE). Keep the AUTH token (Authentication.authToken() '
     + 'or generatedAuthToken()), or create a new group with the user group next to this one (restoreFromSnapshot a backup of it), '
     + 'move the clients, then remove the old one.';
+}
+
+/** Replicas per shard changed together with the shards' configuration: in place when deployed apart. */
+function replicasApartSteps(type: string, replacing: string[]): string | undefined {
+  if (type !== 'AWS::ElastiCache::ReplicationGroup' || replacing.length !== 1 || replacing[0] !== 'ReplicasPerNodeGroup') {
+    return undefined;
+  }
+  return 'Change replicas in a deployment of its own: CloudFormation changes ReplicasPerNodeGroup in place only when '
+    + 'NodeGroupConfiguration (the shards, their zones) stays as it is. Deploy the shard change first, then the replicas.';
 }
 
 function stepsForReplacement(type: string, props: string[]): string {

@@ -76,13 +76,14 @@ function clusterModeRefusal(before: Record<string, unknown>, after: Record<strin
     };
   }
   if (i === 1 && j === 2 && after.NumCacheClusters === undefined && after.ReplicasPerNodeGroup !== undefined) {
-    // A compatible group was created disabled or compatible (NumCacheClusters); the topology properties of a group
-    // created enabled are create-only (registry schema of AWS::ElastiCache::ReplicationGroup: ReplicasPerNodeGroup;
-    // NodeGroupConfiguration conditionally), so CloudFormation would replace it and fail on its ReplicationGroupId.
+    // A compatible group was created disabled or compatible (NumCacheClusters). The topology of a group created enabled
+    // adds NodeGroupConfiguration (conditionally create-only in the registry schema) together with ReplicasPerNodeGroup,
+    // which can replace the group (the CloudFormation team on cloudformation-coverage-roadmap issue 918), and a
+    // replacement fails on its ReplicationGroupId.
     return {
       properties: ['ClusterMode', 'ReplicasPerNodeGroup'],
       reason: 'ClusterMode compatible -> enabled with the topology of a group created enabled (ReplicasPerNodeGroup, NodeGroupConfiguration): '
-        + 'those properties are create-only, so CloudFormation would replace the group, and the update fails on its ReplicationGroupId.',
+        + 'CloudFormation replaces a group whose NodeGroupConfiguration appears, and the update fails on its ReplicationGroupId.',
       steps: 'Set createdWithClusterMode: ClusterMode.COMPATIBLE (or ClusterMode.DISABLED, as it was created) on the ReplicationGroup: '
         + 'it keeps NumCacheClusters, moves to cluster mode enabled in place, and adds shards through NumNodeGroups (online resharding).',
     };
@@ -173,7 +174,7 @@ export function compareVersions(a: string, b: string): number {
  */
 export const CREATE_ONLY_PROPERTIES: Readonly<Record<string, readonly string[]>> = Object.freeze({
   'AWS::ElastiCache::ReplicationGroup': ['AtRestEncryptionEnabled', 'CacheSubnetGroupName', 'DataTieringEnabled', 'GlobalReplicationGroupId',
-    'KmsKeyId', 'NetworkType', 'Port', 'PreferredCacheClusterAZs', 'ReplicasPerNodeGroup', 'ReplicationGroupId', 'SnapshotArns', 'SnapshotName'],
+    'KmsKeyId', 'NetworkType', 'Port', 'PreferredCacheClusterAZs', 'ReplicationGroupId', 'SnapshotArns', 'SnapshotName'],
   'AWS::ElastiCache::CacheCluster': ['CacheSubnetGroupName', 'ClusterName', 'Engine', 'NetworkType', 'Port', 'SnapshotArns', 'SnapshotName'],
   'AWS::ElastiCache::ServerlessCache': ['KmsKeyId', 'ServerlessCacheName', 'SnapshotArnsToRestore', 'SubnetIds'],
 });

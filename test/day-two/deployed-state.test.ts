@@ -97,8 +97,8 @@ const NOT_SEEN: Record<string, string> = {
     'CacheSubnetGroupName is write-only in the registry schema: the read returns nothing to compare',
   'ReplicationGroupProps.preferredAvailabilityZones: none -> a, b, compatible (fails)':
     'PreferredCacheClusterAZs is write-only in the registry schema: the read returns nothing to compare',
-  'ReplicationGroupProps.replicas: 1 -> 2, enabled (fails)':
-    'ReplicasPerNodeGroup is write-only in the registry schema: the read returns nothing to compare',
+  'ReplicationGroupProps.replicas: 1 -> 2 with shards 2 -> 3 in the same deployment, enabled (fails)':
+    'ReplicasPerNodeGroup and NodeGroupConfiguration are write-only in the registry schema: the read returns nothing to compare',
   'ReplicationGroupProps.shardConfiguration: placed by ElastiCache -> primary AZs given, enabled (fails)':
     'NodeGroupConfiguration is write-only in the registry schema: the read returns nothing to compare',
   'MemcachedClusterProps.clusterName: generated -> sessions (fails)':

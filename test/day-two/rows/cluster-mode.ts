@@ -51,9 +51,13 @@ export const CLUSTER_MODE_ROWS: Row[] = [
     after: rg('compatible-eviction', () => ({ clusterMode: ClusterMode.COMPATIBLE, evictionPolicy: EvictionPolicy.ALLKEYS_LFU })), expected: 'in-place' },
   { subject: R, prop: 'shards', change: '2 -> 3, enabled (online resharding)', before: ENABLED_2_SHARDS, after: ENABLED_3_SHARDS, expected: 'in-place' },
   { subject: R, prop: 'shards', change: '3 -> 2, enabled (online resharding)', before: ENABLED_3_SHARDS, after: ENABLED_2_SHARDS, expected: 'in-place' },
-  { subject: R, prop: 'replicas', change: '1 -> 2, enabled', before: ENABLED_2_SHARDS, after: ENABLED_2_SHARDS_2_REPLICAS, expected: 'fails',
-    note: 'ReplicasPerNodeGroup is create-only in the registry schema and in the CDK spec of 2026-09 (a CloudFormation maintainer says no '
-      + 'longer: unconfirmed); choose the replica count at creation' },
+  { subject: R, prop: 'replicas', change: '1 -> 2, enabled', before: ENABLED_2_SHARDS, after: ENABLED_2_SHARDS_2_REPLICAS, expected: 'in-place',
+    note: 'ReplicasPerNodeGroup alone: in place since 2026-07 (the CloudFormation team on cloudformation-coverage-roadmap issue 918; the '
+      + 'registry schema and the CDK spec still say create-only, so cdk diff shows a replacement)' },
+  { subject: R, prop: 'replicas', change: '2 -> 1, enabled', before: ENABLED_2_SHARDS_2_REPLICAS, after: ENABLED_2_SHARDS, expected: 'in-place' },
+  { subject: R, prop: 'replicas', change: '1 -> 2 with shards 2 -> 3 in the same deployment, enabled', before: ENABLED_2_SHARDS,
+    after: rg('enabled-3-shards-2-replicas', () => ({ clusterMode: ClusterMode.ENABLED, shards: 3, replicas: 2 })), expected: 'fails',
+    note: 'ReplicasPerNodeGroup with a change of NodeGroupConfiguration can replace the group: deploy the shards, then the replicas' },
   { subject: R, prop: 'shardConfiguration', change: 'placed by ElastiCache -> primary AZs given, enabled', before: ENABLED_2_SHARDS,
     after: rg('enabled-2-shards-azs', () => ({ clusterMode: ClusterMode.ENABLED, shardConfiguration: [
       { primaryAvailabilityZone: 'us-east-1a', replicaAvailabilityZones: ['us-east-1b'] },

@@ -47,8 +47,8 @@ export const RECIPES: Recipe[] = [
     from: ENABLED_2_SHARDS,
     steps: [
       { to: ENABLED_3_SHARDS, expected: 'in-place', goal: 'in-place' },
-      // issue 22: to be in place (ReplicasPerNodeGroup is create-only in the spec; a maintainer says it no longer is)
-      { to: rg('enabled-3-shards-2-replicas', () => ({ clusterMode: ClusterMode.ENABLED, shards: 3, replicas: 2 })), expected: 'fails', goal: 'in-place' },
+      // ReplicasPerNodeGroup alone, in its own deployment (cloudformation-coverage-roadmap issue 918)
+      { to: rg('enabled-3-shards-2-replicas', () => ({ clusterMode: ClusterMode.ENABLED, shards: 3, replicas: 2 })), expected: 'in-place', goal: 'in-place' },
     ],
   },
   {
