@@ -6,6 +6,7 @@ import { MEMCACHED_ROWS } from './memcached';
 import { REPLICATION_GROUP_ROWS } from './replication-group';
 import { SERVERLESS_ROWS } from './serverless';
 import { USER_ROWS } from './users';
+export { GLOBAL_DATASTORE_ROWS } from './global-datastore';
 
 export const ALL_ROWS: readonly Row[] = [
   ...REPLICATION_GROUP_ROWS, ...CLUSTER_MODE_ROWS, ...MEMCACHED_ROWS, ...SERVERLESS_ROWS, ...USER_ROWS, ...CONSUMER_ROWS,
