@@ -1,4 +1,4 @@
-import { Resource, Stack } from 'aws-cdk-lib';
+import { IResource, Resource, Stack } from 'aws-cdk-lib';
 import { CfnGlobalReplicationGroup, CfnReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
 import { Construct } from 'constructs';
 import { ClusterMode } from './cluster-mode';
@@ -8,15 +8,104 @@ import { ReplicationGroup } from './replication-group';
 import { SecondaryReplicationGroup, SecondaryReplicationGroupOptions } from './secondary-replication-group';
 import { invalid, phrase } from './private/errors';
 import {
-  globalDatastoreOf, literalRegion, markGlobalDatastoreMember, validateDatastoreEngine, validateDatastoreShards, validateGlobalEngine,
-  validateGlobalNodeType, validateNoAutoScaling, validateNotDurable, validateSecondaryRegion,
+  globalDatastoreOf, markGlobalDatastoreMember, secondariesOf, validateDatastoreEngine, validateDatastoreShards,
+  validateGlobalEngine, validateGlobalNodeType, validateNoAutoScaling, validateNotDurable,
 } from './private/global-datastore';
+import { ImportedGlobalDatastore } from './private/imported-global-datastore';
 import { validateKnownProps } from './private/known-props';
 import { generateName, lowercase } from './private/names';
 import { validateIdentifier, validateLength } from './private/validation';
 
 /** The longest suffix this library gives a global datastore (as a replication group id). */
 const MAX_SUFFIX_LENGTH = 40;
+
+/**
+ * A global datastore: what its secondaries need to know of it (the full id, the primary's Region, and
+ * what every member shares).
+ */
+export interface IGlobalDatastore extends IResource {
+  /**
+   * The full id of the datastore (Region prefix and suffix).
+   * @attribute
+   */
+  readonly globalDatastoreId: string;
+  /** The primary's Region. */
+  readonly primaryRegion: string;
+  /** The node type of every member. */
+  readonly nodeType: NodeType;
+  /** The engine version of every member. */
+  readonly engine: CacheEngineVersion;
+  /** The cluster mode of every member. */
+  readonly clusterMode: ClusterMode;
+  /** The number of shards of every member. */
+  readonly shards: number;
+  /** The ids of the shards ('0001'...). */
+  readonly shardIds: string[];
+  /** The port of every member. */
+  readonly port: number;
+  /** Whether the members encrypt in transit. */
+  readonly transitEncryption: boolean;
+  /** Whether the members encrypt at rest. */
+  readonly atRestEncryption: boolean;
+  /** Whether the primary encrypts at rest with a customer managed key. */
+  readonly customerManagedKey: boolean;
+
+  /**
+   * Adds a secondary in the Region of `scope`'s stack (see `GlobalDatastore.addSecondary()`).
+   *
+   * @param scope a construct in the secondary's stack (environment-bound, in its Region)
+   * @param id the secondary's construct id
+   */
+  addSecondary(scope: Construct, id: string, props?: SecondaryReplicationGroupOptions): SecondaryReplicationGroup;
+}
+
+/**
+ * Attributes of an existing global datastore (created in another app, or by hand), for secondaries of
+ * this app to join it.
+ */
+export interface GlobalDatastoreAttributes {
+  /**
+   * The full id of the datastore, its Region prefix and suffix (`ldgnf-sessions`), as the console or
+   * `aws elasticache describe-global-replication-groups` shows it. Never build it from a prefix table.
+   */
+  readonly globalDatastoreId: string;
+  /** The primary's Region (a literal: the secondaries' Regions are checked against it). */
+  readonly primaryRegion: string;
+  /** The engine version of the members. */
+  readonly engine: CacheEngineVersion;
+  /** The node type of the members. */
+  readonly nodeType: NodeType;
+  /**
+   * The cluster mode of the members.
+   * @default ClusterMode.DISABLED
+   */
+  readonly clusterMode?: ClusterMode;
+  /**
+   * The number of shards (cluster mode enabled).
+   * @default 1
+   */
+  readonly shards?: number;
+  /**
+   * The port of the members.
+   * @default - the engine's default port, 6379
+   */
+  readonly port?: number;
+  /**
+   * Whether the members encrypt in transit.
+   * @default true
+   */
+  readonly transitEncryption?: boolean;
+  /**
+   * Whether the members encrypt at rest.
+   * @default true
+   */
+  readonly atRestEncryption?: boolean;
+  /**
+   * Whether the primary encrypts at rest with a customer managed key.
+   * @default false
+   */
+  readonly customerManagedKey?: boolean;
+}
 
 /** Properties of a `GlobalDatastore`. */
 export interface GlobalDatastoreProps {
@@ -73,7 +162,16 @@ export interface GlobalDatastoreProps {
  *
  * @resource AWS::ElastiCache::GlobalReplicationGroup
  */
-export class GlobalDatastore extends Resource {
+export class GlobalDatastore extends Resource implements IGlobalDatastore {
+  /**
+   * Imports a global datastore by its full id, so that secondaries of this app can join it
+   * (`addSecondary()`); what the members share is given, not read. At most two secondaries of this app,
+   * in Regions other than `primaryRegion` (secondaries of other apps are not seen).
+   */
+  public static fromGlobalDatastoreAttributes(scope: Construct, id: string, attrs: GlobalDatastoreAttributes): IGlobalDatastore {
+    return new ImportedGlobalDatastore(scope, id, attrs);
+  }
+
   /**
    * The full id of the datastore, the Region prefix and the suffix (CloudFormation's
    * `GlobalReplicationGroupId`): what secondaries join and what `failover-global` takes.
@@ -107,7 +205,6 @@ export class GlobalDatastore extends Resource {
   public readonly atRestEncryption: boolean;
   /** Whether the primary encrypts at rest with a customer managed key. */
   public readonly customerManagedKey: boolean;
-  private readonly secondaryList: SecondaryReplicationGroup[] = [];
 
   constructor(scope: Construct, id: string, props: GlobalDatastoreProps) {
     super(scope, id);
@@ -181,7 +278,7 @@ export class GlobalDatastore extends Resource {
 
   /** The secondaries added so far, in order. */
   public get secondaries(): SecondaryReplicationGroup[] {
-    return [...this.secondaryList];
+    return secondariesOf(this) as SecondaryReplicationGroup[];
   }
 
   /**
@@ -193,19 +290,5 @@ export class GlobalDatastore extends Resource {
    */
   public addSecondary(scope: Construct, id: string, props: SecondaryReplicationGroupOptions = {}): SecondaryReplicationGroup {
     return new SecondaryReplicationGroup(scope, id, { ...props, globalDatastore: this });
-  }
-
-  /**
-   * Registers a secondary being created: checks its Region against the primary's and the other
-   * secondaries' and returns it.
-   * @internal
-   */
-  public _registerSecondary(secondary: SecondaryReplicationGroup): string {
-    const region = literalRegion(secondary, 'region', Stack.of(secondary));
-    const primaryRegion = literalRegion(this, 'primary region', Stack.of(this));
-    const others = this.secondaryList.map(s => Stack.of(s).region);
-    validateSecondaryRegion(secondary, region, primaryRegion, others);
-    this.secondaryList.push(secondary);
-    return region;
   }
 }

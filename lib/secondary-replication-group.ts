@@ -11,7 +11,7 @@ import { ClusterMode } from './cluster-mode';
 import { CacheAuthMode } from './connection-environment';
 import { Endpoint } from './endpoint';
 import { CacheEngineVersion } from './engine';
-import type { GlobalDatastore } from './global-datastore';
+import type { IGlobalDatastore } from './global-datastore';
 import { LogDelivery } from './logging';
 import { CacheMetricOptions } from './monitoring';
 import { NodeType } from './node-type';
@@ -25,7 +25,7 @@ import { CacheConsumerFacts } from './private/consumer';
 import { defaultAuthentication } from './private/default-authentication';
 import { validateAuthentication } from './private/encryption';
 import { invalid } from './private/errors';
-import { rejectInferredProps, validateSecondaryKey } from './private/global-datastore';
+import { registerSecondary, rejectInferredProps, validateSecondaryKey } from './private/global-datastore';
 import { validateCacheKmsKey } from './private/kms';
 import { validateKnownProps } from './private/known-props';
 import { LogDeliveries } from './private/log-delivery';
@@ -139,8 +139,11 @@ export interface SecondaryReplicationGroupOptions {
 
 /** Properties of a `SecondaryReplicationGroup`. */
 export interface SecondaryReplicationGroupProps extends SecondaryReplicationGroupOptions {
-  /** The global datastore the secondary joins (created in the primary's stack). */
-  readonly globalDatastore: GlobalDatastore;
+  /**
+   * The global datastore the secondary joins: a `GlobalDatastore` of this app (in the primary's stack),
+   * or one imported by its full id (`GlobalDatastore.fromGlobalDatastoreAttributes()`).
+   */
+  readonly globalDatastore: IGlobalDatastore;
 }
 
 /**
@@ -158,7 +161,7 @@ export class SecondaryReplicationGroup extends ReplicationGroupBase {
   public readonly authSecret?: secretsmanager.ISecret;
   public readonly nodeCount: number;
   /** The global datastore the secondary belongs to. */
-  public readonly globalDatastore: GlobalDatastore;
+  public readonly globalDatastore: IGlobalDatastore;
   /** The Region of the secondary. */
   public readonly region: string;
   /** The number of read replicas (per shard). */
@@ -178,7 +181,7 @@ export class SecondaryReplicationGroup extends ReplicationGroupBase {
     rejectInferredProps(this, props);
     validateKnownProps(this, 'SecondaryReplicationGroup', props);
     const datastore = props.globalDatastore;
-    const region = datastore._registerSecondary(this);
+    const region = registerSecondary(datastore, datastore.primaryRegion, this);
     const engine = datastore.engine;
     const nodeType = datastore.nodeType;
     const clusterMode = datastore.clusterMode;
@@ -214,7 +217,8 @@ export class SecondaryReplicationGroup extends ReplicationGroupBase {
       replicationGroupDescription: props.description ?? `Secondary replication group ${this.node.path}`.slice(0, 255),
       // The datastore's full id, read from the primary's stack at deployment (Fn::GetStackOutput): a weak
       // cross-Region reference, no export custom resources that would lock the primary's stack.
-      globalReplicationGroupId: Stack.consumeReference(datastore.globalDatastoreId, ReferenceStrength.WEAK),
+      globalReplicationGroupId: Token.isUnresolved(datastore.globalDatastoreId)
+        ? Stack.consumeReference(datastore.globalDatastoreId, ReferenceStrength.WEAK) : datastore.globalDatastoreId,
       port: datastore.port,
       // Replicas: the only part of the topology a secondary sets (node type, shards, failover: the primary's).
       numCacheClusters: sharded ? undefined : replicas + 1,

@@ -136,6 +136,44 @@ export function literalRegion(scope: IConstruct, prop: string, stack: Stack): st
   return region;
 }
 
+/** The secondaries of each datastore of the app (created or imported), in order. */
+const SECONDARIES = new WeakMap<IConstruct, IConstruct[]>();
+
+/** The secondaries registered on a datastore. */
+export function secondariesOf(datastore: IConstruct): IConstruct[] {
+  return [...(SECONDARIES.get(datastore) ?? [])];
+}
+
+/**
+ * Registers a secondary being created on its datastore: checks its Region against the primary's and
+ * the other secondaries' (`validateSecondaryRegion`) and returns it.
+ */
+export function registerSecondary(datastore: IConstruct, primaryRegion: string, secondary: IConstruct): string {
+  const region = literalRegion(secondary, 'region', Stack.of(secondary));
+  if (Token.isUnresolved(primaryRegion)) {
+    invalid(datastore, 'primary region', phrase(`the Region of the primary, unknown at synth time`), 'Allowed: an '
+      + 'environment-bound stack (env: { account, region }) for the primary, or a literal primaryRegion for an imported datastore: '
+      + 'the rules of a global datastore compare the Regions of its members.');
+  }
+  const list = SECONDARIES.get(datastore) ?? [];
+  validateSecondaryRegion(secondary, region, primaryRegion, list.map(s => Stack.of(s).region));
+  SECONDARIES.set(datastore, [...list, secondary]);
+  return region;
+}
+
+/**
+ * An imported datastore's full id: the Region prefix, a hyphen and the suffix (`ldgnf-sessions`), as
+ * `describe-global-replication-groups` shows it. Only its shape is checked: the prefixes are
+ * ElastiCache's, one per Region, and not an API.
+ */
+export function validateGlobalDatastoreId(scope: IConstruct, id: string): void {
+  if (!Token.isUnresolved(id) && !/^[a-z]+-[a-z0-9][a-z0-9-]*$/.test(id)) {
+    invalid(scope, 'globalDatastoreId', id, 'Allowed: the full id of the global datastore, its Region prefix, a hyphen and '
+      + 'the suffix, lowercase (\'ldgnf-sessions\'), as the console or describe-global-replication-groups shows it; never built '
+      + 'from a prefix table.');
+  }
+}
+
 /**
  * [GS] A secondary's Region: not the primary's nor another secondary's, at most two secondaries, and in
  * China only Beijing and Ningxia with each other. Other partitions: the same partition as the primary

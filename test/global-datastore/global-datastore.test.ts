@@ -2,7 +2,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
-  CacheValidationError, ClusterMode, Durability, GlobalDatastore, GlobalDatastoreProps, NodeType, RedisOssVersion, ReplicationGroup,
+  CacheValidationError, ClusterMode, Durability, GlobalDatastore, GlobalDatastoreAttributes, GlobalDatastoreProps, NodeType,
+  RedisOssVersion, ReplicationGroup,
   ReplicationGroupProps, SecondaryReplicationGroupOptions, ValkeyVersion,
 } from '../../lib';
 import { ACCOUNT, AZ_CONTEXT, consumerFunction, regionVpc } from './app';
@@ -147,6 +148,49 @@ describe('GlobalDatastore', () => {
     expect(env).toMatchObject({ CACHE_HOST: { 'Fn::GetAtt': [expect.stringMatching(/^Secondary/), 'PrimaryEndPoint.Address'] },
       CACHE_READER_HOST: { 'Fn::GetAtt': [expect.stringMatching(/^Secondary/), 'ReaderEndPoint.Address'] },
       CACHE_PORT: '6379', CACHE_TLS: 'true', CACHE_AUTH: 'rbac-password' });
+  });
+});
+
+describe('GlobalDatastore.fromGlobalDatastoreAttributes', () => {
+  const imported = (c: ReturnType<typeof setup>, attrs: Partial<GlobalDatastoreAttributes> = {}) =>
+    GlobalDatastore.fromGlobalDatastoreAttributes(c.stack('us-east-1'), 'Imported', {
+      globalDatastoreId: 'ldgnf-sessions', primaryRegion: 'eu-west-1', engine: ValkeyVersion.VER_8_2, nodeType: NodeType.R7G_LARGE, ...attrs,
+    });
+
+  test('a secondary joins an imported datastore by the full id given, with no reference to another stack', () => {
+    const ctx = setup();
+    const sec = imported(ctx).addSecondary(ctx.stack('us-east-1'), 'Secondary', { vpc: regionVpc(ctx.stack('us-east-1')) });
+    const props = Object.values(Template.fromStack(ctx.stack('us-east-1')).findResources('AWS::ElastiCache::ReplicationGroup'))[0].Properties;
+    expect(props.GlobalReplicationGroupId).toBe('ldgnf-sessions');
+    expect(props).toMatchObject({ Port: 6379, NumCacheClusters: 2 });
+    expect(sec.nodeCount).toBe(2);
+    expect(ctx.stack('us-east-1').dependencies).toEqual([]);
+  });
+
+  test('the members\' cluster mode and port come from the attributes', () => {
+    const ctx = setup();
+    const sec = imported(ctx, { clusterMode: ClusterMode.ENABLED, shards: 3, port: 6380 })
+      .addSecondary(ctx.stack('us-east-1'), 'Secondary', { vpc: regionVpc(ctx.stack('us-east-1')), replicas: 2 });
+    Template.fromStack(ctx.stack('us-east-1')).hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      ReplicasPerNodeGroup: 2, Port: 6380, NumCacheClusters: Match.absent(),
+    });
+    expect(sec.nodeCount).toBe(9);
+  });
+
+  test.each<[string, Partial<GlobalDatastoreAttributes>, string]>([
+    ['a suffix instead of the full id', { globalDatastoreId: 'Sessions' }, "Invalid globalDatastoreId: got 'Sessions'. Allowed: the "
+      + 'full id of the global datastore, its Region prefix, a hyphen and the suffix, lowercase'],
+    ['a T node type [GS]', { nodeType: NodeType.T4G_MICRO }, "Invalid nodeType: got 'cache.t4g.micro'."],
+    ['Redis OSS 5.0.0 [GS]', { engine: RedisOssVersion.of('5.0.0') }, "Invalid engine: got 'Redis OSS 5.0.0'."],
+    ['shards with cluster mode disabled [GS]', { shards: 2 }, 'Invalid shards: got 2.'],
+  ])('refuses %s', (_, attrs, message) => {
+    expect(() => imported(setup(), attrs)).toThrow(message);
+  });
+
+  test('a secondary in the imported primary\'s Region is refused [GS]', () => {
+    const ctx = setup();
+    expect(() => imported(ctx, { primaryRegion: 'us-east-1' }).addSecondary(ctx.stack('us-east-1'), 'Secondary',
+      { vpc: regionVpc(ctx.stack('us-east-1')) })).toThrow("Invalid region: got 'us-east-1'. Allowed: a Region other than the primary's");
   });
 });
 
