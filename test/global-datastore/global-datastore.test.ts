@@ -139,6 +139,19 @@ describe('GlobalDatastore', () => {
     expect(primary.addRecommendedAlarms().globalDatastoreReplicationLag).toBeUndefined();
   });
 
+  test('the secondary\'s dashboard graphs the cross-Region lag; the primary\'s does not', () => {
+    const { primaryStack, primary, secondary, stack } = setup();
+    const datastore = new GlobalDatastore(primaryStack, 'Global', { primary });
+    const sec = secondary(datastore, 'us-east-1');
+    const body = (s: Stack) => JSON.stringify(s.resolve(Object.values(Template.fromStack(s)
+      .findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody));
+    sec.addDashboard();
+    primary.addDashboard();
+    expect(body(stack('us-east-1'))).toContain('Cross-Region replication lag (seconds)');
+    expect(body(stack('us-east-1'))).toContain('GlobalDatastoreReplicationLag');
+    expect(body(primaryStack)).not.toContain('GlobalDatastoreReplicationLag');
+  });
+
   test('the secondary is a cache like the others: connectFrom() wires a consumer of its Region to its endpoints', () => {
     const { primaryStack, primary, secondary, stack } = setup();
     const datastore = new GlobalDatastore(primaryStack, 'Global', { primary });
