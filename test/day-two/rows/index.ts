@@ -7,6 +7,7 @@ import { REFERENCE_ROWS } from './references';
 import { REPLICATION_GROUP_ROWS } from './replication-group';
 import { SERVERLESS_ROWS } from './serverless';
 import { USER_ROWS } from './users';
+export { GLOBAL_DATASTORE_ROWS } from './global-datastore';
 
 export const ALL_ROWS: readonly Row[] = [
   ...REPLICATION_GROUP_ROWS, ...CLUSTER_MODE_ROWS, ...MEMCACHED_ROWS, ...SERVERLESS_ROWS, ...USER_ROWS, ...CONSUMER_ROWS, ...REFERENCE_ROWS,
