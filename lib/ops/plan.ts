@@ -137,7 +137,43 @@ function planStack(stack: string, before: CfnTemplate, after: CfnTemplate): Plan
     const newResource = after.Resources?.[logicalId];
     findings.push(classifyResource(stack, logicalId, type, oldResource, newResource, change));
   });
-  return findings;
+  return findings.map(f => memberRefusal(f, before, after) ?? f);
+}
+
+/** What a global datastore's members may not change themselves: the datastore scales and upgrades them all. */
+const THROUGH_THE_DATASTORE = ['CacheNodeType', 'Engine', 'EngineVersion', 'NumNodeGroups', 'NodeGroupConfiguration', 'CacheParameterGroupName'];
+
+/**
+ * A replication group that is a member of a global datastore in the same template (a `Members` entry that names it)
+ * and changes what only the datastore changes: ElastiCache rejects the modification ("is part of a global cluster ...
+ * Request rejected"; the User Guide, "Modifying a global datastore": scaling and engine upgrades go through the
+ * datastore, ModifyGlobalReplicationGroup, IncreaseNodeGroupsInGlobalReplicationGroup).
+ */
+function memberRefusal(finding: PlanFinding, before: CfnTemplate, after: CfnTemplate): PlanFinding | undefined {
+  if (finding.resourceType !== 'AWS::ElastiCache::ReplicationGroup' || finding.class !== 'in-place') {
+    return undefined;
+  }
+  const changed = finding.properties.filter(p => THROUGH_THE_DATASTORE.includes(p));
+  if (changed.length === 0 || !isDatastoreMember(finding.logicalId, before) || !isDatastoreMember(finding.logicalId, after)) {
+    return undefined;
+  }
+  return {
+    ...finding, class: 'refused', properties: changed,
+    reason: `${changed.join(', ')} of a member of a global datastore: ElastiCache rejects a member modified directly; the datastore `
+      + 'scales and upgrades every member at once.',
+    steps: 'Keep the member\'s props as deployed and change the datastore instead (GlobalDatastore nodeType, engine, shards).',
+  };
+}
+
+function isDatastoreMember(logicalId: string, template: CfnTemplate): boolean {
+  const group = template.Resources?.[logicalId];
+  const id = group?.Properties?.ReplicationGroupId;
+  return Object.values(template.Resources ?? {}).some(r => r.Type === 'AWS::ElastiCache::GlobalReplicationGroup'
+    && ((r.Properties?.Members as Array<{ ReplicationGroupId?: unknown }> | undefined) ?? []).some(m => {
+      const ref = m.ReplicationGroupId;
+      return (ref !== null && typeof ref === 'object' && (ref as { Ref?: unknown }).Ref === logicalId)
+        || (id !== undefined && JSON.stringify(ref) === JSON.stringify(id));
+    }));
 }
 
 function classifyResource(stack: string, logicalId: string, type: string, oldResource: CfnResourceJson | undefined,

@@ -129,3 +129,16 @@ test('AUTH token -> user groups: fails, with the steps that work and the CloudFo
     { S: { Resources: { G: group({ Port: 6380, ReplicationGroupId: 'orders' }) } } }).findings;
   expect(port.steps).not.toContain('2356');
 });
+
+test('a member of a global datastore scaled directly is refused; the same group outside a datastore scales in place', () => {
+  const datastore = { Type: 'AWS::ElastiCache::GlobalReplicationGroup', Properties: { Members: [{ ReplicationGroupId: { Ref: 'G' }, Role: 'PRIMARY' }] } };
+  const plan = (withDatastore: boolean) => planChanges(
+    { S: { Resources: { G: group({ ReplicationGroupId: 'orders' }), ...(withDatastore ? { D: datastore } : {}) } } },
+    { S: { Resources: { G: group({ ReplicationGroupId: 'orders', CacheNodeType: 'cache.r7g.xlarge' }), ...(withDatastore ? { D: datastore } : {}) } } },
+  ).findings;
+  const [member] = plan(true);
+  expect(member.class).toBe('refused');
+  expect(member.properties).toEqual(['CacheNodeType']);
+  expect(member.steps).toContain('GlobalDatastore nodeType');
+  expect(plan(false).map(f => f.class)).toEqual(['in-place']);
+});

@@ -120,9 +120,9 @@ export const GLOBAL_DATASTORE_ROWS: GlobalDatastoreRow[] = [
   { subject: D, prop: 'description', change: 'default -> Sessions', before: BASE,
     after: { key: 'description', secondaries: TWO, datastore: { description: 'Sessions' } }, expected: 'in-place', note: '' },
   { subject: 'ReplicationGroupProps', prop: 'nodeType', change: 'the primary\'s own node type r7g.large -> r7g.xlarge', before: BASE,
-    after: { key: 'primary-scaled', secondaries: TWO, primary: { nodeType: NodeType.R7G_XLARGE } }, expected: 'in-place',
+    after: { key: 'primary-scaled', secondaries: TWO, primary: { nodeType: NodeType.R7G_XLARGE } }, expected: 'refused',
     note: 'ElastiCache refuses it: "Cluster [...] is part of a global cluster [...]. Request rejected." (a member is not modified '
-      + 'directly): the plan cannot tell; scale with GlobalDatastore nodeType and keep the primary\'s props as created' },
+      + 'directly): scale with GlobalDatastore nodeType and keep the primary\'s props as created' },
   { subject: S, prop: 'replicas', change: '1 -> 2 (us-east-1)', before: BASE,
     after: { key: 'secondary-replicas', secondaries: { ...TWO, [SECONDARIES[0]]: { replicas: 2 } } }, expected: 'in-place',
     note: 'replica counts may differ between Regions: a replica added in us-east-1 only' },
