@@ -214,7 +214,7 @@ describe('plan: errors are one line on stderr, exit 2', () => {
 
   test('--deployed without credentials: one line before any call', async () => {
     const r = await plan('--deployed', '--after', dirs.base, '--region', 'eu-west-1', '--endpoint-url', 'http://127.0.0.1:9');
-    expectError(r, /^No AWS credentials: /);
+    expectError(r, /^GetTemplate failed: no AWS credentials: /);
   });
 
   describe('--deployed against an endpoint that answers errors', () => {
@@ -251,8 +251,8 @@ describe('plan: errors are one line on stderr, exit 2', () => {
         runInProcess(['plan', '--deployed', '--after', dirs.base, '--endpoint-url', `${endpoint}/denied`], keys),
         runInProcess(['plan', '--deployed', '--after', dirs.base, '--endpoint-url', `${endpoint}/html`], keys),
       ]);
-      expectError(denied, /^Access denied: User: \S+ is not authorized to perform: cloudformation:GetTemplate \[AccessDenied\]\n$/);
-      expectError(html, /^The CloudFormation API answered HTTP 502 Bad Gateway, request id 7e1b8f3a-\S+ without an AWS error/);
+      expectError(denied, /^GetTemplate failed: AccessDenied: User: \S+ is not authorized to perform: cloudformation:GetTemplate\n$/);
+      expectError(html, /^GetTemplate failed: the CloudFormation API answered HTTP 502 Bad Gateway, request id 7e1b8f3a-\S+ without an AWS error/);
     });
   });
 
