@@ -75,7 +75,8 @@ const COMMAND_HELP: Record<string, { synopsis: string; summary: string; details:
     details: `Lists every replication group (Valkey / Redis OSS), cache cluster that is not a member of one
 (Memcached, lone Redis OSS nodes) and serverless cache of the region: id, kind, status, engine, version,
 node type and nodes. A listing ElastiCache refuses (an IAM policy without elasticache:DescribeServerlessCaches,
-...) is one line on stderr and exit code 1; the caches of the other listings are still printed.
+...) is one line on stderr naming the operation, and exit code 2; the caches of the other listings are still
+printed, and it never says there are no caches of a kind it could not list.
 
   --json                 the list as JSON: { caches: [...], problems: [...] }`,
   },

@@ -148,9 +148,9 @@ const KIND: Record<CacheSummary['kind'], string> = {
   'serverless-cache': 'serverless',
 };
 
-/** `a`, `a or b`, `a, b or c`. */
-function either(items: string[]): string {
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+/** `a`, `a or b`, `a, b or c` (`and` with `conjunction`). */
+function either(items: string[], conjunction = 'or'): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
 }
 
 /**
@@ -169,7 +169,7 @@ export function formatCacheList(list: CacheList, region: string): string {
     if (listed.length === 0) {
       return '';
     }
-    return `No ${either(listed)} in ${region}; the ${either([...failed])} could not be listed.`;
+    return `No ${either(listed)} in ${region}; the ${either([...failed], 'and')} could not be listed.`;
   }
   return renderTable(['ID', 'KIND', 'STATUS', 'ENGINE', 'VERSION', 'NODE TYPE', 'NODES'], list.caches.map(c => [
     c.id,

@@ -13,7 +13,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { CliIo, main, parseSince } from '../../bin/cli';
 import { cacheEvents } from '../../lib/ops/events';
-import { listCaches } from '../../lib/ops/list';
+import { formatCacheList, listCaches } from '../../lib/ops/list';
 import { describeCache, formatDescription } from '../../lib/ops/describe';
 import { waitForDeleted } from '../../lib/ops/wait';
 import { awsError, event, memberCluster, memcachedCluster, REGION, replicationGroup, testClient } from './fixtures';
@@ -276,5 +276,20 @@ describe('describe: pending service updates', () => {
     expect(ec.commandCalls(DescribeUpdateActionsCommand)[0].args[0].input.CacheClusterIds).toEqual(['my-memcached']);
     ec.on(DescribeUpdateActionsCommand).resolves({ UpdateActions: [] });
     expect((await cli(['describe', 'my-memcached'])).stdout).toMatch(/^Service updates\s+none$/m);
+  });
+});
+
+describe('formatCacheList never says there are no caches of a kind it could not list', () => {
+  const problem = (what: string, operation: string) => ({ what, operation, error: `${operation} failed: AccessDenied: no` });
+  test.each<[string, ReturnType<typeof problem>[], string]>([
+    ['every listing answered, none has a cache', [], 'No caches in eu-west-1.'],
+    ['one listing failed', [problem('serverless caches', 'DescribeServerlessCaches')],
+      'No replication groups or cache clusters in eu-west-1; the serverless caches could not be listed.'],
+    ['two failed', [problem('replication groups', 'DescribeReplicationGroups'), problem('serverless caches', 'DescribeServerlessCaches')],
+      'No cache clusters in eu-west-1; the replication groups and serverless caches could not be listed.'],
+    ['all failed: nothing on stdout (the failures are on stderr)', [problem('replication groups', 'DescribeReplicationGroups'),
+      problem('cache clusters', 'DescribeCacheClusters'), problem('serverless caches', 'DescribeServerlessCaches')], ''],
+  ])('%s', (_label, problems, text) => {
+    expect(formatCacheList({ caches: [], problems }, 'eu-west-1')).toBe(text);
   });
 });
