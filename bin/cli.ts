@@ -708,5 +708,8 @@ if (require.main === module) {
   }
   void main(process.argv.slice(2)).then(code => {
     process.exitCode = code;
+    // What the deadline abandoned (a credential process that never ends, ...) must not keep the command alive: when
+    // something still holds the event loop a moment after the output, exit (the timer itself holds nothing).
+    setTimeout(() => process.exit(code), 200).unref();
   });
 }

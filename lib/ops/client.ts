@@ -48,10 +48,11 @@ export class NoAnswerError extends Error {
     public readonly operation: string | undefined,
     /** The command's `--timeout`, in milliseconds. */
     public readonly timeoutMs: number,
-    /** `http://127.0.0.1:5000`, when the request was built. */
+    /** `http://127.0.0.1:5000`, when the request was sent; `undefined` when it was still waiting for its credentials or region. */
     public readonly target: string | undefined,
   ) {
-    super(`no answer${target ? ` from ${target}` : ''} within the --timeout of ${formatMs(timeoutMs)}`);
+    super(target ? `no answer from ${target} within the --timeout of ${formatMs(timeoutMs)}`
+      : `not sent within the --timeout of ${formatMs(timeoutMs)}: the credentials or the region were still being resolved`);
     this.name = 'NoAnswerError';
     Object.setPrototypeOf(this, NoAnswerError.prototype);
   }
@@ -111,14 +112,15 @@ export function instrumentCalls<C extends HasMiddleware>(client: C, deadline?: C
     const handle = handler.handle.bind(handler);
     handler.handle = (request, options = {}) => handle(request, { ...options, abortSignal: options.abortSignal ?? deadline.signal });
   }
-  // Where the request goes, for the message of a call without an answer.
+  // Where the request goes, noted when it is sent (after the credentials are resolved and it is signed), for
+  // the message of a call without an answer.
   client.middlewareStack.add((next: Next, context: { [TARGET]?: string }) => async (args: { request?: unknown }) => {
     const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
     if (request?.hostname) {
       context[TARGET] = `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
     }
     return next(args);
-  }, { step: 'build', name: 'cdkElastiCacheTarget', priority: 'low' });
+  }, { step: 'deserialize', name: 'cdkElastiCacheTarget', priority: 'low' });
   return client;
 }
 

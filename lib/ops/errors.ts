@@ -116,7 +116,9 @@ export function formatServiceError(error: unknown, service: string): string {
 function describe(error: Error, service: string): string {
   const message = oneLine((error.message || '(no message)').replace(/^@smithy\/\S+ - (\[\w+\] )?/, ''));
   if (error.name === 'NoAnswerError') {
-    return `${message} (check --endpoint-url / AWS_ENDPOINT_URL, the network and proxy, or pass a longer --timeout)`;
+    return (error as { target?: string }).target !== undefined
+      ? `${message} (check --endpoint-url / AWS_ENDPOINT_URL, the network and proxy, or pass a longer --timeout)`
+      : `${message} (check the profile's credential_process, SSO or role settings, or pass a longer --timeout)`;
   }
   const metadata = metadataOf(error);
   // The SDK names an error it cannot read `Unknown` (or after the status: `NotFound`) with the

@@ -85,8 +85,8 @@ function startDenyingServer(): Promise<{ endpoint: string; close(): Promise<void
   })));
 }
 
-/** A run of the command and when it ended. */
-type TimedRun = CliRun & { readonly endedAt: number };
+/** A run of the command, when it started and when it ended. */
+type TimedRun = CliRun & { readonly startedAt: number; readonly endedAt: number };
 
 /** Exactly one line on stderr, nothing on stdout (no success of any kind), exit 2. */
 function expectFault(r: CliRun, line: string | RegExp): void {
@@ -104,7 +104,10 @@ describe('the cdk-elasticache command under faults, as processes', () => {
   beforeAll(async () => {
     home = mkdtempSync(path.join(tmpdir(), 'cli-faults-'));
     // A profile with keys of its own, to tell which credentials signed.
-    writeFileSync(path.join(home, 'config'), '[profile dev]\nregion = eu-west-2\n');
+    // And one whose credential process does not end (a hung SSO or vault helper looks the same).
+    writeFileSync(path.join(home, 'config'), '[profile dev]\nregion = eu-west-2\n[profile stuck]\nregion = eu-west-1\n'
+      // cat waits for its standard input, which closes when the command exits.
+      + 'credential_process = cat\n');
     writeFileSync(path.join(home, 'credentials'), '[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n');
     env = bareEnv(home, { AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'env-secret', AWS_REGION: 'eu-west-1' });
     built = buildCli();
@@ -118,26 +121,35 @@ describe('the cdk-elasticache command under faults, as processes', () => {
   });
 
   const run = async (args: string[], e: NodeJS.ProcessEnv = env): Promise<TimedRun> => {
+    const startedAt = Date.now();
     const r = await runCli(built.cli, args, e);
-    return { ...r, endedAt: Date.now() };
+    return { ...r, startedAt, endedAt: Date.now() };
   };
 
   test('an endpoint that never answers: each command ends within --timeout, one line naming the operation, exit 2', async () => {
     // Each command gets its own path, so that the server tells when its first request arrived.
     const at = (name: string) => `${silent.endpoint}/${name}`;
-    const [describeRun, waitDeleted, list, rotate] = await Promise.all([
+    const [describeRun, waitDeleted, list, rotate, stuck] = await Promise.all([
       run(['describe', 'my-cache', '--timeout', '1s', '--endpoint-url', at('describe')]),
       // The global options before the command, as with the AWS CLI.
       run(['--timeout', '1s', '--endpoint-url', at('wait'), 'wait', 'my-cache', '--deleted']),
       run(['list', '--timeout', '1s', '--endpoint-url', at('list')]),
       // Secrets Manager's client is bounded the same way.
       run(['rotate', 'app/cache-password', '--timeout', '1s'], { ...env, AWS_ENDPOINT_URL: at('rotate') }),
+      // Never sent: its credentials never come.
+      run(['describe', 'my-cache', '--profile', 'stuck', '--timeout', '1s', '--endpoint-url', at('stuck')]),
     ]);
     const noAnswer = (operation: string) => `${operation} failed: no answer from ${silent.endpoint} within the --timeout of 1s `
       + '(check --endpoint-url / AWS_ENDPOINT_URL, the network and proxy, or pass a longer --timeout)';
     expectFault(describeRun, noAnswer('DescribeReplicationGroups'));
     expectFault(waitDeleted, noAnswer('DescribeReplicationGroups'));
     expectFault(rotate, noAnswer('DescribeSecret'));
+    expectFault(stuck, 'DescribeReplicationGroups failed: not sent within the --timeout of 1s: the credentials or the region were still being '
+      + 'resolved (check the profile\'s credential_process, SSO or role settings, or pass a longer --timeout)');
+    expect(silent.arrivals.has('/stuck/')).toBe(false);
+    // The process exits although its credential process is still running: the --timeout, the 0.2 s the command gives what
+    // it abandoned, and the start of a node process on a busy machine.
+    expect(stuck.endedAt - stuck.startedAt).toBeLessThan(1_000 + 200 + 2_000);
     // list: every listing named, and no "No caches" on stdout.
     expect({ status: list.status, stdout: list.stdout }).toEqual({ status: 2, stdout: '' });
     expect(list.stderr.trimEnd().split('\n')).toEqual([
