@@ -535,15 +535,14 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   /** The commands other than `plan`, after their options are parsed: the exit code. */
   async function runCommand(command: string, values: Record<string, string | boolean | undefined>, positionals: string[],
     deadline: CommandDeadline, timeoutMs: number): Promise<number> {
-    const parsed = { positionals };
     const takesId = command !== 'list';
-    if (!takesId && parsed.positionals.length > 0) {
-      throw new UsageError(`'${command}' takes no cache id, got ${parsed.positionals.length} argument${parsed.positionals.length === 1 ? '' : 's'} (see --help).`);
+    if (!takesId && positionals.length > 0) {
+      throw new UsageError(`'${command}' takes no cache id, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'} (see --help).`);
     }
-    if (takesId && parsed.positionals.length !== 1) {
-      throw new UsageError(`'${command}' takes exactly one cache id, got ${parsed.positionals.length} (see --help).`);
+    if (takesId && positionals.length !== 1) {
+      throw new UsageError(`'${command}' takes exactly one cache id, got ${positionals.length} (see --help).`);
     }
-    const id = takesId ? parsed.positionals[0] : '';
+    const id = takesId ? positionals[0] : '';
     const str = (name: string) => values[name] as string | undefined;
     // Everything is checked here, before a client exists: a wrong id never reaches ElastiCache.
     const serverless = values.serverless === true;
