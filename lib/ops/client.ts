@@ -75,7 +75,7 @@ type Next = (args: { request?: unknown }) => Promise<unknown>;
 /**
  * Adds to an AWS SDK client: the operation's name on every error of a call (`$operation`, read by
  * `formatError`), and, with a deadline, a call still running when it passes fails at once with a
- * `NoAnswerError` (the request's socket is closed by `client.destroy()`).
+ * `NoAnswerError`, its request aborted (socket closed, timers cleared).
  */
 export function instrumentCalls<C extends HasMiddleware>(client: C, deadline?: CommandDeadline): C {
   client.middlewareStack.add((next: Next, context: { commandName?: string; [TARGET]?: string }) => async (args: unknown) => {
