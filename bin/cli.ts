@@ -61,8 +61,8 @@ const COMMON_HELP = `Options of every command (before or after the command):
                          AWS_ENDPOINT_URL, or the region's endpoint)
   --output <format>      json (the same as --json) or table (the default, for people)
   --timeout <duration>   the longest the whole command may take, every AWS call and wait included: 90s, 15m,
-                         1h (default 2m, or the command's own default below); each connection attempt also
-                         gives up after 5s and each request after 30s
+                         1h (default 2m; the commands that wait have their own, see <command> --help); each
+                         connection attempt also gives up after 5s and each request after 30s
   -h, --help             help`;
 
 const ID_HELP = '<id> is a replication group id (1-40 letters, digits and hyphens, starting with a letter, no \'--\', no trailing \'-\')';
