@@ -7,6 +7,7 @@ import { IConstruct } from 'constructs';
 import { CacheAuthMode, ConnectionEnvironment } from '../connection-environment';
 import { CacheConnectionBinding, ConnectFromOptions } from '../consumer';
 import { IUser, UserAuthenticationType } from '../user';
+import { consumerHosts } from './dns';
 import { invalid, phrase } from './errors';
 import { CacheSecret } from './secret';
 
@@ -87,13 +88,14 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
     facts.grantIam(grantee);
   }
 
-  // Variables
+  // Variables (with the DNS names of addDnsRecords(), if any, instead of the endpoints)
+  const hosts = consumerHosts(cache, options.useDnsNames, facts);
   const variables: Array<[string, string | undefined]> = [
     [ConnectionEnvironment.ENGINE, facts.engine],
     [ConnectionEnvironment.ID, facts.id],
-    [ConnectionEnvironment.HOST, facts.host],
+    [ConnectionEnvironment.HOST, hosts.host],
     [ConnectionEnvironment.PORT, facts.port],
-    [ConnectionEnvironment.READER_HOST, facts.readerHost],
+    [ConnectionEnvironment.READER_HOST, hosts.readerHost],
     [ConnectionEnvironment.READER_PORT, facts.readerPort],
     [ConnectionEnvironment.TLS, facts.tls ? 'true' : 'false'],
     [ConnectionEnvironment.AUTH, facts.authMode],
