@@ -41,6 +41,8 @@ const KNOWN: Record<string, string> = {
   SnapshotNotFoundFault: 'Snapshot not found: %s',
   InvalidReplicationGroupStateFault: 'The replication group is not in a state that allows this now: %s',
   InvalidCacheClusterStateFault: 'The cache cluster is not in a state that allows this now: %s',
+  GlobalReplicationGroupNotFoundFault: 'Global datastore not found: %s',
+  InvalidGlobalReplicationGroupStateFault: 'The global datastore is not in a state that allows this now: %s',
   TestFailoverNotAvailableFault: 'ElastiCache cannot run a test failover on this group now: %s',
   APICallRateForCustomerExceededFault: 'ElastiCache allows test failovers of at most 15 shards in any rolling 24 hours; try again later (%s)',
   SnapshotAlreadyExistsFault: 'A snapshot with that name already exists; pass another --name (%s)',
