@@ -121,13 +121,15 @@ describe('connectFrom() with DNS names', () => {
 
   test('hands out the names once the cache has records', () => {
     const { binding } = wired();
-    expect(binding.environment).toMatchObject({ CACHE_HOST: 'orders.example.internal', CACHE_READER_HOST: 'orders-reader.example.internal' });
+    expect(binding.environment).toMatchObject({ CACHE_HOST: 'orders.example.internal', CACHE_READER_HOST: 'orders-reader.example.internal',
+      CACHE_DNS_ALIAS: 'true' });
   });
 
   test('useDnsNames: false hands out the endpoints', () => {
     const { stack, cache, binding } = wired({ useDnsNames: false });
     expect(stack.resolve(binding.environment.CACHE_HOST)).toEqual(getAtt(stack, cache, 'PrimaryEndPoint.Address'));
     expect(stack.resolve(binding.environment.CACHE_READER_HOST)).toEqual(getAtt(stack, cache, 'ReaderEndPoint.Address'));
+    expect(binding.environment.CACHE_DNS_ALIAS).toBeUndefined();
   });
 
   test('records added after connectFrom() warn: that consumer got the endpoints', () => {

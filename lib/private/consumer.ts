@@ -104,6 +104,7 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
     [ConnectionEnvironment.USER, facts.user],
     [ConnectionEnvironment.SERVERLESS, facts.serverless ? 'true' : undefined],
     [ConnectionEnvironment.CLUSTER, facts.cluster ? 'true' : undefined],
+    [ConnectionEnvironment.DNS_ALIAS, hosts.alias ? 'true' : undefined],
   ];
   const environment: Record<string, string> = {};
   for (const [key, value] of variables) {

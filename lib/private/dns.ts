@@ -128,13 +128,13 @@ export function consumerDnsNames(cache: IConstruct, useDnsNames: boolean | undef
 
 /** The hosts a consumer gets: `facts`' endpoints, or the cache's DNS names (`consumerDnsNames`). */
 export function consumerHosts(cache: IConstruct, useDnsNames: boolean | undefined,
-  facts: { readonly host: string; readonly readerHost?: string }): { readonly host: string; readonly readerHost?: string } {
+  facts: { readonly host: string; readonly readerHost?: string }): { readonly host: string; readonly readerHost?: string; readonly alias?: boolean } {
   const names = consumerDnsNames(cache, useDnsNames);
   if (names === undefined) {
     return facts;
   }
   // A reader endpoint only where connectFrom() hands one out (not on cluster-mode-compatible groups, whose reader has a record).
-  return { host: names.host, readerHost: facts.readerHost === undefined ? undefined : names.reader ?? facts.readerHost };
+  return { host: names.host, readerHost: facts.readerHost === undefined ? undefined : names.reader ?? facts.readerHost, alias: true };
 }
 
 /** `recordName` with `suffix` after its first label: `orders` -> `orders-reader`, `orders.prod` -> `orders-reader.prod`. */
