@@ -92,6 +92,22 @@ describe('a record per endpoint the cache has', () => {
     });
   });
 
+  test('the same names in two private zones of the same name (two VPCs): a record in each', () => {
+    const { stack, vpc, zone } = base();
+    const other = new route53.PrivateHostedZone(stack, 'OtherZone', { zoneName: ZONE, vpc: new ec2.Vpc(stack, 'OtherVpc', { maxAzs: 1, natGateways: 0,
+      subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }) });
+    const cache = new MemcachedCluster(stack, 'Orders', { vpc });
+    cache.addDnsRecords({ zone, recordName: 'orders' });
+    cache.addDnsRecords({ zone: other, recordName: 'orders' });
+    const found = Template.fromStack(stack).findResources('AWS::Route53::RecordSet');
+    expect(Object.values(found).map(r => [r.Properties.Name, stack.resolve(r.Properties.HostedZoneId)])).toEqual([
+      [`orders.${ZONE}.`, { Ref: stack.getLogicalId(zone.node.defaultChild as never) }],
+      [`orders.${ZONE}.`, { Ref: stack.getLogicalId(other.node.defaultChild as never) }],
+    ]);
+    // The first keeps the id of its name: a second zone does not move it.
+    expect(Object.keys(found)[0]).toMatch(/^CacheDnsRecordsordersexampleinternal[0-9A-F]{8}$/);
+  });
+
   test('names given in full, with the final dot, and the reader and primary names of the options', () => {
     const { stack, vpc, zone } = base();
     const cache = new ReplicationGroup(stack, 'Orders', { vpc, clusterMode: ClusterMode.COMPATIBLE });
@@ -213,7 +229,8 @@ describe('validation', () => {
     ['a name another cache of the stack has', ({ stack, vpc, zone }) => {
       new ReplicationGroup(stack, 'Orders', { vpc }).addDnsRecords({ zone, recordName: 'orders' });
       new MemcachedCluster(stack, 'Pages', { vpc }).addDnsRecords({ zone, recordName: 'orders-reader' });
-    }, `Cache/Pages: Invalid recordName: got 'orders-reader.${ZONE}'. Allowed: a name no other addDnsRecords() of the stack uses: Cache/Orders has`],
+    }, `Cache/Pages: Invalid recordName: got 'orders-reader.${ZONE}'. Allowed: a name no other addDnsRecords() of the stack uses in that zone: `
+      + 'Cache/Orders has'],
     ['a TTL that is not whole seconds', ({ stack, vpc, zone }) => new MemcachedCluster(stack, 'Orders', { vpc })
       .addDnsRecords({ zone, recordName: 'orders', ttl: Duration.millis(1500) }),
     'Invalid ttl: got 1 second 500 millis. Allowed: whole seconds from 0 to 2147483647'],

@@ -33,8 +33,8 @@ const MAX_TTL_SECONDS = 2147483647;
 const namesOfCache = new WeakMap<IConstruct, DnsNames>();
 /** The caches a consumer was wired to, to warn when records come after. */
 const wiredCaches = new WeakSet<IConstruct>();
-/** Which cache each record of a stack's container belongs to (by full name), for the duplicate-name message. */
-const owners = new WeakMap<Construct, Map<string, string>>();
+/** The records of a stack's container: by full name, the zones that have one and the path of the cache it is for. */
+const owners = new WeakMap<Construct, Map<string, Array<{ zone: route53.IHostedZone; cache: string }>>>();
 
 /**
  * `addDnsRecords()` of every cache: one CNAME per endpoint the cache has, in the zone.
@@ -84,16 +84,18 @@ export function addCacheDnsRecords(cache: Construct, options: DnsRecordsOptions,
 
   const stack = Stack.of(cache);
   const container = (stack.node.tryFindChild(CONTAINER_ID) as Construct | undefined) ?? new Construct(stack, CONTAINER_ID);
-  const taken = owners.get(container) ?? new Map<string, string>();
+  const taken = owners.get(container) ?? new Map<string, Array<{ zone: route53.IHostedZone; cache: string }>>();
   owners.set(container, taken);
   const records = names.map(([prop, name, target]) => {
-    const owner = taken.get(name);
+    const zones = taken.get(name) ?? [];
+    const owner = zones.find(z => z.zone === zone);
     if (owner !== undefined) {
-      invalid(cache, prop, name, `Allowed: a name no other addDnsRecords() of the stack uses: ${owner === cache.node.path ? 'this cache' : owner} `
-        + 'has a record of that name already.');
+      invalid(cache, prop, name, `Allowed: a name no other addDnsRecords() of the stack uses in that zone: ${owner.cache === cache.node.path
+        ? 'this cache' : owner.cache} has a record of that name already.`);
     }
-    taken.set(name, cache.node.path);
-    return new route53.CnameRecord(container, name, {
+    taken.set(name, [...zones, { zone, cache: cache.node.path }]);
+    // The id is the name; the same name in another zone of the same name (private zones of two VPCs) takes the zone's address after it.
+    return new route53.CnameRecord(container, zones.length === 0 ? name : `${name}-${zone.node.addr.slice(0, 8)}`, {
       zone,
       recordName: `${name}.`,
       domainName: target,
