@@ -89,7 +89,7 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
   }
 
   // Variables (with the DNS names of addDnsRecords(), if any, instead of the endpoints)
-  const hosts = consumerHosts(cache, options.useDnsNames, facts);
+  const hosts = consumerHosts(cache, consumer, options.useDnsNames, facts);
   const variables: Array<[string, string | undefined]> = [
     [ConnectionEnvironment.ENGINE, facts.engine],
     [ConnectionEnvironment.ID, facts.id],

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
 import { CacheDnsRecords, DnsRecordsOptions } from '../dns';
@@ -128,12 +128,29 @@ export function consumerDnsNames(cache: IConstruct, useDnsNames: boolean | undef
   return useDnsNames === false ? undefined : names;
 }
 
-/** The hosts a consumer gets: `facts`' endpoints, or the cache's DNS names (`consumerDnsNames`). */
-export function consumerHosts(cache: IConstruct, useDnsNames: boolean | undefined,
+/**
+ * The hosts a consumer gets: `facts`' endpoints, or the cache's DNS names (`consumerDnsNames`).
+ *
+ * A consumer in another stack that gets the names no longer imports the endpoints: the cache's stack
+ * keeps exporting them (`stack.exportValue()`, the names the references had), because a consumer stack
+ * deployed with the endpoints imports them until it is updated, after the cache's stack, and
+ * CloudFormation refuses to delete an export in use (the update of the cache's stack would roll back).
+ */
+export function consumerHosts(cache: IConstruct, consumer: unknown, useDnsNames: boolean | undefined,
   facts: { readonly host: string; readonly readerHost?: string }): { readonly host: string; readonly readerHost?: string; readonly alias?: boolean } {
   const names = consumerDnsNames(cache, useDnsNames);
   if (names === undefined) {
     return facts;
+  }
+  const stack = Stack.of(cache);
+  if (Construct.isConstruct(consumer) && Stack.of(consumer) !== stack) {
+    for (const endpoint of [facts.host, facts.readerHost]) {
+      // An attribute of the cache's stack (an imported cache's address is a literal, or another stack's value).
+      const reference = endpoint === undefined ? undefined : Tokenization.reverseString(endpoint).firstToken;
+      if (reference instanceof Reference && Stack.of(reference.target) === stack) {
+        stack.exportValue(endpoint);
+      }
+    }
   }
   // A reader endpoint only where connectFrom() hands one out (not on cluster-mode-compatible groups, whose reader has a record).
   return { host: names.host, readerHost: facts.readerHost === undefined ? undefined : names.reader ?? facts.readerHost, alias: true };

@@ -47,7 +47,8 @@ describe('update-path matrix: coverage', () => {
     // and verifyDeployedState (a synth-time check, three rows) changes no template. The four durability rows are in place
     // (the CDK spec does not know Durability yet; on <-> off at creation only is unconfirmed). Memcached nodes 2 -> 3
     // is in place (was fails: the spec's "may replace" read as will), and a row adds a node in an appended zone;
-    // a row shows Redis OSS 5.0.6 -> 7.1 in place with the AUTH token pinned.
+    // a row shows Redis OSS 5.0.6 -> 7.1 in place with the AUTH token pinned. A consumer moved to the DNS names of
+    // addDnsRecords() is unchanged: the endpoints' exports are kept (it was export-in-use before they were).
     expect(counts).toMatchInlineSnapshot(`
 {
   "deleted": 1,
@@ -56,7 +57,7 @@ describe('update-path matrix: coverage', () => {
   "in-place": 57,
   "refused": 9,
   "replaced": 2,
-  "unchanged": 11,
+  "unchanged": 12,
 }
 `);
   });
