@@ -269,12 +269,22 @@ describe('across stacks and over time', () => {
     cache.addDnsRecords({ zone, recordName: 'orders' });
     return cache;
   };
-  const green = (s: Stack, vpc: ec2.IVpc, zone: route53.IHostedZone) => {
-    new ReplicationGroup(s, 'Blue', { vpc });
+  const green = (s: Stack, vpc: ec2.IVpc, zone: route53.IHostedZone, keepExports = false) => {
+    const old = new ReplicationGroup(s, 'Blue', { vpc });
+    if (keepExports) {
+      // What docs/dns-names.md tells to add for the deployment of the switch.
+      for (const value of [old.authSecret!.secretArn, old.connections.securityGroups[0].securityGroupId, old.replicationGroupId]) {
+        Stack.of(old).exportValue(value);
+      }
+    }
     const cache = new ReplicationGroup(s, 'Green', { vpc, nodeType: NodeType.R7G_LARGE });
     cache.addDnsRecords({ zone, recordName: 'orders' });
     return cache;
   };
+  /** The export names a template imports, and those it exports. */
+  const imports = (t: unknown) => [...new Set([...JSON.stringify(t).matchAll(/"Fn::ImportValue":"([^"]+)"/g)].map(m => m[1]))];
+  const exportsOf = (t: { Outputs?: Record<string, { Export?: { Name: string } }> }) =>
+    Object.values(t.Outputs ?? {}).flatMap(o => (o.Export ? [o.Export.Name] : []));
 
   test('a consumer in another stack gets the names as literals: no endpoint import, no cycle', () => {
     const { templates, binding, consumerStack, cacheStack } = app(blue);
@@ -320,5 +330,13 @@ describe('across stacks and over time', () => {
     const target = (i: number) => (now[i][1].Properties.ResourceRecords as Array<Record<string, unknown>>)[0]['Fn::GetAtt'];
     expect(target(0)).toEqual([expect.stringMatching(/^Green/), 'PrimaryEndPoint.Address']);
     expect(target(1)).toEqual([expect.stringMatching(/^Green/), 'ReaderEndPoint.Address']);
+
+    // The consumer in another stack moved to Green: the Cache stack, deployed first, drops Blue's exports that the deployed
+    // Consumer stack imports (CloudFormation refuses: export in use), unless they are kept one deployment, as the docs say.
+    const missing = (cacheTemplate: never) => imports(before.templates.Consumer).filter(name => name.startsWith('Cache:')
+      && !exportsOf(cacheTemplate).includes(name));
+    expect(missing(after.templates.Cache as never)).toEqual([
+      expect.stringMatching(/Blue/), expect.stringMatching(/Blue/), expect.stringMatching(/Blue/)]);
+    expect(missing(app((st, vpc, zone) => green(st, vpc, zone, true)).templates.Cache as never)).toEqual([]);
   });
 });
