@@ -29,6 +29,8 @@ export * from './user-group';
 export * from './replication-group-props';
 export * from './replication-group-ref';
 export * from './replication-group';
+export * from './global-datastore';
+export * from './secondary-replication-group';
 export * from './cluster-scaling';
 export * from './memcached-cluster';
 export * from './serverless-cache-ref';

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
-  CacheDnsRecords, ClusterMode, DnsRecordsOptions, MemcachedCluster, NodeType, ReplicationGroup, ServerlessCache, ServerlessEngine,
+  CacheDnsRecords, ClusterMode, DnsRecordsOptions, GlobalDatastore, MemcachedCluster, NodeType, ReplicationGroup, ServerlessCache, ServerlessEngine,
 } from '../lib';
 
 const ZONE = 'example.internal';
@@ -106,6 +106,27 @@ describe('a record per endpoint the cache has', () => {
     ]);
     // The first keeps the id of its name: a second zone does not move it.
     expect(Object.keys(found)[0]).toMatch(/^CacheDnsRecordsordersexampleinternal[0-9A-F]{8}$/);
+  });
+
+  test('a global datastore\'s secondary (a class on ReplicationGroupBase) gets them in its own Region, and its consumer the names', () => {
+    const app = new App();
+    const primaryStack = new Stack(app, 'Primary', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const primaryVpc = new ec2.Vpc(primaryStack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [
+      { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const primary = new ReplicationGroup(primaryStack, 'Cache', { vpc: primaryVpc, nodeType: NodeType.R7G_LARGE });
+    const datastore = new GlobalDatastore(primaryStack, 'Global', { primary });
+    const stack = new Stack(app, 'Secondary', { env: { account: '111111111111', region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [
+      { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const zone = new route53.PrivateHostedZone(stack, 'Zone', { zoneName: ZONE, vpc });
+    const secondary = datastore.addSecondary(stack, 'Secondary', { vpc, replicas: 1 });
+    secondary.addDnsRecords({ zone, recordName: 'orders' });
+    expect(secondary.connectFrom(fn(stack, vpc)).environment).toMatchObject({ CACHE_HOST: 'orders.example.internal',
+      CACHE_READER_HOST: 'orders-reader.example.internal', CACHE_DNS_ALIAS: 'true' });
+    expect(records(Template.fromStack(stack))).toEqual({
+      'orders.example.internal.': { target: getAtt(stack, secondary, 'PrimaryEndPoint.Address'), ttl: '60' },
+      'orders-reader.example.internal.': { target: getAtt(stack, secondary, 'ReaderEndPoint.Address'), ttl: '60' },
+    });
   });
 
   test('names given in full, with the final dot, and the reader and primary names of the options', () => {
