@@ -4,9 +4,11 @@
  *
  *   cdk-elasticache list [--json]
  *   cdk-elasticache describe <id> [--serverless] [--json]
+ *   cdk-elasticache describe --global <global id> [--json]
  *   cdk-elasticache events <id> [--since 1h] [--json]
  *   cdk-elasticache wait <id> [--serverless] [--deleted] [--timeout 30m] [--json]
  *   cdk-elasticache failover-drill <id> [--shard N] [--timeout 20m] [--json]
+ *   cdk-elasticache failover-global <global id> --to <region> [--timeout 30m] [--no-wait] [--json]
  *   cdk-elasticache snapshot <id> [--serverless] [--name NAME] [--timeout 60m] [--json]
  *   cdk-elasticache token <id> --user USER_ID [--serverless] [--json]
  *   cdk-elasticache rotate <secret or id> [--timeout 20m] [--json]
@@ -30,6 +32,10 @@ import { cacheEvents, formatCacheEvents, MAX_EVENT_AGE_MS } from '../lib/ops/eve
 import { regionOf } from '../lib/ops/find';
 import { formatCacheList, listCaches } from '../lib/ops/list';
 import { runFailoverDrill } from '../lib/ops/failover';
+import {
+  createCloudWatchCommandClient, describeGlobalDatastore, failoverGlobalDatastore, formatGlobalDescription, formatGlobalFailover,
+  globalIdProblem, regionProblem,
+} from '../lib/ops/global';
 import { createCloudFormationCommandClient, formatPlan, planAssemblies, planDeployed, PlanResult } from '../lib/ops/plan-command';
 import {
   createServerlessSnapshot, describeServerlessCache, formatServerlessDescription, waitForServerlessCache, withServerlessFallback,
@@ -81,8 +87,8 @@ printed, and it never says there are no caches of a kind it could not list.
   --json                 the list as JSON: { caches: [...], problems: [...] }`,
   },
   'describe': {
-    synopsis: 'describe <id> [--serverless] [--json]',
-    summary: 'status, engine, nodes and roles, endpoints, security, failover, backups, pending changes',
+    synopsis: 'describe <id> [--serverless | --global] [--json]',
+    summary: 'status, engine, nodes and roles, endpoints, security, failover, backups, pending changes; or a global datastore',
     details: `Describes a replication group (Valkey / Redis OSS) or cache cluster (Memcached): status, engine and
 version, node type, every node with its role, AZ and status, endpoints, encryption and auth, Multi-AZ
 and failover, backups and windows, pending changes, and the service updates not applied yet
@@ -95,6 +101,11 @@ or a cache cluster id (the same rules, 1-50 characters), or a serverless cache n
 names neither).
 
   --serverless           <id> is a serverless cache (skips the replication group and cache cluster lookups)
+  --global               <id> is a global datastore's full id (ldgnf-orders): its status, engine, node type and
+                         encryption, and each member's Region, replication group, role and status, with the
+                         replication lag of each secondary (CloudWatch GlobalDatastoreReplicationLag in the
+                         secondary's Region, the latest of the last 10 minutes, highest node). Run it with the
+                         --region of a member. A lag CloudWatch refuses: a line on stderr, exit code 1
   --json                 the description as JSON`,
   },
   'events': {
@@ -141,6 +152,23 @@ ${ID_HELP}.
                          and digits given at creation) or its number (2); required when the group has several
                          shards (cluster mode enabled), otherwise its only shard
   --timeout <duration>   how long the drill may take until the new primary: 90s, 15m, 1h (default 20m)
+  --json                 the result as JSON`,
+  },
+  'failover-global': {
+    synopsis: 'failover-global <global id> --to <region> [--timeout 30m] [--no-wait] [--json]',
+    summary: 'promote the member of a Region to primary of a global datastore and wait until it is (progress on stderr)',
+    details: `Finds the member of the global datastore in the Region --to names (DescribeGlobalReplicationGroups),
+calls FailoverGlobalReplicationGroup with that Region and that replication group, then polls every 10 seconds
+until it is the primary and the datastore is available, one line of progress per poll on stderr. Refuses,
+before changing anything, a Region without a member, the primary's own Region, and a datastore that is not
+available. Writes go to one Region only: move the writers to the new primary Region.
+
+<global id> is the full id, with the Region prefix ElastiCache adds (ldgnf-orders); run the command with the
+--region of a member.
+
+  --to <region>          the Region whose member becomes the primary (eu-west-1, us-east-1...)
+  --timeout <duration>   how long to wait: 90s, 15m, 1h (default 30m)
+  --no-wait              return once ElastiCache has accepted the failover
   --json                 the result as JSON`,
   },
   'snapshot': {
@@ -263,10 +291,11 @@ const COMMON: Options = {
 
 const COMMANDS: Record<string, Options> = {
   'list': { json: { type: 'boolean' } },
-  'describe': { serverless: { type: 'boolean' }, json: { type: 'boolean' } },
+  'describe': { serverless: { type: 'boolean' }, global: { type: 'boolean' }, json: { type: 'boolean' } },
   'events': { since: { type: 'string' }, json: { type: 'boolean' } },
   'wait': { serverless: { type: 'boolean' }, timeout: { type: 'string' }, deleted: { type: 'boolean' }, json: { type: 'boolean' } },
   'failover-drill': { shard: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
+  'failover-global': { 'to': { type: 'string' }, 'timeout': { type: 'string' }, 'no-wait': { type: 'boolean' }, 'json': { type: 'boolean' } },
   'snapshot': { serverless: { type: 'boolean' }, name: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
   'token': { user: { type: 'string' }, serverless: { type: 'boolean' }, json: { type: 'boolean' } },
   'rotate': { timeout: { type: 'string' }, json: { type: 'boolean' } },
@@ -314,6 +343,7 @@ const ID_KIND: Record<string, CacheIdKind> = {
   'events': 'cache',
   'wait': 'cache',
   'failover-drill': 'replication-group',
+  'failover-global': 'replication-group', // a global datastore id: checked with globalIdProblem
   'snapshot': 'cache',
   'token': 'replication-group',
   'rotate': 'replication-group',
@@ -550,6 +580,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     if (command === 'rotate' && idProblem) {
       idProblem = secretIdProblem(id, true); // a secret's name or ARN, or neither
     }
+    if (command === 'failover-global' || values.global) {
+      idProblem = globalIdProblem(id);
+    }
     if (idProblem) {
       throw new UsageError(idProblem);
     }
@@ -577,8 +610,19 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     if (str('name') !== undefined && !str('name')!.trim()) {
       throw new UsageError(`Invalid --name: got '${str('name')}'. Allowed: a snapshot name that no other snapshot of the account has in the region.`);
     }
+    if (command === 'failover-global') {
+      const problem = str('to') === undefined ? "'failover-global' needs --to <region>: the Region whose member becomes the primary (see --help)."
+        : regionProblem(str('to')!, '--to');
+      if (problem) {
+        throw new UsageError(problem);
+      }
+    }
+    if (values.global && serverless) {
+      throw new UsageError("'describe' takes --global or --serverless, not both (see --help).");
+    }
     const rotation = command === 'rotate' || command === 'rotate-auth-token';
-    const clientOptions = checkedClientOptions(values, env, rotation ? ['ELASTICACHE', 'SECRETS_MANAGER'] : ['ELASTICACHE']);
+    const clientOptions = checkedClientOptions(values, env, rotation ? ['ELASTICACHE', 'SECRETS_MANAGER']
+      : values.global ? ['ELASTICACHE', 'CLOUDWATCH'] : ['ELASTICACHE']);
     const createClient = io.createClient ?? (o => createCommandClient({ ...o, onWarning: err, deadline }, env));
     client = createClient(clientOptions);
 
@@ -621,6 +665,24 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         break;
       }
       case 'describe': {
+        if (values.global) {
+          const cloudWatchClients: Array<{ destroy(): void }> = [];
+          try {
+            const d = await describeGlobalDatastore(client, id, {
+              now: clock.now(),
+              cloudWatch: region => {
+                const c = createCloudWatchCommandClient({ ...clientOptions, region, onWarning: err, deadline }, env);
+                cloudWatchClients.push(c);
+                return c;
+              },
+            });
+            out(values.json ? JSON.stringify(d, null, 2) : formatGlobalDescription(d));
+            d.problems.forEach(p => err(p));
+            return d.problems.length > 0 ? 1 : 0;
+          } finally {
+            cloudWatchClients.forEach(c => c.destroy());
+          }
+        }
         const c = client;
         const text = await nodeBasedOrServerless(c, id, serverless,
           async () => { const d = await describeCache(c, id); return values.json ? JSON.stringify(d, null, 2) : formatDescription(d); },
@@ -661,6 +723,11 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
             `The old primary rejoins as a replica; 'cdk-elasticache wait ${id}' waits until the group is available again.`,
           ].join('\n'));
         }
+        break;
+      }
+      case 'failover-global': {
+        const r = await failoverGlobalDatastore(client, id, { ...wait, toRegion: str('to')!, wait: values['no-wait'] !== true });
+        out(values.json ? JSON.stringify(r, null, 2) : formatGlobalFailover(r));
         break;
       }
       case 'snapshot': {

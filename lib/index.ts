@@ -15,6 +15,7 @@ export * from './access-string';
 export * from './rotation-options';
 export * from './connection-environment';
 export * from './consumer';
+export * from './dns';
 export * from './logging';
 export * from './monitoring';
 export * from './serverless-monitoring';

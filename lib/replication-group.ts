@@ -26,6 +26,7 @@ import { replicationGroupRetention, validateReplicationGroupBackups } from './pr
 import { rotateCacheCredentials } from './private/cache-rotation';
 import { cacheDefaultPort, CacheConnections } from './private/connections';
 import { CacheConsumerFacts } from './private/consumer';
+import { DnsTargets } from './private/dns';
 import { resolveDurability } from './private/durability';
 import { defaultAuthentication } from './private/default-authentication';
 import { verifyDeployedClusterMode } from './private/deployed-cluster-mode';
@@ -296,6 +297,21 @@ export class ReplicationGroup extends ReplicationGroupBase {
         applicationUser: auth.applicationUser,
         givenUserGroup: auth.userGroup !== undefined && auth.applicationUser === undefined,
       },
+    };
+  }
+
+  /**
+   * With cluster mode `COMPATIBLE`, the group has all three endpoints: `recordName` names the
+   * configuration endpoint (what `connectFrom()` hands out), and the reader and primary endpoints get
+   * records too, for the clients not yet moved to a cluster client. @internal
+   */
+  protected _dnsTargets(): DnsTargets {
+    const targets = super._dnsTargets();
+    return this.clusterMode !== ClusterMode.COMPATIBLE ? targets : {
+      ...targets,
+      what: 'replication group with cluster mode compatible',
+      reader: this.readerEndpoint.hostname,
+      primary: this.primaryEndpoint.hostname,
     };
   }
 

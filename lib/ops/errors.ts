@@ -52,6 +52,8 @@ const ADVICE: Record<string, string> = {
   APICallRateForCustomerExceededFault: 'ElastiCache allows test failovers of at most 15 shards in any rolling 24 hours; try again later',
   SnapshotAlreadyExistsFault: 'pass another --name',
   SnapshotQuotaExceededFault: 'the account has reached its snapshot quota: delete old manual snapshots first',
+  GlobalReplicationGroupNotFoundFault: 'no global datastore has that id in this Region: give the full id, with its Region prefix',
+  InvalidGlobalReplicationGroupStateFault: 'the global datastore is not in a state that allows this now',
 };
 
 /** `Forbidden`, `NotFound`, ...: how the SDK names an error answer whose body it cannot read, after its HTTP status. */

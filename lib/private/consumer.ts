@@ -8,6 +8,7 @@ import { IConstruct } from 'constructs';
 import { CacheAuthMode, ConnectionEnvironment } from '../connection-environment';
 import { CacheConnectionBinding, ConnectFromOptions } from '../consumer';
 import { IUser, UserAuthenticationType } from '../user';
+import { consumerHosts } from './dns';
 import { invalid, phrase } from './errors';
 import { CacheSecret } from './secret';
 
@@ -93,13 +94,14 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
     facts.grantIam(grantee);
   }
 
-  // Variables
+  // Variables (with the DNS names of addDnsRecords(), if any, instead of the endpoints)
+  const hosts = consumerHosts(cache, consumer, options.useDnsNames, facts);
   const variables: Array<[string, string | undefined]> = [
     [ConnectionEnvironment.ENGINE, facts.engine],
     [ConnectionEnvironment.ID, facts.id],
-    [ConnectionEnvironment.HOST, facts.host],
+    [ConnectionEnvironment.HOST, hosts.host],
     [ConnectionEnvironment.PORT, facts.port],
-    [ConnectionEnvironment.READER_HOST, facts.readerHost],
+    [ConnectionEnvironment.READER_HOST, hosts.readerHost],
     [ConnectionEnvironment.READER_PORT, facts.readerPort],
     [ConnectionEnvironment.TLS, facts.tls ? 'true' : 'false'],
     [ConnectionEnvironment.AUTH, facts.authMode],
@@ -108,6 +110,7 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
     [ConnectionEnvironment.USER, facts.user],
     [ConnectionEnvironment.SERVERLESS, facts.serverless ? 'true' : undefined],
     [ConnectionEnvironment.CLUSTER, facts.cluster ? 'true' : undefined],
+    [ConnectionEnvironment.DNS_ALIAS, hosts.alias ? 'true' : undefined],
   ];
   const environment: Record<string, string> = {};
   for (const [key, value] of variables) {
