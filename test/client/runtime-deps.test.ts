@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { transformSync } from 'esbuild';
+import { bundleClient } from '../../scripts/bundle-client';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -66,20 +66,15 @@ test('cdk-elasticache/client loads nothing outside the package, and each authent
 });
 
 // What `npm install --omit=optional --legacy-peer-deps cdk-elasticache` gives a runtime: the package
-// and none of its optional or peer dependencies. The package's client files (compiled here with
-// esbuild, as tsc compiles them: one CommonJS file per module) in a node_modules of their own, with
-// the package's `exports`, in a directory with no other node_modules above it.
+// and none of its optional or peer dependencies. The client as the package ships it
+// (scripts/bundle-client.ts) in a node_modules of its own, with the package's `exports`, in a
+// directory with no other node_modules above it.
 test('a runtime-only install loads the client; a password needs @aws-sdk/client-secrets-manager, and says so', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-elasticache-runtime-only-'));
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     const target = path.join(dir, 'node_modules', 'cdk-elasticache');
-    const files = ['lib/connection-environment.ts', ...fs.readdirSync(path.join(ROOT, 'lib', 'client')).map(f => `lib/client/${f}`)];
-    for (const file of files) {
-      const out = path.join(target, 'dist', file.replace(/\.ts$/, '.js'));
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.writeFileSync(out, transformSync(fs.readFileSync(path.join(ROOT, file), 'utf8'), { loader: 'ts', format: 'cjs', target: 'node20' }).code);
-    }
+    bundleClient(path.join(target, pkg.exports['./client'].default));
     fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify({ name: pkg.name, version: pkg.version, exports: pkg.exports }));
     const script = `
       const client = require('cdk-elasticache/client');
