@@ -3,6 +3,7 @@
 // never import it. What only some caches need is loaded on first use: the Secrets Manager client for
 // a password, the signer (node:crypto) and, without credentials in the environment, the AWS SDK's
 // credential chain for IAM. Loading this module loads nothing outside the package and Node.js.
+import { isIP } from 'node:net';
 import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import { CacheAuthMode, ConnectionEnvironment } from '../connection-environment';
 import { CacheFault, diagnose, fatalFault, redactCredentials } from './faults';
@@ -210,8 +211,8 @@ export interface IoredisOptions {
   readonly port: number;
   readonly username?: string;
   readonly password?: string;
-  /** Present (with the SNI server name) only with TLS. */
-  readonly tls?: { readonly servername: string };
+  /** Present only with TLS: the SNI server name (none for an IP address, which SNI does not allow). */
+  readonly tls?: { readonly servername?: string };
   /** `ClientTimeouts.connectTimeoutMs`. */
   readonly connectTimeout: number;
   /** `ClientTimeouts.commandTimeoutMs` (absent when 0). */
@@ -224,7 +225,7 @@ export interface IoredisOptions {
 
 /** The `socket` of node-redis options: TLS with the SNI server name, or plain TCP. */
 export type NodeRedisSocket = (
-  | { readonly host: string; readonly port: number; readonly tls: true; readonly servername: string }
+  | { readonly host: string; readonly port: number; readonly tls: true; readonly servername?: string }
   | { readonly host: string; readonly port: number; readonly tls: false }
 ) & NodeRedisSocketPolicy;
 
@@ -313,7 +314,10 @@ export interface CacheConnectionOptions extends ClientTimeouts {
   readonly env?: Record<string, string | undefined>;
   /** The Secrets Manager client. @default - a new client with the SDK's default region and credentials */
   readonly secretsManager?: SecretsManager.SecretsManagerClient;
-  /** The region IAM tokens are signed for. @default - `AWS_REGION` (else `AWS_DEFAULT_REGION`) of `env` */
+  /**
+   * The region IAM tokens are signed for, and of the Secrets Manager client the helper makes.
+   * @default - `AWS_REGION` (IAM: else `AWS_DEFAULT_REGION`) of `env`; Secrets Manager: else the SDK's region chain
+   */
   readonly region?: string;
   /**
    * The credentials IAM tokens are signed with: keys, or a provider (what the AWS SDK's credential
@@ -402,7 +406,7 @@ export class CacheConnection {
       port: s.port,
       ...(s.username !== undefined ? { username: s.username } : {}),
       ...(s.password !== undefined ? { password: s.password } : {}),
-      ...(s.tls ? { tls: { servername: s.host } } : {}),
+      ...(s.tls ? { tls: serverName(s.host) } : {}),
       connectTimeout: t.connectTimeoutMs,
       ...(t.commandTimeoutMs > 0 ? { commandTimeout: t.commandTimeoutMs } : {}),
       maxRetriesPerRequest: 1,
@@ -420,7 +424,7 @@ export class CacheConnection {
     const policy = this.nodeRedisSocketPolicy(state);
     return {
       socket: s.tls
-        ? { host: s.host, port: s.port, tls: true, servername: s.host, ...policy }
+        ? { host: s.host, port: s.port, tls: true, ...serverName(s.host), ...policy }
         : { host: s.host, port: s.port, tls: false, ...policy },
       ...(s.username !== undefined ? { username: s.username } : {}),
       ...(s.password !== undefined ? { password: s.password } : {}),
@@ -717,7 +721,8 @@ export class CacheConnection {
     const arn = this.environment.secretArn!;
     const where = `the secret ${arn} (${this.variable(ConnectionEnvironment.SECRET_ARN)})`;
     const sdk = secretsManagerModule();
-    this.secretsManager ??= this.options.secretsManager ?? new sdk.SecretsManagerClient({});
+    const region = this.options.region ?? (this.options.env ?? process.env).AWS_REGION;
+    this.secretsManager ??= this.options.secretsManager ?? new sdk.SecretsManagerClient(region ? { region } : {});
     let value: string | undefined;
     try {
       value = (await this.secretsManager.send(new sdk.GetSecretValueCommand({ SecretId: arn }))).SecretString;
@@ -906,7 +911,7 @@ function defaultCredentialChain(): () => Promise<IamCredentials> {
     } catch (e) {
       throw new CacheClientError('Cannot sign an IAM token: no AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment, and the AWS SDK\'s '
         + 'credential chain is not installed: npm install @aws-sdk/credential-provider-node (the Lambda Node.js runtimes include it), '
-        + `or pass credentials (${errorText(e).split('. ')[0]}).`, 'signing');
+        + `or pass credentials (${firstLine(e)}).`, 'signing');
     }
     defaultChain = mod.defaultProvider();
   }
@@ -922,10 +927,20 @@ function secretsManagerModule(): typeof SecretsManager {
       secretsManagerSdk = require('@aws-sdk/client-secrets-manager') as typeof SecretsManager;
     } catch (e) {
       throw new CacheClientError('Reading the cache\'s secret needs the package @aws-sdk/client-secrets-manager: npm install '
-        + `@aws-sdk/client-secrets-manager (the Lambda Node.js runtimes include it) (${errorText(e).split('. ')[0]}).`, 'secret');
+        + `@aws-sdk/client-secrets-manager (the Lambda Node.js runtimes include it) (${firstLine(e)}).`, 'secret');
     }
   }
   return secretsManagerSdk;
+}
+
+/** The SNI server name of a host: none for an IP address (RFC 6066; Node.js warns). */
+function serverName(host: string): { servername?: string } {
+  return isIP(host) ? {} : { servername: host };
+}
+
+/** The first line of an error's message ("Cannot find module 'x'", without node's require stack). */
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0].trim();
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {

@@ -141,6 +141,14 @@ describe('CacheConnection', () => {
     expect(nr.socket.reconnectStrategy(0, selfSigned)).toBe(selfSigned);
   });
 
+  test('TLS to an IP address sends no SNI server name (RFC 6066 allows host names only)', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ username: 'app', password: 'p4ssw0rd-p4ssw0rd' }) });
+    const conn = connection(rbacEnv({ CACHE_HOST: '10.0.1.25', CACHE_READER_HOST: undefined }));
+    expect((await conn.ioredisOptions()).tls).toEqual({});
+    expect((await conn.nodeRedisOptions()).socket).toEqual(expect.objectContaining({ host: '10.0.1.25', tls: true }));
+    expect((await conn.nodeRedisOptions()).socket).not.toHaveProperty('servername');
+  });
+
   test('the timeouts and retries are options of the connection', async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ username: 'app', password: 'p4ssw0rd-p4ssw0rd' }) });
     const conn = connection(rbacEnv(), { connectTimeoutMs: 5_000, commandTimeoutMs: 0, reconnectAttempts: 1 });
