@@ -133,13 +133,15 @@ export async function diagnose(errors: readonly unknown[], ctx: FaultContext): P
   const first = all.find(e => !/^Connection is closed\.?$|None of startup nodes|All the root nodes|Failed to refresh slots/i.test(e.message))
     ?? all[0];
   const probeMs = Math.min(ctx.connectTimeoutMs, 1_000);
-  if (ctx.tls) {
-    const verified = await probe(ctx.host, ctx.port, 'tls', probeMs);
+  // Both at once: a plaintext server makes the verified TLS probe wait for its timeout.
+  const verifying = ctx.tls ? probe(ctx.host, ctx.port, 'tls', probeMs) : undefined;
+  const answer = await probe(ctx.host, ctx.port, ctx.tls ? 'plaintext' : 'tls-unverified', probeMs);
+  if (verifying && answer !== 'answered') {
+    const verified = await verifying;
     if (isError(verified) && CERTIFICATE_CODES.has(codeOf(verified))) {
       return diagnose([verified], ctx);
     }
   }
-  const answer = await probe(ctx.host, ctx.port, ctx.tls ? 'plaintext' : 'tls-unverified', probeMs);
   if (answer === 'answered') {
     return ctx.tls ? tlsNotOffered(ctx, first) : {
       fault: 'tls-required', cause: first,

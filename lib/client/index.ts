@@ -500,7 +500,7 @@ export class CacheConnection {
    * `ioredisOptions(options)` and your `clientOptions` over them. Resolves once the client is ready;
    * otherwise rejects with one `CacheClientError` whose `reason` names the cause (refused credentials,
    * TLS on one side only, an untrusted certificate, an unreachable or silent endpoint, an unreadable
-   * secret), after closing the client: within twice `connectTimeoutMs`, plus at most 1 s to tell a
+   * secret), after closing the client: within about twice `connectTimeoutMs`, plus at most 1 s to tell a
    * reset or timeout apart by probing the endpoint. A refused password read earlier is read again
    * once (it may have been rotated). The client keeps an 'error' listener that takes the password out
    * of the errors iovalkey / ioredis attach the AUTH command to: add yours to log them.
