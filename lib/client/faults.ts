@@ -101,7 +101,7 @@ export async function diagnose(errors: readonly unknown[], ctx: FaultContext): P
     return {
       fault: 'credentials-refused', cause: refused,
       message: `The cache at ${where} refused the credentials of ${ctx.who ?? 'the connection (no credentials sent: CACHE_AUTH=none)'}: `
-        + `${refused.message.trim()}. Check that the user exists, is enabled and is in the cache's user group, and that the secret holds `
+        + `${refused.message.trim().replace(/\.+$/, '')}. Check that the user exists, is enabled and is in the cache's user group, and that the secret holds `
         + 'its current password (a password rotated since the secret was read is read again once).',
     };
   }
