@@ -167,7 +167,10 @@ export async function diagnose(errors: readonly unknown[], ctx: FaultContext): P
           + '(connectFrom() opens the port to the consumer) and the route from the consumer\'s subnets.',
     };
   }
-  return { fault: 'client', cause: first, message: `Cannot connect to the cache at ${where}: ${first ? text(first) : 'the client gave no reason'}.` };
+  return {
+    fault: 'client', cause: first,
+    message: `Cannot connect to the cache at ${where}: ${first ? text(first).replace(/\.+$/, '') : 'the client gave no reason'}.`,
+  };
 }
 
 function tlsNotOffered(ctx: FaultContext, cause: Error | undefined): Diagnosis {
