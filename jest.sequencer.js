@@ -17,6 +17,7 @@ const LONGEST_FIRST = [
   'test/ops/describe-moto.test.ts',
   'test/serverless-cache.test.ts',
   'test/servers/access-strings.test.ts',
+  'test/servers/client-faults.test.ts',
   'test/servers/cluster-slots.test.ts',
   'test/serverless-security-packs.test.ts',
   'test/servers/eviction.test.ts',

@@ -1,14 +1,10 @@
 import { ElastiCacheClient, ElastiCacheClientConfig } from '@aws-sdk/client-elasticache';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { formatUrl } from '@aws-sdk/util-format-url';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { signIamAuthToken } from '../client/iam-token';
 import { OpsError } from './errors';
 import { assertCacheId } from './ids';
 
-/** How long an ElastiCache IAM authentication token is valid: 15 minutes, the service's maximum. */
-export const IAM_AUTH_TOKEN_EXPIRY_SECONDS = 900;
+export { IAM_AUTH_TOKEN_EXPIRY_SECONDS } from '../client/iam-token';
 
 /** Options of `generateIamAuthToken`. */
 export interface IamAuthTokenOptions {
@@ -60,28 +56,15 @@ export async function generateIamAuthToken(options: IamAuthTokenOptions): Promis
     throw new OpsError('Invalid user id for an IAM token: got an empty string. Allowed: the id of an ElastiCache user with IAM authentication.');
   }
   const region = options.region ?? await new ElastiCacheClient({}).config.region();
-  const credentials = options.credentials ?? (defaultCredentials ??= fromNodeProviderChain());
-  const signer = new SignatureV4({
-    service: 'elasticache',
+  const provider = options.credentials ?? (defaultCredentials ??= fromNodeProviderChain());
+  const credentials = typeof provider === 'function' ? await provider() : provider!;
+  // The signature itself is the client helper's (node:crypto only), so that both sign alike.
+  return signIamAuthToken({
+    cacheName,
+    userId: options.userId,
     region,
-    credentials: credentials!,
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const request = new HttpRequest({
-    method: 'GET',
-    protocol: 'http:',
-    hostname: cacheName,
-    path: '/',
-    headers: { host: cacheName },
-    query: {
-      Action: 'connect',
-      User: options.userId,
-      ...(options.serverless ? { ResourceType: 'ServerlessCache' } : {}),
-    },
-  });
-  const signed = await signer.presign(request, {
-    expiresIn: IAM_AUTH_TOKEN_EXPIRY_SECONDS,
+    credentials,
+    ...(options.serverless ? { serverless: true } : {}),
     ...(options.signingDate ? { signingDate: options.signingDate } : {}),
   });
-  return formatUrl(signed).replace(/^http:\/\//, '');
 }

@@ -116,16 +116,51 @@ describe('CacheConnection', () => {
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(2);
   });
 
-  test('RBAC: the client shapes of iovalkey / ioredis and node-redis', async () => {
+  test('RBAC: the client shapes of iovalkey / ioredis and node-redis, with the default timeouts and retries', async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ username: 'app', password: 'p4ssw0rd-p4ssw0rd' }) });
     const conn = connection(rbacEnv());
-    expect(await conn.ioredisOptions()).toEqual({ host: 'master.my-cache.abc123.euw1.cache.amazonaws.com', port: 6379,
-      username: 'app', password: 'p4ssw0rd-p4ssw0rd', tls: { servername: 'master.my-cache.abc123.euw1.cache.amazonaws.com' } });
-    expect(await conn.nodeRedisOptions({ reader: true })).toEqual({
+    const io = await conn.ioredisOptions();
+    expect(io).toEqual({ host: 'master.my-cache.abc123.euw1.cache.amazonaws.com', port: 6379,
+      username: 'app', password: 'p4ssw0rd-p4ssw0rd', tls: { servername: 'master.my-cache.abc123.euw1.cache.amazonaws.com' },
+      connectTimeout: 2000, commandTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: expect.any(Function) });
+    // 100, 200, 400 ms apart, then it gives up.
+    expect([1, 2, 3, 4].map(io.retryStrategy)).toEqual([100, 200, 400, null]);
+    const nr = await conn.nodeRedisOptions({ reader: true });
+    expect(nr).toEqual({
       socket: { host: 'replica.my-cache.abc123.euw1.cache.amazonaws.com', port: 6379, tls: true,
-        servername: 'replica.my-cache.abc123.euw1.cache.amazonaws.com' },
-      username: 'app', password: 'p4ssw0rd-p4ssw0rd',
+        servername: 'replica.my-cache.abc123.euw1.cache.amazonaws.com', connectTimeout: 2000, reconnectStrategy: expect.any(Function) },
+      username: 'app', password: 'p4ssw0rd-p4ssw0rd', commandOptions: { timeout: 2000 },
     });
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    expect([0, 1, 2].map(n => nr.socket.reconnectStrategy(n, reset))).toEqual([100, 200, 400]);
+    expect(nr.socket.reconnectStrategy(3, reset)).toBe(reset);
+    // What retrying cannot mend stops at once: a refused password, an untrusted certificate, TLS spoken to plaintext.
+    const wrongPass = new Error('WRONGPASS invalid username-password pair or user is disabled.');
+    const selfSigned = Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    expect(nr.socket.reconnectStrategy(0, wrongPass)).toBe(wrongPass);
+    expect(nr.socket.reconnectStrategy(0, selfSigned)).toBe(selfSigned);
+  });
+
+  test('TLS to an IP address sends no SNI server name (RFC 6066 allows host names only)', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ username: 'app', password: 'p4ssw0rd-p4ssw0rd' }) });
+    const conn = connection(rbacEnv({ CACHE_HOST: '10.0.1.25', CACHE_READER_HOST: undefined }));
+    expect((await conn.ioredisOptions()).tls).toEqual({});
+    expect((await conn.nodeRedisOptions()).socket).toEqual(expect.objectContaining({ host: '10.0.1.25', tls: true }));
+    expect((await conn.nodeRedisOptions()).socket).not.toHaveProperty('servername');
+  });
+
+  test('the timeouts and retries are options of the connection', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ username: 'app', password: 'p4ssw0rd-p4ssw0rd' }) });
+    const conn = connection(rbacEnv(), { connectTimeoutMs: 5_000, commandTimeoutMs: 0, reconnectAttempts: 1 });
+    expect(conn.timeouts).toEqual({ connectTimeoutMs: 5_000, commandTimeoutMs: 0, reconnectAttempts: 1 });
+    const io = await conn.ioredisOptions();
+    expect(io).toEqual(expect.objectContaining({ connectTimeout: 5_000 }));
+    expect(io).not.toHaveProperty('commandTimeout');
+    expect([1, 2].map(io.retryStrategy)).toEqual([100, null]);
+    const nr = await conn.nodeRedisOptions();
+    expect(nr.socket.connectTimeout).toBe(5_000);
+    expect(nr).not.toHaveProperty('commandOptions');
+    expect(connection(rbacEnv()).timeouts).toEqual({ connectTimeoutMs: 2_000, commandTimeoutMs: 2_000, reconnectAttempts: 3 });
   });
 
   test('RBAC: a secret without a username falls back to CACHE_USER', async () => {
@@ -175,8 +210,12 @@ describe('CacheConnection', () => {
 
   test('no authentication: no secret is read, and an unknown reader endpoint is named', async () => {
     const conn = connection(rbacEnv({ CACHE_AUTH: 'none', CACHE_TLS: 'false', CACHE_READER_HOST: undefined }));
-    expect(await conn.ioredisOptions()).toEqual({ host: 'master.my-cache.abc123.euw1.cache.amazonaws.com', port: 6379 });
-    expect(await conn.nodeRedisOptions()).toEqual({ socket: { host: 'master.my-cache.abc123.euw1.cache.amazonaws.com', port: 6379, tls: false } });
+    const io = await conn.ioredisOptions();
+    expect(io).not.toHaveProperty('tls');
+    expect(io).not.toHaveProperty('username');
+    expect(io).not.toHaveProperty('password');
+    expect((await conn.nodeRedisOptions()).socket).toEqual(expect.objectContaining({ tls: false }));
+    expect(await conn.nodeRedisOptions()).not.toHaveProperty('password');
     await expect(conn.settings({ reader: true })).rejects.toThrow('Missing environment variable CACHE_READER_HOST (the reader endpoint).');
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
@@ -203,11 +242,19 @@ describe('CacheConnection', () => {
     });
 
     test('a token that cannot be signed is a one-line CacheClientError', async () => {
-      const conn = connection({ ...iamEnv, CACHE_ID: 'not_a_group!' }, { credentials: CREDENTIALS });
+      const conn = connection({ ...iamEnv, AWS_REGION: undefined }, { credentials: CREDENTIALS });
       const error = await conn.settings().catch(e => e);
       expect(error).toBeInstanceOf(CacheClientError);
-      // The signer's own message (cdk-elasticache/ops) follows, on the same line.
-      expect(error.message).toMatch(/^Cannot sign an IAM token for user 'app-iam' on 'not_a_group!': OpsError: Invalid [^\n]*'not_a_group!'[^\n]*$/);
+      expect(error.reason).toBe('signing');
+      expect(error.message).toBe("Cannot sign an IAM token for user 'app-iam' on 'my-cache': no region: set AWS_REGION "
+        + '(Lambda functions and ECS tasks have it) or pass region.');
+    });
+
+    test('without credentials given, the keys of the environment (a Lambda function\'s), with the session token', async () => {
+      const env = { ...iamEnv, AWS_ACCESS_KEY_ID: 'ASIAENVEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session-token' };
+      const token = (await connection(env).settings()).password!;
+      expect(token).toContain('X-Amz-Credential=ASIAENVEXAMPLE%2F');
+      expect(token).toContain('X-Amz-Security-Token=session-token');
     });
 
     test('missing credentials are reported when signing', async () => {

@@ -52,7 +52,10 @@ describe('cluster client options', () => {
   test('iovalkey / ioredis Cluster: the startup node, credentials and TLS for every node, host names kept', async () => {
     const o = await connection(clusterEnv()).ioredisClusterOptions();
     expect(o.nodes).toEqual([{ host: HOST, port: 6379 }]);
-    expect(o.options.redisOptions).toEqual({ username: 'app', password: 'p4ssw0rd-p4ssw0rd', tls: {} });
+    expect(o.options.redisOptions).toEqual({ username: 'app', password: 'p4ssw0rd-p4ssw0rd', tls: {},
+      connectTimeout: 2000, commandTimeout: 2000, maxRetriesPerRequest: 1 });
+    expect(o.options.slotsRefreshTimeout).toBe(2000);
+    expect([1, 3, 4].map(o.options.clusterRetryStrategy)).toEqual([100, 400, null]);
     const looked: unknown[] = [];
     o.options.dnsLookup('orders-0002-001.orders.abc123.euw1.cache.amazonaws.com', (error, address) => looked.push(error, address));
     expect(looked).toEqual([null, 'orders-0002-001.orders.abc123.euw1.cache.amazonaws.com']);
@@ -62,14 +65,17 @@ describe('cluster client options', () => {
   test('node-redis createCluster: the root node, and credentials and TLS in defaults (which every node gets)', async () => {
     expect(await connection(clusterEnv()).nodeRedisClusterOptions()).toEqual({
       rootNodes: [{ socket: { host: HOST, port: 6379 } }],
-      defaults: { username: 'app', password: 'p4ssw0rd-p4ssw0rd', socket: { tls: true } },
+      defaults: { username: 'app', password: 'p4ssw0rd-p4ssw0rd', socket: { tls: true, connectTimeout: 2000, reconnectStrategy: expect.any(Function) },
+        commandOptions: { timeout: 2000 } },
     });
   });
 
   test('without TLS and without authentication: no tls, no credentials', async () => {
     const env = clusterEnv({ CACHE_TLS: 'false', CACHE_AUTH: 'none', CACHE_SECRET_ARN: undefined, CACHE_USER: undefined });
-    expect((await connection(env).ioredisClusterOptions()).options.redisOptions).toEqual({});
-    expect((await connection(env).nodeRedisClusterOptions()).defaults).toEqual({ socket: { tls: false } });
+    expect((await connection(env).ioredisClusterOptions()).options.redisOptions).toEqual({ connectTimeout: 2000, commandTimeout: 2000,
+      maxRetriesPerRequest: 1 });
+    expect((await connection(env).nodeRedisClusterOptions()).defaults).toEqual({
+      socket: { tls: false, connectTimeout: 2000, reconnectStrategy: expect.any(Function) }, commandOptions: { timeout: 2000 } });
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
 
