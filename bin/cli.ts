@@ -12,6 +12,7 @@
  *   cdk-elasticache rotate <secret or id> [--timeout 20m] [--json]
  *   cdk-elasticache rotate-auth-token <id> --secret SECRET [--step both|rotate|set] [--timeout 30m] [--json]
  *   cdk-elasticache plan --before DIR --after DIR | --deployed --after DIR [--stack NAME]... [--json]
+ *   cdk-elasticache local [--app DIR] [--stack NAME] [--cache ID] [--write-env FILE] [--json]
  *
  * Every command takes --region, --profile and --endpoint-url; region and credentials otherwise come from the
  * AWS CLI's environment variables and the AWS SDK's chains. Ids are checked locally before any call.
@@ -37,6 +38,7 @@ import { CacheIdKind, cacheIdProblem } from '../lib/ops/ids';
 import { createSecretsManagerCommandClient, rotateAuthToken, rotateNow, secretIdProblem } from '../lib/ops/rotate';
 import { createSnapshot } from '../lib/ops/snapshot';
 import { generateIamAuthToken, IAM_AUTH_TOKEN_EXPIRY_SECONDS } from '../lib/ops/token';
+import { LOCAL_HELP, LOCAL_OPTIONS, runLocal } from '../lib/local/command';
 import { waitForAvailable, waitForDeleted } from '../lib/ops/wait';
 
 /** Where the CLI writes, which client it uses, and its clock: replaced in tests. */
@@ -214,6 +216,7 @@ it: the update rolls back), export in use, created, deleted; with the reason and
 
 Exit codes: 0 safe to deploy, 1 not safe (a class other than in place, created, unchanged), 2 error.`,
   },
+  'local': LOCAL_HELP,
 };
 
 export const USAGE = `Usage: cdk-elasticache <command> [<id>] [options]
@@ -261,6 +264,7 @@ const COMMANDS: Record<string, Options> = {
     before: { type: 'string' }, after: { type: 'string' }, deployed: { type: 'boolean' }, stack: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   },
+  'local': LOCAL_OPTIONS,
 };
 
 /** What kind of id each command takes (`list` takes none). */
@@ -436,6 +440,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     }
     if (command === 'plan') {
       return await plan(values, parsed.positionals, io, env);
+    }
+    if (command === 'local') {
+      return await runLocal(values, parsed.positionals, io);
     }
     const takesId = command !== 'list';
     if (!takesId && parsed.positionals.length > 0) {

@@ -1,6 +1,8 @@
 // cdk-elasticache/client: what an application needs to connect to a cache wired with `connectFrom()`.
 // Its own entry point: it needs neither aws-cdk-lib nor a particular cache client, and the constructs
 // never import it.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CacheAuthMode, ConnectionEnvironment } from '../connection-environment';
 import { generateIamAuthToken, IamAuthTokenOptions } from '../ops/token';
@@ -39,6 +41,8 @@ export interface CacheEnvironment {
   readonly serverless?: boolean;
   /** `CACHE_TLS`. */
   readonly tls: boolean;
+  /** `CACHE_TLS_CA_FILE`: a PEM file of the CA to trust (`cdk-elasticache local` sets it), if set. */
+  readonly tlsCaFile?: string;
   /** `CACHE_AUTH`. */
   readonly auth: CacheAuthMode;
   /** `CACHE_SECRET_ARN`, for `rbac-password` and `auth-token`. */
@@ -133,6 +137,7 @@ export function readCacheEnvironment(name?: string, env: Record<string, string |
     ...(serverless !== undefined ? { serverless } : {}),
     ...(secretArn !== undefined ? { secretArn } : {}),
     ...(optional(ConnectionEnvironment.SECRET_FIELD) !== undefined ? { secretField: optional(ConnectionEnvironment.SECRET_FIELD) } : {}),
+    ...(optional(ConnectionEnvironment.TLS_CA_FILE) !== undefined ? { tlsCaFile: optional(ConnectionEnvironment.TLS_CA_FILE) } : {}),
     ...(user !== undefined ? { user } : {}),
     ...(cluster !== undefined ? { cluster } : {}),
   };
@@ -147,6 +152,8 @@ export interface ConnectionSettings {
   readonly username?: string;
   /** The password, AUTH token or IAM token; undefined without authentication. */
   readonly password?: string;
+  /** The CA to trust (PEM), from `CACHE_TLS_CA_FILE`; undefined when the system's CAs apply. */
+  readonly ca?: string;
 }
 
 /** Which endpoint to connect to. */
@@ -164,13 +171,13 @@ export interface IoredisOptions {
   readonly port: number;
   readonly username?: string;
   readonly password?: string;
-  /** Present (with the SNI server name) only with TLS. */
-  readonly tls?: { readonly servername: string };
+  /** Present (with the SNI server name, and the CA of `CACHE_TLS_CA_FILE` if set) only with TLS. */
+  readonly tls?: { readonly servername: string; readonly ca?: string };
 }
 
 /** The `socket` of node-redis options: TLS with the SNI server name, or plain TCP. */
 export type NodeRedisSocket =
-  | { readonly host: string; readonly port: number; readonly tls: true; readonly servername: string }
+  | { readonly host: string; readonly port: number; readonly tls: true; readonly servername: string; readonly ca?: string }
   | { readonly host: string; readonly port: number; readonly tls: false };
 
 /** Options of `redis` (node-redis) `createClient(options)`. */
@@ -183,6 +190,8 @@ export interface NodeRedisOptions {
 /** The node-redis `socket` of a cluster's nodes: TLS or plain TCP, the host and port coming from the topology. */
 export interface NodeRedisClusterSocket {
   readonly tls: boolean;
+  /** The CA of `CACHE_TLS_CA_FILE`, if set. */
+  readonly ca?: string;
 }
 
 /** The options of `iovalkey` / `ioredis` `Cluster`: `new Cluster(o.nodes, o.options)`. */
@@ -200,7 +209,7 @@ export interface IoredisClusterOptions {
     readonly redisOptions: {
       readonly username?: string;
       readonly password?: string;
-      readonly tls?: Record<string, never>;
+      readonly tls?: { readonly ca?: string };
     };
   };
 }
@@ -227,6 +236,8 @@ export interface MemcachedSettings {
   readonly host: string;
   readonly port: number;
   readonly tls: boolean;
+  /** The CA of `CACHE_TLS_CA_FILE` (PEM), if set. */
+  readonly ca?: string;
 }
 
 /** Options of `CacheConnection.fromEnvironment()`. */
@@ -309,6 +320,7 @@ export class CacheConnection {
       tls: env.tls,
       ...(credentials.username !== undefined ? { username: credentials.username } : {}),
       ...(credentials.password !== undefined ? { password: credentials.password } : {}),
+      ...this.trustedCa(),
     };
   }
 
@@ -320,7 +332,7 @@ export class CacheConnection {
       port: s.port,
       ...(s.username !== undefined ? { username: s.username } : {}),
       ...(s.password !== undefined ? { password: s.password } : {}),
-      ...(s.tls ? { tls: { servername: s.host } } : {}),
+      ...(s.tls ? { tls: { servername: s.host, ...(s.ca !== undefined ? { ca: s.ca } : {}) } } : {}),
     };
   }
 
@@ -328,7 +340,8 @@ export class CacheConnection {
   public async nodeRedisOptions(options: SettingsOptions = {}): Promise<NodeRedisOptions> {
     const s = await this.settings(options);
     return {
-      socket: s.tls ? { host: s.host, port: s.port, tls: true, servername: s.host } : { host: s.host, port: s.port, tls: false },
+      socket: s.tls ? { host: s.host, port: s.port, tls: true, servername: s.host, ...(s.ca !== undefined ? { ca: s.ca } : {}) }
+        : { host: s.host, port: s.port, tls: false },
       ...(s.username !== undefined ? { username: s.username } : {}),
       ...(s.password !== undefined ? { password: s.password } : {}),
     };
@@ -354,7 +367,7 @@ export class CacheConnection {
         redisOptions: {
           ...(s.username !== undefined ? { username: s.username } : {}),
           ...(s.password !== undefined ? { password: s.password } : {}),
-          ...(s.tls ? { tls: {} } : {}),
+          ...(s.tls ? { tls: s.ca !== undefined ? { ca: s.ca } : {} } : {}),
         },
       },
     };
@@ -372,7 +385,7 @@ export class CacheConnection {
       defaults: {
         ...(s.username !== undefined ? { username: s.username } : {}),
         ...(s.password !== undefined ? { password: s.password } : {}),
-        socket: { tls: s.tls },
+        socket: { tls: s.tls, ...(s.tls && s.ca !== undefined ? { ca: s.ca } : {}) },
       },
     };
   }
@@ -383,7 +396,7 @@ export class CacheConnection {
     if (env.engine !== 'memcached') {
       throw new CacheClientError(`${this.variable(ConnectionEnvironment.ENGINE)} is ${env.engine}: use settings().`);
     }
-    return { configurationEndpoint: `${env.host}:${env.port}`, host: env.host, port: env.port, tls: env.tls };
+    return { configurationEndpoint: `${env.host}:${env.port}`, host: env.host, port: env.port, tls: env.tls, ...this.trustedCa() };
   }
 
   /**
@@ -393,6 +406,19 @@ export class CacheConnection {
   public refresh(): void {
     this.credentials = undefined;
     this.signedAt = 0;
+  }
+
+  /** `{ ca }` from `CACHE_TLS_CA_FILE` with TLS, else nothing. */
+  private trustedCa(): { ca?: string } {
+    const file = this.environment.tls ? this.environment.tlsCaFile : undefined;
+    if (file === undefined) {
+      return {};
+    }
+    try {
+      return { ca: readFileSync(file, 'utf8') };
+    } catch (e) {
+      throw new CacheClientError(`Cannot read the CA file ${file} (${this.variable(ConnectionEnvironment.TLS_CA_FILE)}): ${errorText(e)}`);
+    }
   }
 
   private async clusterSettings(plain: string): Promise<ConnectionSettings> {
@@ -455,6 +481,14 @@ export class CacheConnection {
   private async readSecret(): Promise<string> {
     const arn = this.environment.secretArn!;
     const where = `the secret ${arn} (${this.variable(ConnectionEnvironment.SECRET_ARN)})`;
+    if (arn.startsWith('file:')) {
+      // A secret of `cdk-elasticache local`: a file of the session, never an AWS secret.
+      try {
+        return readFileSync(fileURLToPath(arn), 'utf8');
+      } catch (e) {
+        throw new CacheClientError(`Cannot read ${where}: ${errorText(e)} (is cdk-elasticache local still running?)`);
+      }
+    }
     this.secretsManager ??= this.options.secretsManager ?? new SecretsManagerClient({});
     let value: string | undefined;
     try {
