@@ -7,7 +7,7 @@ import { CacheEndpoints, cacheEnvironment, LocalConsumer, resolveConsumers, Secr
 import { LocalCacheError } from './errors';
 import { CacheResource, cacheSpec, CacheSpec, findCaches, LocalCacheKind, LocalEngine, LocalSecrets, TransitMode } from './model';
 import { makeCertificates, ProcessGroup } from './processes';
-import { checkEngine, LocalNode, portAllocator, startCache, StartedCache } from './servers';
+import { ADMIN_USER, checkEngine, LocalNode, portAllocator, startCache, StartedCache } from './servers';
 
 export { LocalCacheError } from './errors';
 export type { LocalConsumer } from './environment';
@@ -83,6 +83,12 @@ export interface LocalCache {
   readonly users?: LocalUser[];
   /** The AUTH token generated for the session, if the cache has one. */
   readonly authToken?: string;
+  /**
+   * The session's own user on every Valkey / Redis OSS node (`cdk-elasticache-local`, every
+   * permission; not in the template): it sets up replication and the cluster, and lets a test reset the
+   * cache (FLUSHALL) or look at it (CONFIG GET) where the template's users may not.
+   */
+  readonly admin?: { readonly username: string; readonly password: string };
   /** What `connectFrom()` hands a consumer of this cache, resolved to the local servers. */
   readonly environment: Record<string, string>;
   /** What of the template is not reproduced. */
@@ -233,6 +239,7 @@ export async function startLocalCaches(options: StartLocalCachesOptions): Promis
           })),
         } : {}),
         ...(spec.authToken !== undefined ? { authToken: spec.authToken } : {}),
+        ...(s.cache.adminPassword !== undefined ? { admin: { username: ADMIN_USER, password: s.cache.adminPassword } } : {}),
         environment: cacheEnvironment(endpoints[i], files, secrets, certificates?.caFile),
         notes: spec.notes,
         startMs: s.ms,

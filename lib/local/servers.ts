@@ -123,6 +123,8 @@ export async function startCache(spec: CacheSpec, index: number, ctx: SessionCon
         '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '',
         '--aclfile', aclPath, '--masteruser', ADMIN_USER, '--masterauth', adminPassword,
         '--repl-diskless-sync-delay', '0', '--maxmemory', ctx.maxmemory,
+        // Stopping does not wait for replicas to catch up (a primary waits up to 10 s by default).
+        '--shutdown-on-sigterm', 'nosave now', '--shutdown-on-sigint', 'nosave now',
         ...await extra(port),
         ...Object.entries(spec.parameters).flatMap(([k, v]) => [`--${k}`, v]),
       ];
