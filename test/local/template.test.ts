@@ -1,0 +1,145 @@
+// What startLocalCaches() takes from a template beyond the example app's caches, on small hand-written
+// assemblies (fast: single nodes without TLS), checked on the live servers: an AUTH token read from a
+// JSON secret by a dynamic reference, a parameter group's values (and ElastiCache's own parameters left
+// out, with a note), Memcached parameters as flags, an ECS container's injected secret, the warning for
+// a local engine older than the template's; and the client's two local hooks.
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Valkey from 'iovalkey';
+import { CacheClientError, CacheConnection } from '../../lib/client';
+import { LocalCaches, startLocalCaches } from '../../lib/local';
+import { serversAvailable } from '../servers/harness';
+
+const SUITE = 'local caches from hand-written templates';
+const suite = serversAvailable(['valkey-server', 'memcached'], SUITE) ? describe : describe.skip;
+
+function writeAssembly(dir: string, resources: Record<string, unknown>): string {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '55.0.0', artifacts: {
+    App: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region', properties: { templateFile: 'App.template.json' } },
+  } }));
+  fs.writeFileSync(path.join(dir, 'App.template.json'), JSON.stringify({ Resources: resources }));
+  return dir;
+}
+
+const tokenRef = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: 'TokenSecret' }, ':SecretString:token::}}']] };
+
+suite(SUITE, () => {
+  let dir: string;
+  let session: LocalCaches;
+  const progress: string[] = [];
+  const clients: Valkey[] = [];
+  const connect = (port: number, password?: string) => {
+    const client = new Valkey({ host: '127.0.0.1', port, password, maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true,
+      enableReadyCheck: false });
+    client.on('error', () => undefined);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-template-'));
+    const assembly = writeAssembly(path.join(dir, 'cdk.out'), {
+      TokenSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {
+        GenerateSecretString: { SecretStringTemplate: '{"purpose":"auth"}', GenerateStringKey: 'token', PasswordLength: 40 } } },
+      Params: { Type: 'AWS::ElastiCache::ParameterGroup', Properties: { CacheParameterGroupFamily: 'valkey8',
+        Properties: { 'notify-keyspace-events': 'Ex', 'maxmemory-policy': 'allkeys-random', 'reserved-memory-percent': '30' } } },
+      Tokens: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: {
+        Engine: 'valkey', EngineVersion: '99.0', ReplicationGroupId: 'tokens', NumCacheClusters: 1, TransitEncryptionEnabled: false,
+        AuthToken: tokenRef, CacheParameterGroupName: { Ref: 'Params' } } },
+      MemcachedParams: { Type: 'AWS::ElastiCache::ParameterGroup', Properties: { CacheParameterGroupFamily: 'memcached1.6',
+        Properties: { max_item_size: '2097152' } } },
+      Items: { Type: 'AWS::ElastiCache::CacheCluster', Properties: {
+        Engine: 'memcached', ClusterName: 'items', NumCacheNodes: 1, CacheParameterGroupName: { Ref: 'MemcachedParams' } } },
+      Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [{
+        Name: 'Web', Image: 'node:22',
+        Environment: [{ Name: 'CACHE_HOST', Value: { 'Fn::GetAtt': ['Tokens', 'PrimaryEndPoint.Address'] } }, { Name: 'OTHER', Value: 'x' }],
+        Secrets: [{ Name: 'REDIS_TOKEN', ValueFrom: { 'Fn::Join': ['', [{ Ref: 'TokenSecret' }, ':token::']] } }],
+      }] } },
+    });
+    session = await startLocalCaches({ assembly, onProgress: line => progress.push(line) });
+  }, 30_000);
+
+  afterAll(async () => {
+    clients.forEach(c => c.disconnect());
+    await session?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a local major version older than the template\'s warns', () => {
+    expect(progress).toContainEqual(
+      expect.stringMatching(/^App\/Tokens: the template asks for valkey 99\.0, valkey-server here is \d+\.\d+\.\d+ \(an older major version\)/));
+  });
+
+  test('an AUTH token from a JSON secret: required by the server, and what the client reads through CACHE_SECRET_ARN', async () => {
+    const cache = session.caches.find(c => c.id === 'App/Tokens')!;
+    expect(cache.authToken).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(cache.environment).toMatchObject({ CACHE_AUTH: 'auth-token', CACHE_TLS: 'false' });
+    const settings = await CacheConnection.fromEnvironment({ env: cache.environment }).settings();
+    expect(settings.password).toBe(cache.authToken);
+    const anonymous = connect(cache.port);
+    await anonymous.connect();
+    await expect(anonymous.get('k')).rejects.toThrow(/NOAUTH/);
+    const client = connect(cache.port, settings.password);
+    await client.connect();
+    expect(await client.set('k', 'v')).toBe('OK');
+  });
+
+  test('the parameter group\'s values are on the server; ElastiCache\'s own parameters are left out with a note', async () => {
+    const cache = session.caches.find(c => c.id === 'App/Tokens')!;
+    expect(cache.parameters).toEqual({ 'maxmemory-policy': 'allkeys-random', 'notify-keyspace-events': 'Ex' });
+    expect(cache.notes).toContain('the parameter reserved-memory-percent is ElastiCache\'s own: not applied');
+    const client = connect(cache.port, cache.authToken);
+    await client.connect();
+    expect(await client.config('GET', 'notify-keyspace-events')).toEqual(['notify-keyspace-events', 'xE']);
+    expect(await client.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'allkeys-random']);
+  });
+
+  test('Memcached: max_item_size as the -I flag', async () => {
+    const cache = session.caches.find(c => c.id === 'App/Items')!;
+    const stats = await new Promise<string>((resolve, reject) => {
+      let data = '';
+      const socket = net.connect({ host: '127.0.0.1', port: cache.port }, () => socket.write('stats settings\r\n'));
+      socket.on('data', d => {
+        data += d;
+        if (data.includes('END\r\n')) {
+          socket.end();
+          resolve(data);
+        }
+      });
+      socket.on('error', reject);
+    });
+    expect(stats).toMatch(/STAT item_size_max 2097152\r\n/);
+  });
+
+  test('an ECS container: its CACHE_* variables resolved, the secret it injects as the local value, other variables left out', () => {
+    const cache = session.caches.find(c => c.id === 'App/Tokens')!;
+    expect(session.consumers).toEqual([{
+      id: 'App/Task/Web', type: 'AWS::ECS::TaskDefinition', caches: ['App/Tokens'],
+      environment: { CACHE_HOST: 'localhost', REDIS_TOKEN: cache.authToken },
+    }]);
+  });
+
+  test('the client\'s local hooks fail in one line naming the variable when their file is gone', async () => {
+    const env = { CACHE_ENGINE: 'valkey', CACHE_HOST: 'localhost', CACHE_PORT: '6379', CACHE_TLS: 'true', CACHE_AUTH: 'auth-token',
+      CACHE_SECRET_ARN: `file://${path.join(dir, 'gone.json')}`, CACHE_TLS_CA_FILE: path.join(dir, 'gone.pem') };
+    // (jest's fs errors come from another realm: the client writes them with their 'Error: ' prefix here)
+    const secretError = await CacheConnection.fromEnvironment({ env }).settings().catch(e => e);
+    expect(secretError).toBeInstanceOf(CacheClientError);
+    expect(secretError.message).toMatch(new RegExp('^Cannot read the secret file://.*gone\\.json \\(CACHE_SECRET_ARN\\): (Error: )?ENOENT: no such '
+      + "file or directory, open '.*gone\\.json' \\(is cdk-elasticache local still running\\?\\)$"));
+    fs.writeFileSync(path.join(dir, 'gone.json'), 'a-token');
+    const caError = await CacheConnection.fromEnvironment({ env }).settings().catch(e => e);
+    expect(caError).toBeInstanceOf(CacheClientError);
+    expect(caError.message)
+      .toMatch(/^Cannot read the CA file .*gone\.pem \(CACHE_TLS_CA_FILE\): (Error: )?ENOENT: no such file or directory, open '.*gone\.pem'$/);
+    const ca = path.join(dir, 'gone.pem');
+    fs.writeFileSync(ca, 'PEM');
+    const connection = CacheConnection.fromEnvironment({ env });
+    expect(await connection.ioredisOptions()).toEqual({ host: 'localhost', port: 6379, password: 'a-token', tls: { servername: 'localhost', ca: 'PEM' } });
+    expect(await connection.nodeRedisOptions()).toEqual({ socket: { host: 'localhost', port: 6379, tls: true, servername: 'localhost', ca: 'PEM' },
+      password: 'a-token' });
+  });
+});
