@@ -9,7 +9,7 @@ import * as tls from 'node:tls';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import Valkey, { Cluster } from 'iovalkey';
+import Valkey, { Cluster, RedisOptions } from 'iovalkey';
 import { createClient } from 'redis';
 import { buildApp, NetworkStack } from '../../bin/app';
 import { AccessString, Authentication, EvictionPolicy, ReplicationGroup, TransitEncryptionMode } from '../../lib';
@@ -73,8 +73,8 @@ suite(SUITE, () => {
   };
   const cache = (id: string): LocalCache => session.caches.find(c => c.id === id)!;
   const consumer = (id: string) => session.consumers.find(c => c.id === id)!;
-  const valkey = (options: ConstructorParameters<typeof Valkey>[0]) => {
-    const client = new Valkey({ ...options!, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const valkey = (options: RedisOptions) => {
+    const client = new Valkey({ ...options, maxRetriesPerRequest: 1, retryStrategy: () => null });
     clients.push(client);
     return client;
   };

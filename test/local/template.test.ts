@@ -10,10 +10,24 @@ import * as path from 'node:path';
 import Valkey from 'iovalkey';
 import { CacheClientError, CacheConnection } from '../../lib/client';
 import { LocalCaches, startLocalCaches } from '../../lib/local';
+import { runLocal } from '../../lib/local/command';
 import { serversAvailable } from '../servers/harness';
 
 const SUITE = 'local caches from hand-written templates';
 const suite = serversAvailable(['valkey-server', 'memcached'], SUITE) ? describe : describe.skip;
+
+/** The command in this process on bad input: its exit code and stderr (each kind also runs as a process in cli.test.ts). */
+async function refusedInProcess(args: Record<string, unknown>, positionals: string[] = []): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  let stdout = '';
+  const code = await runLocal(args, positionals, {
+    stdout: { write: (t: string) => { stdout += t; } },
+    stderr: { write: (t: string) => { stderr += t; } },
+    interrupted: new Promise<string>(() => undefined),
+  });
+  expect(stdout).toBe('');
+  return { code, stderr };
+}
 
 function writeAssembly(dir: string, resources: Record<string, unknown>): string {
   fs.mkdirSync(dir, { recursive: true });
@@ -141,5 +155,36 @@ suite(SUITE, () => {
     expect(await connection.ioredisOptions()).toEqual({ host: 'localhost', port: 6379, password: 'a-token', tls: { servername: 'localhost', ca: 'PEM' } });
     expect(await connection.nodeRedisOptions()).toEqual({ socket: { host: 'localhost', port: 6379, tls: true, servername: 'localhost', ca: 'PEM' },
       password: 'a-token' });
+  });
+
+  test.each([
+    ['no directory', { app: '/nowhere/cdk.out' }, [], /^No cloud assembly at \/nowhere\/cdk\.out: the directory does not exist/],
+    ['a cache that is not there', { cache: 'Other' }, [], /^No cache Other in .*: its caches are App\/Tokens, App\/Items\.$/],
+    ['a cache id as an argument', {}, ['App/Tokens'], /^'local' takes no cache id, got 'App\/Tokens': select caches with --stack and --cache/],
+    ['an option of the AWS commands', { region: 'eu-west-1' }, [], /^'local' reads no --region: it starts servers on this machine/],
+    ['a bad --maxmemory', { maxmemory: 'lots' }, [], /^Invalid --maxmemory: got 'lots'\. Allowed: a size such as 64mb/],
+    ['a bad --port', { port: '80' }, [], /^Invalid --port: got '80'\. Allowed: an integer from 1024 to 65535/],
+  ])('bad input in process: %s', async (_, values, positionals, message) => {
+    const r = await refusedInProcess({ app: path.join(dir, 'cdk.out'), ...values }, positionals);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
+  });
+
+  test.each([
+    ['a user group of another app', { UserGroupIds: ['elsewhere'] },
+      /^App\/Cache cannot run locally: its user group elsewhere is not in the assembly \(its users and access strings are unknown\)\.$/],
+    ['an engine given as a parameter', { Engine: { Ref: 'EngineParameter' } },
+      /^App\/Cache cannot run locally: its Engine is not a literal value of the template \(it is known only once deployed\)\.$/],
+    ['slots given twice', { ClusterMode: 'enabled', NumNodeGroups: 2, NodeGroupConfiguration: [{ Slots: '0-8000' }, { Slots: '8000-16383' }] },
+      /^App\/Cache cannot run locally: slot 8000 is in shards 0001 and 0002 \(a slot belongs to one shard\)\.$/],
+    ['too many nodes for a laptop', { ClusterMode: 'enabled', NumNodeGroups: 30, ReplicasPerNodeGroup: 2 },
+      /^App\/Cache cannot run locally: it has 90 nodes \(at most 60 servers start for one cache on a laptop\)\.$/],
+  ])('a cache that cannot run locally, in process: %s', async (_, properties, message) => {
+    const assembly = writeAssembly(path.join(dir, `bad-${Math.random().toString(36).slice(2)}`), {
+      Cache: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { Engine: 'valkey', ReplicationGroupId: 'bad', NumCacheClusters: 1, ...properties } },
+    });
+    const r = await refusedInProcess({ app: assembly });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
   });
 });
