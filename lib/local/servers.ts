@@ -208,7 +208,7 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs 
     if (Date.now() > deadline) {
       throw new LocalCacheError(`${what} did not happen within ${timeoutMs / 1000} s.`);
     }
-    await new Promise(r => setTimeout(r, 25));
+    await new Promise(r => setTimeout(r, 50));
   }
 }
 

@@ -187,4 +187,16 @@ suite(SUITE, () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
   });
+
+  test('a server binary missing from the PATH: one line naming the Debian package, nothing started', async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = dir; // no server here
+    try {
+      const r = await refusedInProcess({ app: path.join(dir, 'cdk.out'), cache: 'App/Tokens' });
+      expect(r).toEqual({ code: 2, stderr: 'valkey-server is not on the PATH (needed for App/Tokens (engine valkey)): install valkey-server '
+        + '(Debian bookworm: apt-get install -t bookworm-backports valkey-server).\n' });
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
 });
