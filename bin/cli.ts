@@ -4,9 +4,11 @@
  *
  *   cdk-elasticache list [--json]
  *   cdk-elasticache describe <id> [--serverless] [--json]
+ *   cdk-elasticache describe --global <global id> [--json]
  *   cdk-elasticache events <id> [--since 1h] [--json]
  *   cdk-elasticache wait <id> [--serverless] [--deleted] [--timeout 30m] [--json]
  *   cdk-elasticache failover-drill <id> [--shard N] [--timeout 20m] [--json]
+ *   cdk-elasticache failover-global <global id> --to <region> [--timeout 30m] [--no-wait] [--json]
  *   cdk-elasticache snapshot <id> [--serverless] [--name NAME] [--timeout 60m] [--json]
  *   cdk-elasticache token <id> --user USER_ID [--serverless] [--json]
  *   cdk-elasticache rotate <secret or id> [--timeout 20m] [--json]
@@ -14,8 +16,9 @@
  *   cdk-elasticache plan --before DIR --after DIR | --deployed --after DIR [--stack NAME]... [--json]
  *   cdk-elasticache local [--app DIR] [--stack NAME] [--cache ID] [--write-env FILE] [--json]
  *
- * Every command takes --region, --profile and --endpoint-url; region and credentials otherwise come from the
- * AWS CLI's environment variables and the AWS SDK's chains. Ids are checked locally before any call.
+ * Every command takes --region, --profile, --endpoint-url, --output and --timeout, before or after the command;
+ * region and credentials otherwise come from the AWS CLI's environment variables and the AWS SDK's chains, in
+ * the AWS CLI's order. Ids are checked locally before any call; every call is bounded by --timeout.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -24,12 +27,16 @@ import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Clock, formatElapsed, SYSTEM_CLOCK } from '../lib/ops/clock';
 import { describeCache, formatDescription } from '../lib/ops/describe';
-import { createCommandClient, endpointProblem, profileProblem } from '../lib/ops/client';
-import { formatError, formatServiceError } from '../lib/ops/errors';
+import { CommandDeadline, createCommandClient, endpointProblem, profileProblem, startDeadline } from '../lib/ops/client';
+import { formatError, formatServiceError, OpsError } from '../lib/ops/errors';
 import { cacheEvents, formatCacheEvents, MAX_EVENT_AGE_MS } from '../lib/ops/events';
 import { regionOf } from '../lib/ops/find';
 import { formatCacheList, listCaches } from '../lib/ops/list';
 import { runFailoverDrill } from '../lib/ops/failover';
+import {
+  createCloudWatchCommandClient, describeGlobalDatastore, failoverGlobalDatastore, formatGlobalDescription, formatGlobalFailover,
+  globalIdProblem, regionProblem,
+} from '../lib/ops/global';
 import { createCloudFormationCommandClient, formatPlan, planAssemblies, planDeployed, PlanResult } from '../lib/ops/plan-command';
 import {
   createServerlessSnapshot, describeServerlessCache, formatServerlessDescription, waitForServerlessCache, withServerlessFallback,
@@ -54,11 +61,16 @@ export interface CliIo {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-const COMMON_HELP = `Options of every command:
+const COMMON_HELP = `Options of every command (before or after the command):
   --region <region>      AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region)
-  --profile <name>       profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE or the default chain)
+  --profile <name>       profile from ~/.aws/config and ~/.aws/credentials; beats AWS_ACCESS_KEY_ID /
+                         AWS_SECRET_ACCESS_KEY (default: those keys, then AWS_PROFILE, then the default chain)
   --endpoint-url <url>   the ElastiCache API endpoint, e.g. a local one (default: AWS_ENDPOINT_URL_ELASTICACHE,
                          AWS_ENDPOINT_URL, or the region's endpoint)
+  --output <format>      json (the same as --json) or table (the default, for people)
+  --timeout <duration>   the longest the whole command may take, every AWS call and wait included: 90s, 15m,
+                         1h (default 2m; the commands that wait have their own, see <command> --help); each
+                         connection attempt also gives up after 5s and each request after 30s
   -h, --help             help`;
 
 const ID_HELP = '<id> is a replication group id (1-40 letters, digits and hyphens, starting with a letter, no \'--\', no trailing \'-\')';
@@ -71,13 +83,14 @@ const COMMAND_HELP: Record<string, { synopsis: string; summary: string; details:
     details: `Lists every replication group (Valkey / Redis OSS), cache cluster that is not a member of one
 (Memcached, lone Redis OSS nodes) and serverless cache of the region: id, kind, status, engine, version,
 node type and nodes. A listing ElastiCache refuses (an IAM policy without elasticache:DescribeServerlessCaches,
-...) is one line on stderr and exit code 1; the caches of the other listings are still printed.
+...) is one line on stderr naming the operation, and exit code 2; the caches of the other listings are still
+printed, and it never says there are no caches of a kind it could not list.
 
   --json                 the list as JSON: { caches: [...], problems: [...] }`,
   },
   'describe': {
-    synopsis: 'describe <id> [--serverless] [--json]',
-    summary: 'status, engine, nodes and roles, endpoints, security, failover, backups, pending changes',
+    synopsis: 'describe <id> [--serverless | --global] [--json]',
+    summary: 'status, engine, nodes and roles, endpoints, security, failover, backups, pending changes; or a global datastore',
     details: `Describes a replication group (Valkey / Redis OSS) or cache cluster (Memcached): status, engine and
 version, node type, every node with its role, AZ and status, endpoints, encryption and auth, Multi-AZ
 and failover, backups and windows, pending changes, and the service updates not applied yet
@@ -90,6 +103,11 @@ or a cache cluster id (the same rules, 1-50 characters), or a serverless cache n
 names neither).
 
   --serverless           <id> is a serverless cache (skips the replication group and cache cluster lookups)
+  --global               <id> is a global datastore's full id (ldgnf-orders): its status, engine, node type and
+                         encryption, and each member's Region, replication group, role and status, with the
+                         replication lag of each secondary (CloudWatch GlobalDatastoreReplicationLag in the
+                         secondary's Region, the latest of the last 10 minutes, highest node). Run it with the
+                         --region of a member. A lag CloudWatch refuses: a line on stderr, exit code 1
   --json                 the description as JSON`,
   },
   'events': {
@@ -118,7 +136,8 @@ names neither).
 
   --serverless           <id> is a serverless cache
   --deleted              wait until the cache is deleted
-  --timeout <duration>   how long to wait: 90s, 15m, 1h (default 30m; 60m with --deleted)
+  --timeout <duration>   how long to wait: 90s, 15m, 1h (default 30m; 60m with --deleted); a call that
+                         does not answer by then ends the command too
   --json                 the result as JSON`,
   },
   'failover-drill': {
@@ -134,7 +153,24 @@ ${ID_HELP}.
   --shard <N>            the shard (node group) whose primary fails over: its id (0002, or an id of 1-4 letters
                          and digits given at creation) or its number (2); required when the group has several
                          shards (cluster mode enabled), otherwise its only shard
-  --timeout <duration>   how long to wait for the new primary: 90s, 15m, 1h (default 20m)
+  --timeout <duration>   how long the drill may take until the new primary: 90s, 15m, 1h (default 20m)
+  --json                 the result as JSON`,
+  },
+  'failover-global': {
+    synopsis: 'failover-global <global id> --to <region> [--timeout 30m] [--no-wait] [--json]',
+    summary: 'promote the member of a Region to primary of a global datastore and wait until it is (progress on stderr)',
+    details: `Finds the member of the global datastore in the Region --to names (DescribeGlobalReplicationGroups),
+calls FailoverGlobalReplicationGroup with that Region and that replication group, then polls every 10 seconds
+until it is the primary and the datastore is available, one line of progress per poll on stderr. Refuses,
+before changing anything, a Region without a member, the primary's own Region, and a datastore that is not
+available. Writes go to one Region only: move the writers to the new primary Region.
+
+<global id> is the full id, with the Region prefix ElastiCache adds (ldgnf-orders); run the command with the
+--region of a member.
+
+  --to <region>          the Region whose member becomes the primary (eu-west-1, us-east-1...)
+  --timeout <duration>   how long to wait: 90s, 15m, 1h (default 30m)
+  --no-wait              return once ElastiCache has accepted the failover
   --json                 the result as JSON`,
   },
   'snapshot': {
@@ -151,7 +187,7 @@ names neither).
   --serverless           <id> is a serverless cache
 
   --name <name>          the snapshot name (default: <id>-manual-<UTC timestamp>)
-  --timeout <duration>   how long to wait: 90s, 15m, 1h (default 60m)
+  --timeout <duration>   how long to wait for the snapshot: 90s, 15m, 1h (default 60m)
   --json                 the result as JSON`,
   },
   'token': {
@@ -176,7 +212,7 @@ every secret cdk-elasticache rotates for it (its users' passwords, or its AUTH t
 other. Refuses secrets without rotation and rotations already running; on a timeout, names the function
 whose log says why.
 
-  --timeout <duration>   how long to wait for each secret: 90s, 15m, 1h (default 20m)
+  --timeout <duration>   how long the command may take, for all its secrets: 90s, 15m, 1h (default 20m)
   --json                 the results as JSON
   --endpoint-url         also used for Secrets Manager, unless AWS_ENDPOINT_URL_SECRETS_MANAGER is set`,
   },
@@ -193,7 +229,8 @@ ${ID_HELP}.
 
   --secret <secret>      the secret (name or ARN) clients read the token from; its whole string is the token
   --step <step>          both (default), rotate or set
-  --timeout <duration>   how long to wait for the group each time: 90s, 15m, 1h (default 30m)
+  --timeout <duration>   how long the command may take, both waits for the group included: 90s, 15m, 1h
+                         (default 30m)
   --json                 the result as JSON`,
   },
   'plan': {
@@ -231,8 +268,10 @@ ${COMMON_HELP}
   --version              the version of cdk-elasticache
 
 'cdk-elasticache <command> --help' describes a command and its options.
-Exit codes: 0 success, 1 operation failed or refused, 2 usage error (bad arguments, an invalid id, an unknown
-profile: nothing was sent to AWS). plan: 0 safe to deploy, 1 not safe, 2 error.
+Exit codes: 0 success; 1 the answer is no: the cache is not found, the operation is refused, or a wait ran
+out of --timeout while AWS answered; 2 error: a usage error (bad arguments, an invalid id, an unknown profile,
+an invalid endpoint: nothing was sent to AWS), or an AWS call failed (refused, such as AccessDenied; no
+answer within --timeout; unreachable). plan: 0 safe to deploy, 1 not safe, 2 error.
 `;
 
 /** The help of one command. */
@@ -247,15 +286,19 @@ const COMMON: Options = {
   'region': { type: 'string' },
   'profile': { type: 'string' },
   'endpoint-url': { type: 'string' },
+  'output': { type: 'string' },
+  'timeout': { type: 'string' },
+  'json': { type: 'boolean' },
   'help': { type: 'boolean', short: 'h' },
 };
 
 const COMMANDS: Record<string, Options> = {
   'list': { json: { type: 'boolean' } },
-  'describe': { serverless: { type: 'boolean' }, json: { type: 'boolean' } },
+  'describe': { serverless: { type: 'boolean' }, global: { type: 'boolean' }, json: { type: 'boolean' } },
   'events': { since: { type: 'string' }, json: { type: 'boolean' } },
   'wait': { serverless: { type: 'boolean' }, timeout: { type: 'string' }, deleted: { type: 'boolean' }, json: { type: 'boolean' } },
   'failover-drill': { shard: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
+  'failover-global': { 'to': { type: 'string' }, 'timeout': { type: 'string' }, 'no-wait': { type: 'boolean' }, 'json': { type: 'boolean' } },
   'snapshot': { serverless: { type: 'boolean' }, name: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
   'token': { user: { type: 'string' }, serverless: { type: 'boolean' }, json: { type: 'boolean' } },
   'rotate': { timeout: { type: 'string' }, json: { type: 'boolean' } },
@@ -267,12 +310,44 @@ const COMMANDS: Record<string, Options> = {
   'local': LOCAL_OPTIONS,
 };
 
+/** The options that may come before the command (as the AWS CLI's global options), and whether they take a value. */
+const GLOBAL_OPTIONS: Record<string, boolean> = {
+  '--region': true, '--profile': true, '--endpoint-url': true, '--output': true, '--timeout': true, '--json': false,
+};
+
+/**
+ * Splits `argv` into the command and its arguments, the options before the command moved after it
+ * (`--region eu-west-1 list` is `list --region eu-west-1`; options after the command win).
+ */
+export function splitCommand(argv: string[]): { command: string | undefined; args: string[] } {
+  const leading: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const name = argv[i].split('=', 1)[0];
+    const takesValue = GLOBAL_OPTIONS[name];
+    if (takesValue === undefined) {
+      break;
+    }
+    const width = takesValue && !argv[i].includes('=') ? 2 : 1;
+    leading.push(...argv.slice(i, i + width));
+    i += width;
+  }
+  return { command: argv[i], args: [...leading, ...argv.slice(i + 1)] };
+}
+
+/** How long each command may take without --timeout. */
+function defaultTimeoutMs(command: string, deleted: boolean): number {
+  const minutes: Record<string, number> = { 'wait': deleted ? 60 : 30, 'failover-drill': 20, 'snapshot': 60, 'rotate': 20, 'rotate-auth-token': 30 };
+  return (minutes[command] ?? 2) * 60_000;
+}
+
 /** What kind of id each command takes (`list` takes none). */
 const ID_KIND: Record<string, CacheIdKind> = {
   'describe': 'cache',
   'events': 'cache',
   'wait': 'cache',
   'failover-drill': 'replication-group',
+  'failover-global': 'replication-group', // a global datastore id: checked with globalIdProblem
   'snapshot': 'cache',
   'token': 'replication-group',
   'rotate': 'replication-group',
@@ -317,14 +392,25 @@ export function parseSince(text: string): number {
   return value;
 }
 
-/** --region, --profile and --endpoint-url, checked (an unknown profile, a URL that is none): a UsageError, before any client exists. */
-function checkedClientOptions(values: Record<string, string | boolean | string[] | undefined>, env: NodeJS.ProcessEnv):
-{ region?: string; profile?: string; endpoint?: string } {
+/**
+ * --region, --profile and --endpoint-url, checked (an unknown profile, a URL that is none, in the option or
+ * in the endpoint variables the command's APIs read): a UsageError, before any client exists.
+ */
+function checkedClientOptions(values: Record<string, string | boolean | string[] | undefined>, env: NodeJS.ProcessEnv,
+  services: string[] = ['ELASTICACHE']): { region?: string; profile?: string; endpoint?: string } {
   const str = (name: string) => values[name] as string | undefined;
   const endpoint = str('endpoint-url');
   const endpointIssue = endpoint !== undefined ? endpointProblem(endpoint) : undefined;
   if (endpointIssue) {
     throw new UsageError(endpointIssue);
+  }
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() !== 'true') {
+    for (const name of ['AWS_ENDPOINT_URL', ...services.map(service => `AWS_ENDPOINT_URL_${service}`)]) {
+      const issue = env[name]?.trim() ? endpointProblem(env[name]!.trim(), name) : undefined;
+      if (issue) {
+        throw new UsageError(issue);
+      }
+    }
   }
   const profile = str('profile') ?? (env.AWS_PROFILE?.trim() || undefined);
   const profileIssue = profile !== undefined ? profileProblem(profile, str('profile') !== undefined ? 'from --profile' : 'from AWS_PROFILE', env) : undefined;
@@ -343,7 +429,7 @@ function checkedClientOptions(values: Record<string, string | boolean | string[]
  * that cannot be read, CloudFormation unreachable or refusing), always one line on stderr.
  */
 async function plan(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], io: CliIo,
-  env: NodeJS.ProcessEnv): Promise<number> {
+  env: NodeJS.ProcessEnv, deadline: CommandDeadline): Promise<number> {
   const err = (text: string) => io.stderr.write(`${text}\n`);
   const before = values.before as string | undefined;
   const after = values.after as string | undefined;
@@ -366,11 +452,11 @@ async function plan(values: Record<string, string | boolean | string[] | undefin
     }
     let result: PlanResult;
     if (values.deployed) {
-      const options = checkedClientOptions(values, env);
+      const options = checkedClientOptions(values, env, ['CLOUDFORMATION']);
       result = await planDeployed(after, {
         ...(stacks ? { stacks } : {}),
         client: region => {
-          const c = createCloudFormationCommandClient({ ...options, ...(region ? { region } : {}), onWarning: err }, env);
+          const c = createCloudFormationCommandClient({ ...options, ...(region ? { region } : {}), onWarning: err, deadline }, env);
           cfnClients.push(c);
           return c;
         },
@@ -397,10 +483,12 @@ function nodeBasedOrServerless<T>(client: ElastiCacheClient, id: string, serverl
 
 /** Runs one command; returns the exit code. Never throws: every failure is one line on stderr. */
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  const out = (text: string) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-  const err = (text: string) => io.stderr.write(`${text}\n`);
+  // Nothing is written once the command has ended (a call its deadline cut short may still settle).
+  let ended = false;
+  const out = (text: string) => !ended && io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const err = (text: string) => !ended && io.stderr.write(`${text}\n`);
   const env = io.env ?? process.env;
-  const [command, ...rest] = argv;
+  const { command, args: rest } = splitCommand(argv);
   if (command === undefined || command === '--help' || command === '-h') {
     out(USAGE);
     return command === undefined ? 2 : 0;
@@ -421,7 +509,13 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   }
   let client: ElastiCacheClient | undefined;
   let secretsClient: SecretsManagerClient | undefined;
+  let deadline: ReturnType<typeof startDeadline> | undefined;
+  let backstop: ReturnType<typeof setTimeout> | undefined;
   try {
+    if (command.startsWith('-')) {
+      throw new UsageError(`Unknown option '${command.split('=', 1)[0]}' before the command: only ${Object.keys(GLOBAL_OPTIONS).join(', ')} `
+        + 'may come before it (see --help).');
+    }
     const options = COMMANDS[command];
     if (!options) {
       const what = command === 'help' ? `help topic '${rest.join(' ')}'` : `command '${command}'`;
@@ -438,26 +532,64 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       out(commandUsage(command));
       return 0;
     }
-    if (command === 'plan') {
-      return await plan(values, parsed.positionals, io, env);
+    if (values.output !== undefined) {
+      if (values.output !== 'json' && values.output !== 'table') {
+        throw new UsageError(`Invalid --output: got '${values.output}'. Allowed: json (the same as --json) or table (the default).`);
+      }
+      values.json = values.json === true || values.output === 'json';
     }
+    // local runs until interrupted: no --timeout deadline.
     if (command === 'local') {
       return await runLocal(values, parsed.positionals, io);
     }
+    const timeoutMs = values.timeout !== undefined ? parseTimeout(values.timeout as string) : defaultTimeoutMs(command, values.deleted === true);
+    // The whole command's time: every AWS call still running then fails at once, every wait ends.
+    deadline = startDeadline(timeoutMs);
+    // What the deadline cannot reach (a credential process, ...) ends here, a moment later.
+    const late = new Promise<number>(resolve => {
+      backstop = setTimeout(() => {
+        err(`No result within the --timeout of ${formatElapsed(timeoutMs)}: ${command} did not finish.`);
+        resolve(2);
+      }, timeoutMs + 1_000);
+    });
+    const run = command === 'plan' ? plan(values, parsed.positionals, io, env, deadline)
+      : runCommand(command, values, parsed.positionals, deadline, timeoutMs);
+    return await Promise.race([run, late]);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(e.message);
+      return 2;
+    }
+    err(formatError(e));
+    return e instanceof OpsError ? 1 : 2;
+  } finally {
+    ended = true;
+    deadline?.clear();
+    clearTimeout(backstop);
+    client?.destroy();
+    secretsClient?.destroy();
+  }
+
+  /** The commands other than `plan`, after their options are parsed: the exit code. */
+  async function runCommand(command: string, values: Record<string, string | boolean | undefined>, positionals: string[],
+    deadline: CommandDeadline, timeoutMs: number): Promise<number> {
     const takesId = command !== 'list';
-    if (!takesId && parsed.positionals.length > 0) {
-      throw new UsageError(`'${command}' takes no cache id, got ${parsed.positionals.length} argument${parsed.positionals.length === 1 ? '' : 's'} (see --help).`);
+    if (!takesId && positionals.length > 0) {
+      throw new UsageError(`'${command}' takes no cache id, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'} (see --help).`);
     }
-    if (takesId && parsed.positionals.length !== 1) {
-      throw new UsageError(`'${command}' takes exactly one cache id, got ${parsed.positionals.length} (see --help).`);
+    if (takesId && positionals.length !== 1) {
+      throw new UsageError(`'${command}' takes exactly one cache id, got ${positionals.length} (see --help).`);
     }
-    const id = takesId ? parsed.positionals[0] : '';
+    const id = takesId ? positionals[0] : '';
     const str = (name: string) => values[name] as string | undefined;
     // Everything is checked here, before a client exists: a wrong id never reaches ElastiCache.
     const serverless = values.serverless === true;
     let idProblem = takesId ? cacheIdProblem(serverless ? 'serverless-cache' : ID_KIND[command], id) : undefined;
     if (command === 'rotate' && idProblem) {
       idProblem = secretIdProblem(id, true); // a secret's name or ARN, or neither
+    }
+    if (command === 'failover-global' || values.global) {
+      idProblem = globalIdProblem(id);
     }
     if (idProblem) {
       throw new UsageError(idProblem);
@@ -468,9 +600,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       throw new UsageError(`Invalid --shard: got '${shard}'. Allowed: a shard (node group) id of 1-4 letters or digits, such as 0001 or a1, or its number, such as 2 for 0002.`);
     }
     const clock = io.clock ?? SYSTEM_CLOCK;
-    const timeoutMs = str('timeout') !== undefined ? parseTimeout(str('timeout')!) : undefined;
     const onProgress = (line: string) => err(line);
-    const wait = { clock, onProgress, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
+    const wait = { clock, onProgress, timeoutMs, signal: deadline.signal };
     if (command === 'token' && !str('user')?.trim()) {
       throw new UsageError("'token' needs --user <userId> (see --help).");
     }
@@ -487,12 +618,24 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     if (str('name') !== undefined && !str('name')!.trim()) {
       throw new UsageError(`Invalid --name: got '${str('name')}'. Allowed: a snapshot name that no other snapshot of the account has in the region.`);
     }
-    const clientOptions = checkedClientOptions(values, env);
-    const createClient = io.createClient ?? (o => createCommandClient({ ...o, onWarning: err }, env));
+    if (command === 'failover-global') {
+      const problem = str('to') === undefined ? "'failover-global' needs --to <region>: the Region whose member becomes the primary (see --help)."
+        : regionProblem(str('to')!, '--to');
+      if (problem) {
+        throw new UsageError(problem);
+      }
+    }
+    if (values.global && serverless) {
+      throw new UsageError("'describe' takes --global or --serverless, not both (see --help).");
+    }
+    const rotation = command === 'rotate' || command === 'rotate-auth-token';
+    const clientOptions = checkedClientOptions(values, env, rotation ? ['ELASTICACHE', 'SECRETS_MANAGER']
+      : values.global ? ['ELASTICACHE', 'CLOUDWATCH'] : ['ELASTICACHE']);
+    const createClient = io.createClient ?? (o => createCommandClient({ ...o, onWarning: err, deadline }, env));
     client = createClient(clientOptions);
 
-    if (command === 'rotate' || command === 'rotate-auth-token') {
-      const createSecrets = io.createSecretsManagerClient ?? (o => createSecretsManagerCommandClient({ ...o, onWarning: err }, env));
+    if (rotation) {
+      const createSecrets = io.createSecretsManagerClient ?? (o => createSecretsManagerCommandClient({ ...o, onWarning: err, deadline }, env));
       secretsClient = createSecrets(clientOptions);
     }
     const clients = () => ({ elastiCache: client!, secretsManager: secretsClient! });
@@ -500,11 +643,14 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     switch (command) {
       case 'list': {
         const list = await listCaches(client);
-        out(values.json ? JSON.stringify(list, null, 2) : formatCacheList(list, await regionOf(client)));
+        const text = values.json ? JSON.stringify(list, null, 2) : formatCacheList(list, await regionOf(client));
+        if (text) {
+          out(text);
+        }
         for (const p of list.problems) {
           err(`Could not list the ${p.what}: ${p.error}`);
         }
-        return list.problems.length > 0 ? 1 : 0;
+        return list.problems.length > 0 ? 2 : 0;
       }
       case 'events': {
         const r = await cacheEvents(client, id, { now: clock.now(), ...(sinceMs !== undefined ? { sinceMs } : {}) });
@@ -527,6 +673,24 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         break;
       }
       case 'describe': {
+        if (values.global) {
+          const cloudWatchClients: Array<{ destroy(): void }> = [];
+          try {
+            const d = await describeGlobalDatastore(client, id, {
+              now: clock.now(),
+              cloudWatch: region => {
+                const c = createCloudWatchCommandClient({ ...clientOptions, region, onWarning: err, deadline }, env);
+                cloudWatchClients.push(c);
+                return c;
+              },
+            });
+            out(values.json ? JSON.stringify(d, null, 2) : formatGlobalDescription(d));
+            d.problems.forEach(p => err(p));
+            return d.problems.length > 0 ? 1 : 0;
+          } finally {
+            cloudWatchClients.forEach(c => c.destroy());
+          }
+        }
         const c = client;
         const text = await nodeBasedOrServerless(c, id, serverless,
           async () => { const d = await describeCache(c, id); return values.json ? JSON.stringify(d, null, 2) : formatDescription(d); },
@@ -569,6 +733,11 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         }
         break;
       }
+      case 'failover-global': {
+        const r = await failoverGlobalDatastore(client, id, { ...wait, toRegion: str('to')!, wait: values['no-wait'] !== true });
+        out(values.json ? JSON.stringify(r, null, 2) : formatGlobalFailover(r));
+        break;
+      }
       case 'snapshot': {
         const c = client;
         const snapshotOptions = { ...wait, ...(str('name') ? { name: str('name') } : {}) };
@@ -603,16 +772,6 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       }
     }
     return 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err(e.message);
-      return 2;
-    }
-    err(formatError(e));
-    return 1;
-  } finally {
-    client?.destroy();
-    secretsClient?.destroy();
   }
 }
 
@@ -623,5 +782,8 @@ if (require.main === module) {
   }
   void main(process.argv.slice(2)).then(code => {
     process.exitCode = code;
+    // What the deadline abandoned (a credential process that never ends, ...) must not keep the command alive: when
+    // something still holds the event loop a moment after the output, exit (the timer itself holds nothing).
+    setTimeout(() => process.exit(code), 200).unref();
   });
 }

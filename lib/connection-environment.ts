@@ -60,6 +60,12 @@ export class ConnectionEnvironment {
    * a serverless Valkey / Redis OSS cache; absent otherwise.
    */
   public static readonly CLUSTER = 'CLUSTER';
+  /**
+   * `true` when `HOST` and `READER_HOST` are DNS names of `addDnsRecords()` (CNAMEs to the endpoints);
+   * absent otherwise. With TLS, the client checks the server's certificate against the endpoint the
+   * name points to (ElastiCache's certificates name the endpoints, not yours).
+   */
+  public static readonly DNS_ALIAS = 'DNS_ALIAS';
 
   /**
    * Every key, in the order the README documents them. A frozen array: typed `string[]`, not
@@ -70,7 +76,7 @@ export class ConnectionEnvironment {
     ConnectionEnvironment.READER_HOST, ConnectionEnvironment.READER_PORT, ConnectionEnvironment.TLS, ConnectionEnvironment.TLS_CA_FILE,
     ConnectionEnvironment.AUTH,
     ConnectionEnvironment.SECRET_ARN, ConnectionEnvironment.SECRET_FIELD, ConnectionEnvironment.USER, ConnectionEnvironment.SERVERLESS,
-    ConnectionEnvironment.CLUSTER,
+    ConnectionEnvironment.CLUSTER, ConnectionEnvironment.DNS_ALIAS,
   ]) as string[];
 
   /**

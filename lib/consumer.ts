@@ -37,6 +37,13 @@ export interface ConnectFromOptions {
    * them from the returned `environment`)
    */
   readonly container?: ecs.ContainerDefinition;
+  /**
+   * Whether `CACHE_HOST` and `CACHE_READER_HOST` are the DNS names of the cache's `addDnsRecords()`
+   * (so that a replacement cache reaches the consumer by a record change, no redeployment of the
+   * consumer) or its endpoints. `true` without `addDnsRecords()` is an error.
+   * @default - the DNS names when `addDnsRecords()` was called on the cache before, otherwise the endpoints
+   */
+  readonly useDnsNames?: boolean;
 }
 
 /** What `connectFrom()` wired. */

@@ -8,6 +8,7 @@ import { AzMode } from './az-mode';
 import { CacheBase, CacheBaseProps } from './cache-base';
 import { CacheAuthMode } from './connection-environment';
 import { CacheConnectionBinding, ConnectFromOptions } from './consumer';
+import { CacheDnsRecords, DnsRecordsOptions } from './dns';
 import { Endpoint } from './endpoint';
 import { CacheEngine, MemcachedVersion } from './engine';
 import { CacheMetricOptions, IMemcachedClusterMonitoring } from './monitoring';
@@ -23,6 +24,7 @@ import { resolveNetwork, validateNetworkType, validateNetworkTypeSubnets, valida
 import { validateGravitonEngine } from './private/node-types';
 import { resolveParameterGroup } from './private/parameters';
 import { ConsumerFacts, rejectConsumerCredentials, wireConsumer } from './private/consumer';
+import { addCacheDnsRecords } from './private/dns';
 import { CacheValidationError } from './validation-error';
 import { invalid } from './private/errors';
 import { hitRateMetric, memcachedNodes, MonitoredCache } from './private/metrics';
@@ -59,6 +61,12 @@ export interface IMemcachedCluster extends IResource, ec2.IConnectable, refs.ICa
    * configuration endpoint, TLS) that `cdk-elasticache/client` reads.
    */
   connectFrom(consumer: ec2.IConnectable, options?: ConnectFromOptions): CacheConnectionBinding;
+
+  /**
+   * Writes CNAME records in a Route 53 private hosted zone for the cache's endpoints, and makes
+   * `connectFrom()` hand out those names instead of the endpoints (see `DnsRecordsOptions`).
+   */
+  addDnsRecords(options: DnsRecordsOptions): CacheDnsRecords;
 }
 
 /** Attributes of an existing Memcached cluster. */
@@ -191,6 +199,17 @@ export abstract class MemcachedClusterBase extends CacheBase implements IMemcach
 
   /** @internal */
   protected abstract _consumerEndpoint(): Omit<ConsumerFacts, 'authMode'>;
+
+  /**
+   * Writes a CNAME record `recordName` in a Route 53 private hosted zone for the configuration
+   * endpoint (a Memcached cluster has no reader endpoint), and makes `connectFrom()` hand out that
+   * name instead of the endpoint (`useDnsNames: false` opts a consumer out). Call it before
+   * `connectFrom()`. The record belongs to the stack, under its name, so that moving the call to a
+   * replacement cluster of the same stack changes the record's value in place.
+   */
+  public addDnsRecords(options: DnsRecordsOptions): CacheDnsRecords {
+    return addCacheDnsRecords(this, options, { what: 'Memcached cluster', host: this._consumerEndpoint().host });
+  }
 
   /** The ARN of the cluster, `arn:<partition>:elasticache:<region>:<account>:cluster:<name>`. */
   public get clusterArn(): string {

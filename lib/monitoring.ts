@@ -136,6 +136,14 @@ export interface RecommendedAlarmOverrides {
    * @default - see above
    */
   readonly replicationLag?: AlarmOverride;
+  /**
+   * `GlobalDatastoreReplicationLag` (seconds the secondary Region is behind the primary Region), highest
+   * node, above 5 seconds (this library's choice, as for `replicationLag`: AWS gives no number; a
+   * secondary that far behind serves stale reads and loses those writes if promoted). Secondaries of a
+   * global datastore only.
+   * @default - see above
+   */
+  readonly globalDatastoreReplicationLag?: AlarmOverride;
 }
 
 /** Options of `addRecommendedAlarms()`. */
@@ -308,6 +316,9 @@ export class RecommendedAlarms extends Construct {
 
   /** The `ReplicationLag` alarm, if created (replication groups with replicas). */
   public get replicationLag(): cloudwatch.Alarm | undefined { return alarmOf(this, 'ReplicationLag'); }
+
+  /** The `GlobalDatastoreReplicationLag` alarm, if created (secondaries of a global datastore). */
+  public get globalDatastoreReplicationLag(): cloudwatch.Alarm | undefined { return alarmOf(this, 'GlobalDatastoreReplicationLag'); }
 }
 
 /** The alarms of a cache, in a stable order, with their default thresholds and rules. */
@@ -376,5 +387,11 @@ function alarmSpecs(cache: MonitoredCache, overrides: RecommendedAlarmOverrides,
     || (overrides.cpuUtilization.enabled && overrides.cpuUtilization.threshold === undefined)) {
     vcpus();
   }
-  return [cpu, engineCpu, memory, swap, evictions, connections, lag];
+  const globalLag = spec('globalDatastoreReplicationLag', 'GlobalDatastoreReplicationLag', 'GlobalDatastoreReplicationLag',
+    MetricAggregation.MAXIMUM, {
+      threshold: () => REPLICATION_LAG_SECONDS, enabled: () => cache.globalDatastoreSecondary === true, unit: ' seconds',
+      why: 'This Region\'s copy of the global datastore is behind the primary Region: its reads are stale, and a promotion now '
+        + 'would lose the writes not yet replicated. Check the primary\'s write load and the cross-Region link.',
+    });
+  return [cpu, engineCpu, memory, swap, evictions, connections, lag, globalLag];
 }

@@ -60,6 +60,18 @@ export interface ReplicationGroupProps extends CacheBaseProps {
    */
   readonly clusterMode?: ClusterMode;
   /**
+   * The cluster mode the group was created in, for a group that has moved since (disabled ->
+   * compatible -> enabled). CloudFormation cannot change the topology properties of a live group
+   * (`ReplicasPerNodeGroup`, `NodeGroupConfiguration` are create-only), so a group created disabled or
+   * compatible keeps the properties it was created with once it is `ClusterMode.ENABLED`: its nodes as
+   * `NumCacheClusters` (`replicas + 1`), and `NumNodeGroups` once `shards` is set, which online
+   * resharding changes in place. Set it (to `ClusterMode.DISABLED` or `ClusterMode.COMPATIBLE`, they
+   * render the same) in the deployment that moves the group to `ClusterMode.ENABLED`, and keep it.
+   * Such a group takes no `shardConfiguration` (ElastiCache places the shards online resharding adds).
+   * @default - `clusterMode`: the group was created as it is
+   */
+  readonly createdWithClusterMode?: ClusterMode;
+  /**
    * Checks `clusterMode` against the deployed group at synth time: the group (by its
    * `replicationGroupId`) is looked up through the Cloud Control API, and a move ElastiCache refuses
    * is a synth-time error instead of a deployment that fails after minutes: disabled -> enabled

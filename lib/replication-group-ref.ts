@@ -8,6 +8,7 @@ import { CacheBase } from './cache-base';
 import { ClusterMode } from './cluster-mode';
 import { CacheAuthMode } from './connection-environment';
 import { CacheConnectionBinding, ConnectFromOptions } from './consumer';
+import { CacheDnsRecords, DnsRecordsOptions } from './dns';
 import { Endpoint } from './endpoint';
 import { CacheEngine } from './engine';
 import { CacheMetricOptions, IReplicationGroupMonitoring } from './monitoring';
@@ -15,6 +16,7 @@ import { IUser } from './user';
 import { CacheValidationError } from './validation-error';
 import { elastiCacheArn } from './private/arns';
 import { CacheConsumerFacts, connectConsumer } from './private/consumer';
+import { addCacheDnsRecords, DnsTargets } from './private/dns';
 import { grantConnectAsUser } from './private/grants';
 import { hitRateMetric, MonitoredCache, replicationGroupNodes } from './private/metrics';
 
@@ -78,6 +80,14 @@ export interface IReplicationGroup extends IResource, ec2.IConnectable, refs.IRe
    * variables `cdk-elasticache/client` reads (on a Lambda function, or `options.container`).
    */
   connectFrom(consumer: ec2.IConnectable, options?: ConnectFromOptions): CacheConnectionBinding;
+
+  /**
+   * Writes CNAME records in a Route 53 private hosted zone for the endpoints the cache has (see
+   * `DnsRecordsOptions`), and makes `connectFrom()` hand out those names instead of the endpoints
+   * (`useDnsNames: false` opts a consumer out), so that a replacement cache moves the clients by one
+   * change of each record. Call it before `connectFrom()`.
+   */
+  addDnsRecords(options: DnsRecordsOptions): CacheDnsRecords;
 }
 
 /** Attributes of an existing replication group. */
@@ -197,6 +207,29 @@ export abstract class ReplicationGroupBase extends CacheBase implements IReplica
 
   /** What `connectFrom()` needs to know. @internal */
   protected abstract _consumerFacts(): CacheConsumerFacts;
+
+  /**
+   * Writes CNAME records in a Route 53 private hosted zone for the group's endpoints: `recordName`
+   * for the primary endpoint (cluster mode disabled) or the configuration endpoint (cluster mode
+   * enabled or compatible), `readerRecordName` for the reader endpoint (disabled and compatible) and,
+   * with cluster mode compatible, `primaryRecordName` for the primary endpoint. `connectFrom()` then
+   * hands out the names instead of the endpoints (`useDnsNames: false` opts a consumer out). Call it
+   * before `connectFrom()`. The records belong to the stack, under their names, so that moving the
+   * call to a replacement group of the same stack changes the records' values in place.
+   */
+  public addDnsRecords(options: DnsRecordsOptions): CacheDnsRecords {
+    return addCacheDnsRecords(this, options, this._dnsTargets());
+  }
+
+  /** The endpoints `addDnsRecords()` names: those `connectFrom()` hands out. @internal */
+  protected _dnsTargets(): DnsTargets {
+    const endpoint = this._consumerFacts().endpoint;
+    return {
+      what: `replication group with cluster mode ${endpoint.cluster ? 'enabled' : 'disabled'}`,
+      host: endpoint.host,
+      ...(endpoint.readerHost !== undefined ? { reader: endpoint.readerHost } : {}),
+    };
+  }
 
   /**
    * The ids of the member clusters (one per node): `<replicationGroupId>-001` to `-00N`, or

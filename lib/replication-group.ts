@@ -26,6 +26,7 @@ import { replicationGroupRetention, validateReplicationGroupBackups } from './pr
 import { rotateCacheCredentials } from './private/cache-rotation';
 import { cacheDefaultPort, CacheConnections } from './private/connections';
 import { CacheConsumerFacts } from './private/consumer';
+import { DnsTargets } from './private/dns';
 import { resolveDurability } from './private/durability';
 import { defaultAuthentication } from './private/default-authentication';
 import { verifyDeployedClusterMode } from './private/deployed-cluster-mode';
@@ -48,6 +49,7 @@ import { resolveDataTiering, resolveTopology, validateClusterParameters } from '
 import { validateIdentifier, validateLength, validatePort } from './private/validation';
 import { DEFAULT_NODE_QUOTA, MAX_REPLICATION_GROUP_ID_LENGTH } from './private/service-limits';
 import { validateKnownProps } from './private/known-props';
+import { globalDatastoreOf } from './private/global-datastore';
 
 /**
  * A Valkey / Redis OSS replication group: with cluster mode disabled (the default) one primary node
@@ -214,7 +216,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     });
     resource.applyRemovalPolicy(removalPolicy);
     if (props.verifyDeployedClusterMode) {
-      verifyDeployedClusterMode(this, clusterMode, resource.replicationGroupId!);
+      verifyDeployedClusterMode(this, clusterMode, resource.replicationGroupId!, props.createdWithClusterMode);
     }
     if (props.verifyDeployedState) {
       verifyDeployedState(this, {
@@ -295,6 +297,21 @@ export class ReplicationGroup extends ReplicationGroupBase {
         applicationUser: auth.applicationUser,
         givenUserGroup: auth.userGroup !== undefined && auth.applicationUser === undefined,
       },
+    };
+  }
+
+  /**
+   * With cluster mode `COMPATIBLE`, the group has all three endpoints: `recordName` names the
+   * configuration endpoint (what `connectFrom()` hands out), and the reader and primary endpoints get
+   * records too, for the clients not yet moved to a cluster client. @internal
+   */
+  protected _dnsTargets(): DnsTargets {
+    const targets = super._dnsTargets();
+    return this.clusterMode !== ClusterMode.COMPATIBLE ? targets : {
+      ...targets,
+      what: 'replication group with cluster mode compatible',
+      reader: this.readerEndpoint.hostname,
+      primary: this.primaryEndpoint.hostname,
     };
   }
 
@@ -432,6 +449,11 @@ export class ReplicationGroup extends ReplicationGroupBase {
   }
 
   private beforeScaling(method: string, existing: ClusterScaling | undefined): void {
+    const datastore = globalDatastoreOf(this);
+    if (datastore) {
+      throw new CacheValidationError(`Cannot call ${method}() on a member of a global datastore (${datastore}): ElastiCache does `
+        + 'not auto scale members of a global datastore. Allowed: scale the datastore (GlobalDatastore nodeType, shards).', this);
+    }
     if (existing) {
       throw new CacheValidationError(`Cannot call ${method}() twice: the group already has a scalable target for it. Allowed: `
         + 'one call; add policies and schedules to the object it returned.', this);

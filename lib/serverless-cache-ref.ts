@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { CacheAuthMode } from './connection-environment';
 import { CacheConnectionBinding, ConnectFromOptions } from './consumer';
+import { CacheDnsRecords, DnsRecordsOptions } from './dns';
 import { Endpoint } from './endpoint';
 import { CacheDashboardOptions } from './monitoring';
 import { ServerlessEngine } from './serverless-engine';
@@ -13,6 +14,7 @@ import { ServerlessRecommendedAlarms, ServerlessRecommendedAlarmsOptions } from 
 import { IUser } from './user';
 import { elastiCacheArn } from './private/arns';
 import { CacheConsumerFacts, connectConsumer, rejectConsumerCredentials } from './private/consumer';
+import { addCacheDnsRecords } from './private/dns';
 import { grantConnectAsUser } from './private/grants';
 import { createServerlessDashboard } from './private/serverless-dashboard';
 import { ecpuPerSecondMetric, MonitoredServerlessCache, serverlessHitRateMetric, serverlessMetric } from './private/serverless-metrics';
@@ -59,6 +61,11 @@ export interface IServerlessCache extends IResource, ec2.IConnectable, refs.ISer
   addRecommendedAlarms(options?: ServerlessRecommendedAlarmsOptions): ServerlessRecommendedAlarms;
   /** Creates a CloudWatch dashboard with the cache's key graphs, once. */
   addDashboard(options?: CacheDashboardOptions): cloudwatch.Dashboard;
+  /**
+   * Writes CNAME records in a Route 53 private hosted zone for the cache's endpoints, and makes
+   * `connectFrom()` hand out those names instead of the endpoints (see `DnsRecordsOptions`).
+   */
+  addDnsRecords(options: DnsRecordsOptions): CacheDnsRecords;
 }
 
 /** Attributes of an existing serverless cache, for `ServerlessCache.fromServerlessCacheAttributes()`. */
@@ -155,6 +162,22 @@ export abstract class ServerlessCacheBase extends Resource implements IServerles
 
   /** What `connectFrom()` needs to know. @internal */
   protected abstract _consumerFacts(): CacheConsumerFacts;
+
+  /**
+   * Writes CNAME records in a Route 53 private hosted zone: `recordName` for the endpoint and, on a
+   * Valkey / Redis OSS cache, `readerRecordName` for the reader endpoint (port 6380); then
+   * `connectFrom()` hands out those names instead of the endpoints (`useDnsNames: false` opts a
+   * consumer out). Call it before `connectFrom()`. The records belong to the stack, under their names,
+   * so that moving the call to a replacement cache of the same stack changes the records' values in place.
+   */
+  public addDnsRecords(options: DnsRecordsOptions): CacheDnsRecords {
+    const endpoint = this._consumerFacts().endpoint;
+    return addCacheDnsRecords(this, options, {
+      what: `${this.isMemcached ? 'Memcached ' : ''}serverless cache`,
+      host: endpoint.host,
+      ...(endpoint.readerHost !== undefined ? { reader: endpoint.readerHost } : {}),
+    });
+  }
 
   // Monitoring: one series per metric, dimension `clusterId` = the cache name.
 

@@ -106,25 +106,29 @@ describe('each deployed mode x template mode, the lookup answered in context as 
     ['disabled', 'enabled', /Invalid clusterMode: got 'enabled'\. Allowed: ClusterMode\.COMPATIBLE first: the deployed group g-disabled-enabled is in cluster mode disabled.*Deploy clusterMode: ClusterMode\.COMPATIBLE, move every client to a cluster client on the configuration endpoint, then deploy ClusterMode\.ENABLED/],
     ['compatible', 'disabled', /Invalid clusterMode: got 'disabled'\. Allowed: ClusterMode\.COMPATIBLE or ClusterMode\.ENABLED: the deployed group g-compatible-disabled is in cluster mode compatible, and ElastiCache cannot take a group back/],
     ['compatible', 'compatible', undefined],
-    ['compatible', 'enabled', undefined],
+    ['compatible', 'enabled', /Invalid createdWithClusterMode: got nothing \(enabled, as clusterMode\)\. Allowed: ClusterMode\.COMPATIBLE: the deployed group g-compatible-enabled is in cluster mode compatible, so it was created without cluster mode enabled.*With createdWithClusterMode set, the group keeps NumCacheClusters and moves to cluster mode enabled in place/],
+    ['compatible', 'enabled/created-compatible', undefined],
+    ['compatible', 'enabled/created-disabled', undefined],
     ['enabled', 'disabled', /Invalid clusterMode: got 'disabled'\. Allowed: ClusterMode\.ENABLED: the deployed group g-enabled-disabled is in cluster mode enabled, and ElastiCache cannot take a group back/],
     ['enabled', 'compatible', /Invalid clusterMode: got 'compatible'\. Allowed: ClusterMode\.ENABLED: the deployed group g-enabled-compatible/],
     ['enabled', 'enabled', undefined],
   ];
   test.each(cases)('deployed %s, template %s', (deployed, template, error) => {
-    const id = `g-${deployed}-${template}`;
-    const key = keyFor(id, template);
+    const [mode, created] = template.split('/created-');
+    const id = `g-${deployed}-${mode}${created ? `-${created}` : ''}`;
+    const key = keyFor(id, mode);
+    const props = { replicationGroupId: id, clusterMode: MODES[mode], createdWithClusterMode: created ? MODES[created] : undefined };
     // 'none': the CLI found no group and stored the query's dummy value.
     const app = new App({ context: { [key]: deployed === 'none' ? [] : found(deployed, id) } });
     const stack = new Stack(app, 'Stack', { env: ENV });
     let attempt = 0;
-    const create = () => cache(stack, `Cache${attempt++}`, { replicationGroupId: id, clusterMode: MODES[template] });
+    const create = () => cache(stack, `Cache${attempt++}`, props);
     if (error) {
       expect(create).toThrow(CacheValidationError);
       const message = (() => { try { create(); } catch (e) { return (e as Error).message; } return ''; })();
       expect(message).toMatch(error);
       // Where the stale answer is cached, and how to refresh it.
-      expect(message).toContain(`is cached in cdk.context.json: if ${deployed === 'disabled' ? 'ClusterMode.COMPATIBLE has been deployed'
+      expect(message).toContain(`is cached in cdk.context.json: if ${deployed === 'disabled' && mode === 'enabled' ? 'ClusterMode.COMPATIBLE has been deployed'
         : 'the group has been replaced'} since that lookup, the cached answer is stale; refresh it with cdk context --reset '${key}' `
         + 'and synthesize again.');
       return;
@@ -134,7 +138,7 @@ describe('each deployed mode x template mode, the lookup answered in context as 
     // group in an app without the answer asks for it, under that key.
     expect(app.synth().manifest.missing).toBeUndefined();
     const unanswered = new App();
-    cache(new Stack(unanswered, 'Stack', { env: ENV }), 'Cache', { replicationGroupId: id, clusterMode: MODES[template] });
+    cache(new Stack(unanswered, 'Stack', { env: ENV }), 'Cache', props);
     expect((unanswered.synth().manifest.missing ?? []).map(m => m.key)).toEqual([key]);
     expect(warningsOf(stack, group)).toEqual([]);
   });

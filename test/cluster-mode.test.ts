@@ -332,3 +332,66 @@ describe('cluster mode: connectFrom wires a consumer to the configuration endpoi
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 6379, ToPort: 6379 });
   });
 });
+
+describe('createdWithClusterMode: a group moved to cluster mode enabled keeps the properties it was created with', () => {
+  function rendered(props: Partial<ReplicationGroupProps>) {
+    const { stack, vpc } = setup();
+    const cache = new ReplicationGroup(stack, 'Cache', { vpc, ...props });
+    return { cache, resource: resourceOf(stack, cache), stack };
+  }
+
+  test('compatible -> enabled changes ClusterMode only: NumCacheClusters stays, no topology of a group created enabled', () => {
+    const compatible = rendered({ clusterMode: ClusterMode.COMPATIBLE, replicas: 2 }).resource.Properties;
+    const { resource, cache } = rendered({ clusterMode: ClusterMode.ENABLED, createdWithClusterMode: ClusterMode.COMPATIBLE, replicas: 2 });
+    const changed = Object.keys({ ...compatible, ...resource.Properties })
+      .filter(k => JSON.stringify(compatible[k]) !== JSON.stringify(resource.Properties[k]));
+    expect(changed).toEqual(['ClusterMode']);
+    expect(resource.Properties).toMatchObject({ ClusterMode: 'enabled', NumCacheClusters: 3, AutomaticFailoverEnabled: true });
+    for (const prop of ['NumNodeGroups', 'ReplicasPerNodeGroup', 'NodeGroupConfiguration']) {
+      expect(resource.Properties[prop]).toBeUndefined();
+    }
+    // A cluster-mode-enabled group in every other respect: online resharding, the configuration endpoint.
+    expect(resource.UpdatePolicy).toEqual({ UseOnlineResharding: true });
+    expect(cache.shards).toBe(1);
+  });
+
+  test('shards join as NumNodeGroups next to NumCacheClusters; DISABLED renders as COMPATIBLE', () => {
+    const fromCompatible = rendered({ clusterMode: ClusterMode.ENABLED, createdWithClusterMode: ClusterMode.COMPATIBLE, shards: 3 });
+    expect(fromCompatible.resource.Properties).toMatchObject({ NumCacheClusters: 2, NumNodeGroups: 3 });
+    expect(fromCompatible.resource.Properties.ReplicasPerNodeGroup).toBeUndefined();
+    const fromDisabled = rendered({ clusterMode: ClusterMode.ENABLED, createdWithClusterMode: ClusterMode.DISABLED, shards: 3 });
+    expect(fromDisabled.resource.Properties).toEqual(fromCompatible.resource.Properties);
+  });
+
+  test('the Availability Zones the group was created with stay (PreferredCacheClusterAZs is create-only)', () => {
+    const zones = ['us-east-1a', 'us-east-1b'];
+    const { resource } = rendered({
+      clusterMode: ClusterMode.ENABLED, createdWithClusterMode: ClusterMode.COMPATIBLE, preferredAvailabilityZones: zones,
+    });
+    expect(resource.Properties.PreferredCacheClusterAZs).toEqual(zones);
+    // A group created enabled takes shardConfiguration instead.
+    expect(() => rendered({ clusterMode: ClusterMode.ENABLED, preferredAvailabilityZones: zones })).toThrow(/Invalid preferredAvailabilityZones/);
+  });
+
+  test('unset, or the same mode: the template of today', () => {
+    const plain = rendered({ clusterMode: ClusterMode.ENABLED, shards: 2 }).resource;
+    expect(rendered({ clusterMode: ClusterMode.ENABLED, shards: 2, createdWithClusterMode: ClusterMode.ENABLED }).resource).toEqual(plain);
+    const compatible = rendered({ clusterMode: ClusterMode.COMPATIBLE }).resource;
+    expect(rendered({ clusterMode: ClusterMode.COMPATIBLE, createdWithClusterMode: ClusterMode.DISABLED }).resource).toEqual(compatible);
+  });
+
+  test.each([
+    [ClusterMode.DISABLED, ClusterMode.COMPATIBLE, "Invalid createdWithClusterMode: got 'compatible'. Allowed: a cluster mode the group has moved from to clusterMode (disabled): ClusterMode.DISABLED; a group moves to cluster mode one way only (disabled -> compatible -> enabled)."],
+    [ClusterMode.COMPATIBLE, ClusterMode.ENABLED, "Invalid createdWithClusterMode: got 'enabled'. Allowed: a cluster mode the group has moved from to clusterMode (compatible): ClusterMode.DISABLED, ClusterMode.COMPATIBLE; a group moves to cluster mode one way only (disabled -> compatible -> enabled)."],
+  ])('clusterMode %s created %s: refused', (mode, created, message) => {
+    expect(() => rendered({ clusterMode: mode, createdWithClusterMode: created })).toThrow(CacheValidationError);
+    expect(() => rendered({ clusterMode: mode, createdWithClusterMode: created })).toThrow(message);
+  });
+
+  test('shardConfiguration on a moved group: refused, naming why', () => {
+    expect(() => rendered({
+      clusterMode: ClusterMode.ENABLED, createdWithClusterMode: ClusterMode.COMPATIBLE, shardConfiguration: [{ primaryAvailabilityZone: 'us-east-1a' }],
+    })).toThrow("Invalid shardConfiguration: got 1 shard configuration. Allowed: nothing on a group created with cluster mode compatible "
+      + '(createdWithClusterMode): the placement of its shards (NodeGroupConfiguration) is fixed at creation; ElastiCache places the shards online resharding adds.');
+  });
+});

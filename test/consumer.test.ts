@@ -334,3 +334,150 @@ describe('connectFrom in one stack', () => {
     expect(policies.map(p => p.Properties.Roles)).toEqual([[{ Ref: expect.stringMatching(/^Other/) }]]);
   });
 });
+
+describe('connectFrom() twice on one consumer: each connection needs its own name', () => {
+  function setup() {
+    const stack = new Stack(new App(), 'S');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const orders = new ReplicationGroup(stack, 'Orders', { vpc });
+    const sessions = new MemcachedCluster(stack, 'Sessions', { vpc });
+    const fn = new lambda.Function(stack, 'Api', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: CODE, vpc });
+    return { stack, vpc, orders, sessions, fn };
+  }
+
+  test.each<[string, string | undefined, string | undefined, string]>([
+    ['no name twice', undefined, undefined, "Invalid connectFrom name: got none again. The consumer is already connected to S/Orders with no name: "
+      + "its CACHE_HOST... variables would be overwritten. Allowed: a different name on each connectFrom() of one consumer, such as "
+      + "{ name: 'sessions' } (CACHE_SESSIONS_HOST...)."],
+    ['a name twice, in another spelling', 'cart-cache', 'CART_CACHE', "Invalid connectFrom name: got 'CART_CACHE'. The consumer is already "
+      + 'connected to S/Orders with that name: its CACHE_CART_CACHE_HOST... variables would be overwritten.'],
+  ])('%s: a CacheValidationError saying to name them', (_label, first, second, message) => {
+    const { orders, sessions, fn } = setup();
+    orders.connectFrom(fn, first === undefined ? {} : { name: first });
+    expect(() => sessions.connectFrom(fn, second === undefined ? {} : { name: second })).toThrow(expect.objectContaining({
+      name: 'CacheValidationError', message: expect.stringContaining(message),
+    }));
+  });
+
+  test('the same cache twice without a name is refused too; different names, or different consumers, are fine', () => {
+    const { stack, vpc, orders, sessions, fn } = setup();
+    orders.connectFrom(fn);
+    expect(() => orders.connectFrom(fn)).toThrow(/already connected to this cache with no name/);
+    sessions.connectFrom(fn, { name: 'sessions' });
+    const other = new lambda.Function(stack, 'Worker', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: CODE, vpc });
+    orders.connectFrom(other);
+    sessions.connectFrom(other, { name: 'sessions' });
+    const env = Template.fromStack(stack).findResources('AWS::Lambda::Function')[stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)]
+      .Properties.Environment.Variables;
+    expect(Object.keys(env).filter(k => k.endsWith('HOST')).sort()).toEqual(['CACHE_HOST', 'CACHE_READER_HOST', 'CACHE_SESSIONS_HOST']);
+  });
+
+  test('two containers of one task definition each get their connection without a name; one container twice is refused', () => {
+    const { stack, vpc, orders, sessions } = setup();
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
+    const web = taskDefinition.addContainer('Web', { image: ecs.ContainerImage.fromRegistry('web') });
+    const jobs = taskDefinition.addContainer('Jobs', { image: ecs.ContainerImage.fromRegistry('jobs') });
+    const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition });
+    orders.connectFrom(service, { grantee: taskDefinition.taskRole, container: web });
+    sessions.connectFrom(service, { container: jobs });
+    expect(() => sessions.connectFrom(service, { container: web })).toThrow(/already connected to S\/Orders with no name/);
+  });
+});
+
+describe('a consumer that cannot reach Secrets Manager for its password: a warning naming the fix', () => {
+  const WARNING = /cdk-elasticache:consumerCannotReachSecretsManager/;
+
+  function warningsOf(stack: Stack): string[] {
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('consumerCannotReachSecretsManager'))
+      .map(w => `${w.id} ${String(w.entry.data)}`);
+  }
+
+  function isolatedApp(subnetConfiguration?: ec2.SubnetConfiguration[], natGateways = 0) {
+    const app = new App();
+    const network = new Stack(app, 'Network');
+    const vpc = new ec2.Vpc(network, 'Vpc', { maxAzs: 2, natGateways, subnetConfiguration: subnetConfiguration ?? [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ] });
+    const stack = new Stack(app, 'App');
+    return { app, network, vpc, stack };
+  }
+  const fnIn = (stack: Stack, vpc: ec2.IVpc, subnetType = ec2.SubnetType.PRIVATE_ISOLATED) => new lambda.Function(stack, 'Api', {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: CODE, vpc, vpcSubnets: { subnetType },
+  });
+
+  test('isolated subnets, no NAT, no endpoint, a password in a secret: warned on the consumer, with the fix', () => {
+    const { vpc, stack } = isolatedApp();
+    new ReplicationGroup(stack, 'Cache', { vpc }).connectFrom(fnIn(stack, vpc));
+    expect(warningsOf(stack)).toEqual([expect.stringMatching(new RegExp('^/App/Api connectFrom\\(\\): this consumer reads its cache password '
+      + 'from Secrets Manager, but runs in isolated subnets \\(2 of 2\\) of a VPC without a NAT route or a Secrets Manager interface endpoint: '
+      + 'the read times out. Add vpc.addInterfaceEndpoint\\(\'SecretsManager\', \\{ service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER \\}\\), '
+      + 'or run it in PRIVATE_WITH_EGRESS subnets'))]);
+    expect(warningsOf(stack)[0]).toMatch(WARNING);
+  });
+
+  test('the endpoint added after connectFrom() counts: the check runs at synthesis', () => {
+    const { vpc, stack, network } = isolatedApp();
+    new ReplicationGroup(stack, 'Cache', { vpc }).connectFrom(fnIn(stack, vpc));
+    vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER });
+    expect(warningsOf(stack)).toEqual([]);
+    expect(Template.fromStack(network).resourceCountIs('AWS::EC2::VPCEndpoint', 1));
+  });
+
+  test.each<[string, (s: ReturnType<typeof isolatedApp>) => void]>([
+    ['an endpoint of another service', ({ vpc }) => vpc.addInterfaceEndpoint('Sts', { service: ec2.InterfaceVpcEndpointAwsService.STS })],
+    ['a Secrets Manager endpoint without private DNS', ({ vpc }) => vpc.addInterfaceEndpoint('Sm', {
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, privateDnsEnabled: false,
+    })],
+    ['a Secrets Manager endpoint in another VPC', ({ network }) => new ec2.Vpc(network, 'Other', { maxAzs: 1, natGateways: 0 })
+      .addInterfaceEndpoint('Sm', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER })],
+  ])('%s does not help: still warned', (_label, add) => {
+    const app = isolatedApp();
+    new ReplicationGroup(app.stack, 'Cache', { vpc: app.vpc }).connectFrom(fnIn(app.stack, app.vpc));
+    add(app);
+    expect(warningsOf(app.stack)).toHaveLength(1);
+  });
+
+  test('an ECS service in isolated subnets is warned as well', () => {
+    const { vpc, stack } = isolatedApp();
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
+    const container = taskDefinition.addContainer('Web', { image: ecs.ContainerImage.fromRegistry('web') });
+    const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
+    new ReplicationGroup(stack, 'Cache', { vpc }).connectFrom(service, { grantee: taskDefinition.taskRole, container });
+    expect(warningsOf(stack)).toEqual([expect.stringMatching(/^\/App\/Service connectFrom\(\): .*isolated subnets \(2 of 2\)/)]);
+  });
+
+  test.each<[string, () => Stack]>([
+    ['private subnets with a NAT route', () => {
+      const { vpc, stack } = isolatedApp([
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC }, { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      ], 1);
+      new ReplicationGroup(stack, 'Cache', { vpc }).connectFrom(fnIn(stack, vpc, ec2.SubnetType.PRIVATE_WITH_EGRESS));
+      return stack;
+    }],
+    ['a cache without a secret (Memcached)', () => {
+      const { vpc, stack } = isolatedApp();
+      new MemcachedCluster(stack, 'Cache', { vpc }).connectFrom(fnIn(stack, vpc));
+      return stack;
+    }],
+    ['an IAM user (no secret to read)', () => {
+      const { vpc, stack } = isolatedApp();
+      const user = new User(stack, 'Reader', { userId: 'reader', authentication: UserAuthentication.iam() });
+      const cache = new ReplicationGroup(stack, 'Cache', { vpc, authentication: Authentication.userGroup(new UserGroup(stack, 'G', { users: [user] })) });
+      cache.connectFrom(fnIn(stack, vpc), { user });
+      return stack;
+    }],
+    ['an imported VPC: its NAT routes and endpoints are not in the app, so nothing is known', () => {
+      const { stack } = isolatedApp();
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+        vpcId: 'vpc-1234', availabilityZones: ['eu-west-1a', 'eu-west-1b'], isolatedSubnetIds: ['subnet-1', 'subnet-2'],
+      });
+      new ReplicationGroup(stack, 'Cache', { vpc }).connectFrom(fnIn(stack, vpc));
+      return stack;
+    }],
+  ])('%s: no warning', (_label, build) => {
+    expect(warningsOf(build())).toEqual([]);
+  });
+});

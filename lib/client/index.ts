@@ -1,6 +1,7 @@
 // cdk-elasticache/client: what an application needs to connect to a cache wired with `connectFrom()`.
 // Its own entry point: it needs neither aws-cdk-lib nor a particular cache client, and the constructs
 // never import it.
+import { promises as dns } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -57,6 +58,11 @@ export interface CacheEnvironment {
    * `nodeRedisClusterOptions()`).
    */
   readonly cluster?: boolean;
+  /**
+   * `CACHE_DNS_ALIAS`: `host` and `readerHost` are DNS names of `addDnsRecords()`, CNAMEs to the
+   * endpoints; with TLS, the certificate is checked against the endpoint (`ConnectionSettings.servername`).
+   */
+  readonly dnsAlias?: boolean;
 }
 
 const ENGINES: readonly string[] = ['valkey', 'redis', 'memcached'];
@@ -107,6 +113,9 @@ export function readCacheEnvironment(name?: string, env: Record<string, string |
   const serverless = serverlessText === undefined ? undefined : oneOf(ConnectionEnvironment.SERVERLESS, serverlessText, ['true', 'false']) === 'true';
   const clusterText = optional(ConnectionEnvironment.CLUSTER);
   const cluster = clusterText === undefined ? undefined : oneOf(ConnectionEnvironment.CLUSTER, clusterText, ['true', 'false']) === 'true';
+  const dnsAliasText = optional(ConnectionEnvironment.DNS_ALIAS);
+  const dnsAlias = dnsAliasText === undefined ? undefined
+    : oneOf(ConnectionEnvironment.DNS_ALIAS, dnsAliasText, ['true', 'false']) === 'true';
   const tls = oneOf(ConnectionEnvironment.TLS, required(ConnectionEnvironment.TLS, 'whether to use TLS'), ['true', 'false']) === 'true';
   const auth = oneOf(ConnectionEnvironment.AUTH,
     required(ConnectionEnvironment.AUTH, 'the authentication mode'), AUTH_MODES) as CacheAuthMode;
@@ -140,6 +149,7 @@ export function readCacheEnvironment(name?: string, env: Record<string, string |
     ...(optional(ConnectionEnvironment.TLS_CA_FILE) !== undefined ? { tlsCaFile: optional(ConnectionEnvironment.TLS_CA_FILE) } : {}),
     ...(user !== undefined ? { user } : {}),
     ...(cluster !== undefined ? { cluster } : {}),
+    ...(dnsAlias !== undefined ? { dnsAlias } : {}),
   };
 }
 
@@ -152,6 +162,12 @@ export interface ConnectionSettings {
   readonly username?: string;
   /** The password, AUTH token or IAM token; undefined without authentication. */
   readonly password?: string;
+  /**
+   * With TLS and `CACHE_DNS_ALIAS=true` only: the endpoint `host` points to (the first ElastiCache name,
+   * `*.amazonaws.com`, of its CNAME chain, resolved by this call), which the server's certificate names.
+   * Otherwise absent: the certificate is checked against `host`.
+   */
+  readonly servername?: string;
   /** The CA to trust (PEM), from `CACHE_TLS_CA_FILE`; undefined when the system's CAs apply. */
   readonly ca?: string;
 }
@@ -263,6 +279,11 @@ export interface CacheConnectionOptions {
   readonly tokenMaxAgeMs?: number;
   /** The clock, in milliseconds. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Resolves a DNS name's CNAME records (`CACHE_DNS_ALIAS=true` with TLS).
+   * @default dns.promises.resolveCname of node:dns
+   */
+  readonly resolveCname?: (hostname: string) => Promise<string[]>;
 }
 
 interface Credentials {
@@ -313,11 +334,13 @@ export class CacheConnection {
       host = env.readerHost;
       port = env.readerPort ?? env.port;
     }
+    const servername = env.tls && env.dnsAlias ? await this.endpointOf(host) : undefined;
     const credentials = await this.currentCredentials();
     return {
       host,
       port,
       tls: env.tls,
+      ...(servername !== undefined ? { servername } : {}),
       ...(credentials.username !== undefined ? { username: credentials.username } : {}),
       ...(credentials.password !== undefined ? { password: credentials.password } : {}),
       ...this.trustedCa(),
@@ -332,7 +355,7 @@ export class CacheConnection {
       port: s.port,
       ...(s.username !== undefined ? { username: s.username } : {}),
       ...(s.password !== undefined ? { password: s.password } : {}),
-      ...(s.tls ? { tls: { servername: s.host, ...(s.ca !== undefined ? { ca: s.ca } : {}) } } : {}),
+      ...(s.tls ? { tls: { servername: s.servername ?? s.host, ...(s.ca !== undefined ? { ca: s.ca } : {}) } } : {}),
     };
   }
 
@@ -340,7 +363,7 @@ export class CacheConnection {
   public async nodeRedisOptions(options: SettingsOptions = {}): Promise<NodeRedisOptions> {
     const s = await this.settings(options);
     return {
-      socket: s.tls ? { host: s.host, port: s.port, tls: true, servername: s.host, ...(s.ca !== undefined ? { ca: s.ca } : {}) }
+      socket: s.tls ? { host: s.host, port: s.port, tls: true, servername: s.servername ?? s.host, ...(s.ca !== undefined ? { ca: s.ca } : {}) }
         : { host: s.host, port: s.port, tls: false },
       ...(s.username !== undefined ? { username: s.username } : {}),
       ...(s.password !== undefined ? { password: s.password } : {}),
@@ -361,7 +384,8 @@ export class CacheConnection {
   public async ioredisClusterOptions(): Promise<IoredisClusterOptions> {
     const s = await this.clusterSettings('ioredisOptions()');
     return {
-      nodes: [{ host: s.host, port: s.port }],
+      // A DNS name with TLS: the endpoint it points to is the startup node, whose certificate names it.
+      nodes: [{ host: s.servername ?? s.host, port: s.port }],
       options: {
         dnsLookup: (address, callback) => callback(null, address),
         redisOptions: {
@@ -381,7 +405,7 @@ export class CacheConnection {
   public async nodeRedisClusterOptions(): Promise<NodeRedisClusterOptions> {
     const s = await this.clusterSettings('nodeRedisOptions()');
     return {
-      rootNodes: [{ socket: { host: s.host, port: s.port } }],
+      rootNodes: [{ socket: { host: s.servername ?? s.host, port: s.port } }],
       defaults: {
         ...(s.username !== undefined ? { username: s.username } : {}),
         ...(s.password !== undefined ? { password: s.password } : {}),
@@ -427,6 +451,34 @@ export class CacheConnection {
         + `protocol (cluster mode disabled), and a cluster client fails on it. Use ${plain}.`);
     }
     return this.settings();
+  }
+
+  /**
+   * The endpoint a DNS name of `addDnsRecords()` points to: its CNAME chain followed (at most 8 links)
+   * to the first ElastiCache name (`.amazonaws.com`, `.amazonaws.com.cn`), or to its end.
+   */
+  private async endpointOf(host: string): Promise<string> {
+    const resolve = this.options.resolveCname ?? ((name: string) => dns.resolveCname(name));
+    const why = `${this.variable(ConnectionEnvironment.DNS_ALIAS)}=true`;
+    let name = host;
+    for (let link = 0; link < 8 && !/\.amazonaws\.com(\.cn)?$/i.test(name); link++) {
+      let next: string[];
+      try {
+        next = await resolve(name);
+      } catch (e) {
+        const code = (e as { code?: unknown }).code;
+        if (link > 0 && (code === 'ENODATA' || code === 'ENOTFOUND')) {
+          break; // the end of the chain: a name with an address, not a CNAME
+        }
+        throw new CacheClientError(`Cannot resolve ${host} (${why}) to the endpoint it names, whose name the server's TLS certificate `
+          + `has: ${errorText(e)}`);
+      }
+      if (next.length === 0) {
+        break;
+      }
+      name = next[0].replace(/\.$/, '');
+    }
+    return name;
   }
 
   private currentCredentials(): Promise<Credentials> {

@@ -138,9 +138,10 @@ export const LOCAL_OPTIONS = {
  */
 export function runLocal(values: Record<string, unknown>, positionals: string[], io: LocalCommandIo): Promise<number> {
   const aws = ['region', 'profile', 'endpoint-url'].find(o => values[o] !== undefined);
-  if (positionals.length > 0 || aws) {
+  if (positionals.length > 0 || aws || values.timeout !== undefined) {
     io.stderr.write(`${positionals.length > 0 ? `'local' takes no cache id, got '${positionals.join(' ')}': select caches with --stack and --cache`
-      : `'local' reads no --${aws}: it starts servers on this machine from the assembly`} (see --help).\n`);
+      : aws ? `'local' reads no --${aws}: it starts servers on this machine from the assembly`
+        : '\'local\' takes no --timeout: it runs until interrupted (Ctrl-C, SIGTERM)'} (see --help).\n`);
     return Promise.resolve(2);
   }
   const str = (name: string) => values[name] as string | undefined;

@@ -214,7 +214,9 @@ export function resolveConsumers(assembly: Assembly, caches: CacheEndpoints[], f
     const groups = new Map<string, CacheEndpoints>();
     for (const [name, text] of evaluated) {
       const split = splitVariable(name);
-      const cache = split && text !== undefined ? references(text).map(cacheOf).find(c => c !== undefined) : undefined;
+      // A reference to the cache or its secret, or the cache's own name in CACHE_ID (what Ref gives when the name is set).
+      const cache = split && text !== undefined ? references(text).map(cacheOf).find(c => c !== undefined)
+        ?? (split.key === ConnectionEnvironment.ID ? caches.find(c => c.spec.physicalId === text) : undefined) : undefined;
       if (split && cache && !groups.has(split.prefix)) {
         groups.set(split.prefix, cache);
       }
@@ -250,6 +252,9 @@ export function resolveConsumers(assembly: Assembly, caches: CacheEndpoints[], f
           break;
         case ConnectionEnvironment.ID:
           environment[name] = cache.spec.physicalId;
+          break;
+        case ConnectionEnvironment.DNS_ALIAS:
+          // The local hosts are the servers themselves, not names of addDnsRecords().
           break;
         case ConnectionEnvironment.SECRET_ARN: {
           const [ref] = references(text);

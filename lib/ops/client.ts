@@ -1,9 +1,11 @@
-// How the `cdk-elasticache` command builds its ElastiCache client: region, profile and endpoint
-// resolved as the AWS CLI does, and the SDK's log output folded into single lines. @internal
+// How the `cdk-elasticache` command builds its AWS clients: region, credentials, profile and endpoint
+// resolved as the AWS CLI does, every call bounded in time and named in its errors, and the SDK's log
+// output folded into single lines. @internal
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ElastiCacheClient, ElastiCacheClientConfig } from '@aws-sdk/client-elasticache';
+import { operationOf } from './errors';
 
 /** What the command line says about the client. */
 export interface ClientOptions {
@@ -15,6 +17,134 @@ export interface ClientOptions {
   readonly endpoint?: string;
   /** Receives each warning the SDK logs, folded into one line. */
   readonly onWarning?: (line: string) => void;
+  /** The command's deadline (`--timeout`): every call still running then fails with a `NoAnswerError`. */
+  readonly deadline?: CommandDeadline;
+}
+
+/** How long a connection to an AWS API may take to open (one attempt; the SDK retries up to 3 attempts). */
+export const CONNECTION_TIMEOUT_MS = 5_000;
+/** How long one HTTP request may take from start to answer (one attempt). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The end of the command's time (`--timeout`): `signal` is aborted then. */
+export interface CommandDeadline {
+  /** Aborted when the time is up. */
+  readonly signal: AbortSignal;
+  /** The command's `--timeout`, in milliseconds, for the messages. */
+  readonly timeoutMs: number;
+}
+
+/** A deadline `timeoutMs` from now; `clear()` stops its timer (call it when the command ends). */
+export function startDeadline(timeoutMs: number): CommandDeadline & { clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  return { signal: controller.signal, timeoutMs, clear: () => clearTimeout(timer) };
+}
+
+/** A call the command's deadline cut short: no answer came in time. */
+export class NoAnswerError extends Error {
+  constructor(
+    /** The API operation (`DescribeReplicationGroups`). */
+    public readonly operation: string | undefined,
+    /** The command's `--timeout`, in milliseconds. */
+    public readonly timeoutMs: number,
+    /** `http://127.0.0.1:5000`, when the request was sent; `undefined` when it was still waiting for its credentials or region. */
+    public readonly target: string | undefined,
+  ) {
+    super(target ? `no answer from ${target} within the --timeout of ${formatMs(timeoutMs)}`
+      : `not sent within the --timeout of ${formatMs(timeoutMs)}: the credentials or the region were still being resolved`);
+    this.name = 'NoAnswerError';
+    Object.setPrototypeOf(this, NoAnswerError.prototype);
+  }
+}
+
+/** `1500` -> `1.5s`, `90000` -> `90s`. */
+function formatMs(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))}s`;
+}
+
+const TARGET = Symbol('cdk-elasticache target');
+
+/** The part of an AWS SDK v3 client `instrumentCalls` needs (every client has it). */
+interface HasMiddleware {
+  readonly middlewareStack: { add(middleware: unknown, options: unknown): void };
+}
+
+type Next = (args: { request?: unknown }) => Promise<unknown>;
+
+/**
+ * Adds to an AWS SDK client: the operation's name on every error of a call (`$operation`, read by
+ * `formatError`), and, with a deadline, a call still running when it passes fails at once with a
+ * `NoAnswerError`, its request aborted (socket closed, timers cleared).
+ */
+export function instrumentCalls<C extends HasMiddleware>(client: C, deadline?: CommandDeadline): C {
+  client.middlewareStack.add((next: Next, context: { commandName?: string; [TARGET]?: string }) => async (args: unknown) => {
+    const operation = context.commandName?.replace(/Command$/, '');
+    try {
+      if (!deadline) {
+        return await next(args as { request?: unknown });
+      }
+      if (deadline.signal.aborted) {
+        throw new NoAnswerError(operation, deadline.timeoutMs, undefined);
+      }
+      return await new Promise((resolve, reject) => {
+        const onAbort = () => reject(new NoAnswerError(operation, deadline.timeoutMs, context[TARGET]));
+        deadline.signal.addEventListener('abort', onAbort, { once: true });
+        next(args as { request?: unknown }).then(resolve, reject).finally(() => deadline.signal.removeEventListener('abort', onAbort));
+      });
+    } catch (e) {
+      if (!(e instanceof Error) || !operation || operationOf(e) === operation) {
+        throw e;
+      }
+      // The SDK shares some errors between calls (a region or credentials provider's): each call names itself on a copy.
+      const named: Error = operationOf(e) === undefined ? e
+        : Object.assign(Object.create(Object.getPrototypeOf(e)) as Error, e, { name: e.name, message: e.message, stack: e.stack });
+      Object.defineProperty(named, '$operation', { value: operation, enumerable: false, configurable: true });
+      throw named;
+    }
+  }, { step: 'initialize', name: 'cdkElastiCacheOperation', priority: 'high' });
+  // The request itself is aborted at the deadline too (its socket closed, its timers cleared): the SDK
+  // passes an abort signal to the request handler only from `send()`'s options, so the client's own
+  // handler gets the deadline's signal when the call has none.
+  const handler = (client as { config?: { requestHandler?: { handle?: (request: unknown, options?: { abortSignal?: unknown }) => unknown } } })
+    .config?.requestHandler;
+  if (deadline && typeof handler?.handle === 'function') {
+    const handle = handler.handle.bind(handler);
+    handler.handle = (request, options = {}) => handle(request, { ...options, abortSignal: options.abortSignal ?? deadline.signal });
+  }
+  // Where the request goes, noted when it is sent (after the credentials are resolved and it is signed), for
+  // the message of a call without an answer.
+  client.middlewareStack.add((next: Next, context: { [TARGET]?: string }) => async (args: { request?: unknown }) => {
+    const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
+    if (request?.hostname) {
+      context[TARGET] = `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
+    }
+    return next(args);
+  }, { step: 'deserialize', name: 'cdkElastiCacheTarget', priority: 'low' });
+  return client;
+}
+
+/**
+ * Static credentials from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`,
+ * `AWS_CREDENTIAL_EXPIRATION`), or `undefined` when they are not both set. The AWS CLI uses them
+ * before the profile `AWS_PROFILE` names (only `--profile` beats them); the AWS SDK for JavaScript
+ * prefers the profile, so the command passes them itself.
+ */
+export function environmentCredentials(env: NodeJS.ProcessEnv = process.env):
+{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date } | undefined {
+  const accessKeyId = envValue(env, 'AWS_ACCESS_KEY_ID');
+  const secretAccessKey = envValue(env, 'AWS_SECRET_ACCESS_KEY');
+  if (!accessKeyId || !secretAccessKey) {
+    return undefined;
+  }
+  const sessionToken = envValue(env, 'AWS_SESSION_TOKEN');
+  const expiration = envValue(env, 'AWS_CREDENTIAL_EXPIRATION');
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(sessionToken ? { sessionToken } : {}),
+    ...(expiration ? { expiration: new Date(expiration) } : {}),
+  };
 }
 
 /** `undefined` for unset and empty variables, as the AWS CLI treats them. */
@@ -77,8 +207,8 @@ export function profileProblem(profile: string, source: string, env: NodeJS.Proc
   return `The profile '${profile}' (${source}) does not exist: no ${header} in ${files.config} and no [${profile}] in ${files.credentials}.`;
 }
 
-/** Why `url` cannot be an endpoint, or `undefined`. */
-export function endpointProblem(url: string): string | undefined {
+/** Why `url` cannot be an endpoint, or `undefined`. `source` names where it came from (`--endpoint-url`, `AWS_ENDPOINT_URL`). */
+export function endpointProblem(url: string, source = '--endpoint-url'): string | undefined {
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
@@ -88,15 +218,18 @@ export function endpointProblem(url: string): string | undefined {
   if (parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname) {
     return undefined;
   }
-  return `Invalid --endpoint-url: got '${url}'. Allowed: an http:// or https:// URL, such as http://127.0.0.1:5000.`;
+  return `Invalid ${source}: got '${url}'. Allowed: an http:// or https:// URL, such as http://127.0.0.1:5000.`;
 }
 
-/** One line for a warning the SDK logs over several lines. */
-export function foldSdkWarning(parts: unknown[]): string {
+/**
+ * One line for a warning the SDK logs over several lines, or `undefined` for none: the SDK's warning
+ * that it prefers a profile to the environment's keys does not apply to the command, which resolves
+ * that as the AWS CLI does (`environmentCredentials`).
+ */
+export function foldSdkWarning(parts: unknown[]): string | undefined {
   const text = parts.map(p => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
   if (/Multiple credential sources detected/.test(text)) {
-    return 'warning: AWS_PROFILE and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are both set; the AWS SDK uses the profile '
-      + '(unset one of them to be sure which credentials are used)';
+    return undefined;
   }
   // `@aws-sdk/<package> - <function> WARNING: <text>` -> `warning: <text>`
   return `warning: ${text.replace(/^\s*@aws-sdk\/\S+ - \S+ WARNING:/, '').replace(/\s+/g, ' ').trim()}`;
@@ -112,23 +245,35 @@ export function commandLogger(onWarning: (line: string) => void): NonNullable<El
     trace: () => undefined,
     debug: () => undefined,
     info: () => undefined,
-    warn: (...parts: unknown[]) => onWarning(foldSdkWarning(parts)),
+    warn: (...parts: unknown[]) => {
+      const line = foldSdkWarning(parts);
+      if (line !== undefined) {
+        onWarning(line);
+      }
+    },
     error: () => undefined,
   };
 }
 
-/** A client configuration of the command: `--region` / AWS_REGION / AWS_DEFAULT_REGION, `--profile`, `--endpoint-url`, folded warnings. */
+/**
+ * A client configuration of the command: `--region` / AWS_REGION / AWS_DEFAULT_REGION, `--profile`
+ * (else the environment's keys, else the SDK's chain with AWS_PROFILE), `--endpoint-url`, connection
+ * and request timeouts, folded warnings.
+ */
 export function commandClientConfig(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): ElastiCacheClientConfig {
   const region = resolveRegion(options.region, env);
+  const credentials = options.profile ? undefined : environmentCredentials(env);
   return {
     ...(region ? { region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
+    ...(credentials ? { credentials } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
     logger: commandLogger(options.onWarning ?? (() => undefined)),
   };
 }
 
-/** The command's client: `--region` / AWS_REGION / AWS_DEFAULT_REGION, `--profile`, `--endpoint-url`, folded warnings. */
+/** The command's client: `commandClientConfig`, its calls named in their errors and bounded by the deadline. */
 export function createCommandClient(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): ElastiCacheClient {
-  return new ElastiCacheClient(commandClientConfig(options, env));
+  return instrumentCalls(new ElastiCacheClient(commandClientConfig(options, env)), options.deadline);
 }

@@ -1,5 +1,5 @@
 import { DescribeEventsCommand, DescribeServerlessCachesCommand, ElastiCacheClient, Event } from '@aws-sdk/client-elasticache';
-import { OpsError } from './errors';
+import { IncompleteLookupError, OpsError } from './errors';
 import { CacheNotFoundError, findCache, isNamed, regionOf } from './find';
 import { assertCacheId, sameId } from './ids';
 
@@ -94,7 +94,13 @@ export async function cacheEvents(client: ElastiCacheClient, id: string, options
     if (!(e instanceof CacheNotFoundError)) {
       throw e;
     }
-    if (!await serverlessCacheExists(client, id)) {
+    let exists: boolean;
+    try {
+      exists = await serverlessCacheExists(client, id);
+    } catch (serverlessError) {
+      throw new IncompleteLookupError(e.message, 'serverless caches', serverlessError);
+    }
+    if (!exists) {
       throw new OpsError(`No replication group, cache cluster or serverless cache named '${id}' in ${await regionOf(client)}.`);
     }
     kind = 'serverless-cache';

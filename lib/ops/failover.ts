@@ -170,6 +170,7 @@ export async function runFailoverDrill(client: ElastiCacheClient, id: string, op
   }, {
     clock,
     timeoutMs,
+    signal: options.signal,
     intervalMs: options.intervalMs ?? 5_000,
     onTimeout: () => new OpsError(
       `Timed out after ${formatElapsed(timeoutMs)} waiting for a new primary in shard ${shardId} of ${id} (primary still ${primaryBefore ?? 'unknown'}).`),

@@ -10,6 +10,7 @@ export { cacheIdProblem, MAX_CACHE_CLUSTER_ID_LENGTH, MAX_REPLICATION_GROUP_ID_L
 export * from './describe';
 export * from './wait';
 export * from './failover';
+export * from './global';
 export * from './snapshot';
 export * from './token';
 export * from './list';

@@ -34,9 +34,18 @@ export interface CacheSummary {
 export interface ListProblem {
   /** `replication groups`, `cache clusters` or `serverless caches`. */
   readonly what: string;
+  /** The API operation that failed: `DescribeReplicationGroups`, `DescribeCacheClusters` or `DescribeServerlessCaches`. */
+  readonly operation: string;
   /** The error, as one line (`formatError`). */
   readonly error: string;
 }
+
+/** The three listings, in the order `list` reads them. */
+const LISTINGS = [
+  { what: 'replication groups', operation: 'DescribeReplicationGroups' },
+  { what: 'cache clusters', operation: 'DescribeCacheClusters' },
+  { what: 'serverless caches', operation: 'DescribeServerlessCaches' },
+] as const;
 
 /** What `listCaches` returns. */
 export interface CacheList {
@@ -80,16 +89,16 @@ export async function listCaches(client: ElastiCacheClient): Promise<CacheList> 
     }),
   ]);
   const problems: ListProblem[] = [];
-  const value = <T>(r: PromiseSettledResult<T[]>, what: string): T[] => {
+  const value = <T>(r: PromiseSettledResult<T[]>, listing: typeof LISTINGS[number]): T[] => {
     if (r.status === 'fulfilled') {
       return r.value;
     }
-    problems.push({ what, error: formatError(r.reason) });
+    problems.push({ ...listing, error: formatError(r.reason) });
     return [];
   };
-  const groupList = value(groups, 'replication groups');
-  const clusterList = value(clusters, 'cache clusters');
-  const serverlessList = value(serverless, 'serverless caches');
+  const groupList = value(groups, LISTINGS[0]);
+  const clusterList = value(clusters, LISTINGS[1]);
+  const serverlessList = value(serverless, LISTINGS[2]);
 
   // A replication group reports no engine version: its member cache clusters do.
   const byId = new Map(clusterList.map(c => [c.CacheClusterId, c]));
@@ -139,10 +148,28 @@ const KIND: Record<CacheSummary['kind'], string> = {
   'serverless-cache': 'serverless',
 };
 
-/** The human-readable form: one line per cache, or `No caches in <region>.`. */
+/** `a`, `a or b`, `a, b or c` (`and` with `conjunction`). */
+function either(items: string[], conjunction = 'or'): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
+}
+
+/**
+ * The human-readable form: one line per cache; without caches, `No caches in <region>.`, or, when a
+ * listing failed, what was listed and found empty (`No replication groups or cache clusters in
+ * <region>; the serverless caches could not be listed.`), or nothing when every listing failed: it
+ * never says there are no caches of a kind it could not list.
+ */
 export function formatCacheList(list: CacheList, region: string): string {
   if (list.caches.length === 0) {
-    return `No caches in ${region}${list.problems.length > 0 ? ' (of those that could be listed)' : ''}.`;
+    const failed = new Set(list.problems.map(p => p.what));
+    if (failed.size === 0) {
+      return `No caches in ${region}.`;
+    }
+    const listed = LISTINGS.map(l => l.what).filter(w => !failed.has(w));
+    if (listed.length === 0) {
+      return '';
+    }
+    return `No ${either(listed)} in ${region}; the ${either([...failed], 'and')} could not be listed.`;
   }
   return renderTable(['ID', 'KIND', 'STATUS', 'ENGINE', 'VERSION', 'NODE TYPE', 'NODES'], list.caches.map(c => [
     c.id,

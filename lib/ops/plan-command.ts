@@ -6,7 +6,7 @@
  * on the first `--deployed` plan.
  */
 import type * as cfn from '@aws-sdk/client-cloudformation';
-import { ClientOptions, commandClientConfig } from './client';
+import { ClientOptions, commandClientConfig, instrumentCalls } from './client';
 import { OpsError } from './errors';
 import {
   AssemblyStack, CfnTemplate, PlanClass, PlanFinding, PlanReport, planChanges, readAssemblyStacks, readAssemblyTemplates, StackTemplates,
@@ -199,5 +199,5 @@ function cloudFormation(): typeof cfn {
 /** The command's CloudFormation client, configured as its ElastiCache client (region, profile, endpoint, folded warnings). */
 export function createCloudFormationCommandClient(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): cfn.CloudFormationClient {
   const { CloudFormationClient } = cloudFormation();
-  return new CloudFormationClient(commandClientConfig(options, env));
+  return instrumentCalls(new CloudFormationClient(commandClientConfig(options, env)), options.deadline);
 }

@@ -137,7 +137,43 @@ function planStack(stack: string, before: CfnTemplate, after: CfnTemplate): Plan
     const newResource = after.Resources?.[logicalId];
     findings.push(classifyResource(stack, logicalId, type, oldResource, newResource, change));
   });
-  return findings;
+  return findings.map(f => memberRefusal(f, before, after) ?? f);
+}
+
+/** What a global datastore's members may not change themselves: the datastore scales and upgrades them all. */
+const THROUGH_THE_DATASTORE = ['CacheNodeType', 'Engine', 'EngineVersion', 'NumNodeGroups', 'NodeGroupConfiguration', 'CacheParameterGroupName'];
+
+/**
+ * A replication group that is a member of a global datastore in the same template (a `Members` entry that names it)
+ * and changes what only the datastore changes: ElastiCache rejects the modification ("is part of a global cluster ...
+ * Request rejected"; the User Guide, "Modifying a global datastore": scaling and engine upgrades go through the
+ * datastore, ModifyGlobalReplicationGroup, IncreaseNodeGroupsInGlobalReplicationGroup).
+ */
+function memberRefusal(finding: PlanFinding, before: CfnTemplate, after: CfnTemplate): PlanFinding | undefined {
+  if (finding.resourceType !== 'AWS::ElastiCache::ReplicationGroup' || finding.class !== 'in-place') {
+    return undefined;
+  }
+  const changed = finding.properties.filter(p => THROUGH_THE_DATASTORE.includes(p));
+  if (changed.length === 0 || !isDatastoreMember(finding.logicalId, before) || !isDatastoreMember(finding.logicalId, after)) {
+    return undefined;
+  }
+  return {
+    ...finding, class: 'refused', properties: changed,
+    reason: `${changed.join(', ')} of a member of a global datastore: ElastiCache rejects a member modified directly; the datastore `
+      + 'scales and upgrades every member at once.',
+    steps: 'Keep the member\'s props as deployed and change the datastore instead (GlobalDatastore nodeType, engine, shards).',
+  };
+}
+
+function isDatastoreMember(logicalId: string, template: CfnTemplate): boolean {
+  const group = template.Resources?.[logicalId];
+  const id = group?.Properties?.ReplicationGroupId;
+  return Object.values(template.Resources ?? {}).some(r => r.Type === 'AWS::ElastiCache::GlobalReplicationGroup'
+    && ((r.Properties?.Members as Array<{ ReplicationGroupId?: unknown }> | undefined) ?? []).some(m => {
+      const ref = m.ReplicationGroupId;
+      return (ref !== null && typeof ref === 'object' && (ref as { Ref?: unknown }).Ref === logicalId)
+        || (id !== undefined && JSON.stringify(ref) === JSON.stringify(id));
+    }));
 }
 
 function classifyResource(stack: string, logicalId: string, type: string, oldResource: CfnResourceJson | undefined,
@@ -177,14 +213,14 @@ function classifyResource(stack: string, logicalId: string, type: string, oldRes
         ...base, class: 'fails', properties: props,
         reason: `${replacing.join(', ')} cannot change on a live ${label(type)}: CloudFormation must replace it, and cannot `
           + `create the replacement under the same ${nameProp} (${describeValue(newProps[nameProp])}): the update fails and rolls back.`,
-        steps: stepsForReplacement(type, replacing),
+        steps: authToRbacSteps(type, replacing, oldProps, newProps) ?? replicasApartSteps(type, replacing) ?? stepsForReplacement(type, replacing),
       };
     }
     return {
       ...base, class: 'replaced', properties: props,
       reason: `${replacing.join(', ')} cannot change on a live ${label(type)}: CloudFormation creates a new one${CACHE_TYPES.has(type)
         ? ', empty,' : ''} and deletes the old one.`,
-      steps: stepsForReplacement(type, replacing),
+      steps: authToRbacSteps(type, replacing, oldProps, newProps) ?? replicasApartSteps(type, replacing) ?? stepsForReplacement(type, replacing),
     };
   }
   if (changed.length === 0 && !change.isDifferent) {
@@ -196,10 +232,13 @@ function classifyResource(stack: string, logicalId: string, type: string, oldRes
 /**
  * Replacements the diff engine reports that CloudFormation performs in place for this library's
  * templates: shard changes under `UpdatePolicy: UseOnlineResharding` (the CloudFormation User Guide,
- * "UseOnlineResharding policy"), and an AUTH token that is changed rather than added (the schema's
+ * "UseOnlineResharding policy"), replicas per shard changed alone, and an AUTH token that is changed rather than added (the schema's
  * conditional create-only: only adding one to a group without a token replaces it).
  */
 function updatesInPlace(type: string, prop: string, oldResource: CfnResourceJson, newResource: CfnResourceJson): boolean {
+  if (prop === 'Engine' && redisToValkey(type, oldResource.Properties ?? {}, newResource.Properties ?? {})) {
+    return true;
+  }
   if (type === 'AWS::ElastiCache::CacheCluster') {
     return memcachedNodesInPlace(prop, oldResource.Properties ?? {}, newResource.Properties ?? {});
   }
@@ -210,10 +249,29 @@ function updatesInPlace(type: string, prop: string, oldResource: CfnResourceJson
   if (resharding && (prop === 'NumNodeGroups' || prop === 'NodeGroupConfiguration')) {
     return onlyShardCountChanged(oldResource.Properties ?? {}, newResource.Properties ?? {});
   }
+  if (prop === 'ReplicasPerNodeGroup') {
+    // No longer create-only: CloudFormation changes the replicas of every shard in place when ReplicasPerNodeGroup
+    // changes by itself (the CloudFormation team on cloudformation-coverage-roadmap issue 918, 2026-07, resolving it;
+    // the registry schema bundled by cfn-lint and the CDK spec of 2026-09 still list it). Together with a change of
+    // NodeGroupConfiguration (a shard added or removed, zones) it can still replace the group.
+    return JSON.stringify(oldResource.Properties?.NodeGroupConfiguration) === JSON.stringify(newResource.Properties?.NodeGroupConfiguration);
+  }
   if (prop === 'AuthToken') {
     return oldResource.Properties?.AuthToken !== undefined && newResource.Properties?.AuthToken !== undefined;
   }
   return false;
+}
+
+/**
+ * Redis OSS -> Valkey, in place for the group, its users and its user group, although the CDK spec (2026-09) still
+ * says that `Engine` replaces all three. Sources: the CloudFormation Template Reference (User and UserGroup, `Engine`:
+ * "Allowed values: redis | valkey", "Update requires: No interruption"), the registry schemas (`Engine` is not
+ * create-only for any of the three), and the ElastiCache User Guide ("How to upgrade from Redis OSS to Valkey": in
+ * place, endpoints kept, ModifyReplicationGroup with the new engine, version and a Valkey parameter group).
+ */
+function redisToValkey(type: string, oldProps: Record<string, unknown>, newProps: Record<string, unknown>): boolean {
+  return ['AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::User', 'AWS::ElastiCache::UserGroup'].includes(type)
+    && oldProps.Engine === 'redis' && newProps.Engine === 'valkey';
 }
 
 /**
@@ -244,6 +302,33 @@ function onlyShardCountChanged(oldProps: Record<string, unknown>, newProps: Reco
   const a = byId(oldProps);
   const b = byId(newProps);
   return [...a].every(([id, json]) => !b.has(id) || b.get(id) === json);
+}
+
+/**
+ * An AUTH token given up for user groups: ElastiCache does it in place (ModifyReplicationGroup with
+ * AuthTokenUpdateStrategy DELETE and UserGroupIdsToAdd, the User Guide's "Migrating from AUTH to RBAC"), but
+ * CloudFormation replaces the group (cloudformation-coverage-roadmap issue 2356, open), so on a named group the
+ * update fails.
+ */
+function authToRbacSteps(type: string, replacing: string[], oldProps: Record<string, unknown>,
+  newProps: Record<string, unknown>): string | undefined {
+  if (type !== 'AWS::ElastiCache::ReplicationGroup' || !replacing.includes('AuthToken') || oldProps.AuthToken === undefined
+    || newProps.AuthToken !== undefined || newProps.UserGroupIds === undefined) {
+    return undefined;
+  }
+  return 'CloudFormation cannot move a group from an AUTH token to user groups in place (cloudformation-coverage-roadmap issue 2356), '
+    + 'although ElastiCache can (ModifyReplicationGroup, AuthTokenUpdateStrategy DELETE). Keep the AUTH token (Authentication.authToken() '
+    + 'or generatedAuthToken()), or create a new group with the user group next to this one (restoreFromSnapshot a backup of it), '
+    + 'move the clients, then remove the old one.';
+}
+
+/** Replicas per shard changed together with the shards' configuration: in place when deployed apart. */
+function replicasApartSteps(type: string, replacing: string[]): string | undefined {
+  if (type !== 'AWS::ElastiCache::ReplicationGroup' || replacing.length !== 1 || replacing[0] !== 'ReplicasPerNodeGroup') {
+    return undefined;
+  }
+  return 'Change replicas in a deployment of its own: CloudFormation changes ReplicasPerNodeGroup in place only when '
+    + 'NodeGroupConfiguration (the shards, their zones) stays as it is. Deploy the shard change first, then the replicas.';
 }
 
 function stepsForReplacement(type: string, props: string[]): string {

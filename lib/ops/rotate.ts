@@ -10,7 +10,7 @@ import {
   SecretListEntry,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { ClientOptions, commandLogger, resolveRegion } from './client';
+import { ClientOptions, commandClientConfig, instrumentCalls } from './client';
 import { formatElapsed, poll, SYSTEM_CLOCK, WaitOptions } from './clock';
 import { OpsError } from './errors';
 import { findCache, isNamed, regionOf } from './find';
@@ -183,6 +183,7 @@ export async function rotateNow(clients: RotationClients, id: string, options: W
     }, {
       clock,
       timeoutMs,
+      signal: options.signal,
       intervalMs: options.intervalMs ?? 5_000,
       onTimeout: () => new OpsError(`Timed out after ${formatElapsed(timeoutMs)}: version ${versionId} of ${name} is still `
         + `${stages.join(', ') || 'pending'}. The rotation function ${fn} failed or is still waiting for ${target}; its log says which.`),
@@ -274,7 +275,7 @@ export async function rotateAuthToken(clients: RotationClients, id: string, opti
   const arn = secret.ARN!;
   const steps: string[] = [];
   const wait = (why: string) => waitForAvailable(clients.elastiCache, id, {
-    clock, timeoutMs: options.timeoutMs, intervalMs: options.intervalMs, onProgress: line => options.onProgress?.(`${line} (${why})`),
+    clock, timeoutMs: options.timeoutMs, intervalMs: options.intervalMs, signal: options.signal, onProgress: line => options.onProgress?.(`${line} (${why})`),
   });
   const modify = async (token: string, strategy: 'ROTATE' | 'SET') => {
     await wait(`before ${strategy}`);
@@ -319,17 +320,12 @@ export function secretIdProblem(id: string, orGroup = false): string | undefined
 }
 
 /**
- * The Secrets Manager client of the command: the region as `createCommandClient` resolves it, the
- * profile, and the endpoint `AWS_ENDPOINT_URL_SECRETS_MANAGER`, else `--endpoint-url` (a local endpoint
+ * The Secrets Manager client of the command: the region, credentials, timeouts and deadline as
+ * `createCommandClient` resolves them, and the endpoint `AWS_ENDPOINT_URL_SECRETS_MANAGER`, else `--endpoint-url` (a local endpoint
  * such as moto serves both APIs), else `AWS_ENDPOINT_URL`. @internal
  */
 export function createSecretsManagerCommandClient(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): SecretsManagerClient {
-  const region = resolveRegion(options.region, env);
   const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER?.trim() || options.endpoint || env.AWS_ENDPOINT_URL?.trim() || undefined;
-  return new SecretsManagerClient({
-    ...(region ? { region } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(endpoint ? { endpoint } : {}),
-    logger: commandLogger(options.onWarning ?? (() => undefined)),
-  });
+  const config = commandClientConfig({ ...options, endpoint: undefined }, env);
+  return instrumentCalls(new SecretsManagerClient({ ...config, ...(endpoint ? { endpoint } : {}) }), options.deadline);
 }

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { formatElapsed, poll, SYSTEM_CLOCK, WaitOptions } from './clock';
 import { CacheDescriptionBase } from './describe';
-import { OpsError } from './errors';
+import { IncompleteLookupError, OpsError } from './errors';
 import { CacheNotFoundError, isNamed, regionOf } from './find';
 import { cacheIdProblem } from './ids';
 
@@ -77,7 +77,8 @@ export interface ServerlessSnapshotSummary {
 /**
  * Runs `nodeBased` (an operation on a replication group or cache cluster); when `id` names neither but names a
  * serverless cache, runs `serverless` instead. When it names nothing, the error says all three were looked for.
- * An API that cannot answer serverless lookups (an ElastiCache emulator) leaves the node-based error as it was.
+ * When the serverless lookup fails (refused, no answer, an emulator without serverless caches), an
+ * `IncompleteLookupError` says what was not found and why the rest could not be looked at.
  */
 export async function withServerlessFallback<T, S>(client: ElastiCacheClient, id: string, nodeBased: () => Promise<T>,
   serverless: () => Promise<S>): Promise<T | S> {
@@ -91,8 +92,9 @@ export async function withServerlessFallback<T, S>(client: ElastiCacheClient, id
     let found: ServerlessCache | undefined;
     try {
       found = await getServerlessCache(client, id);
-    } catch {
-      throw e;
+    } catch (serverlessError) {
+      // Only "not found" means not found: a refused or failed lookup leaves the question open.
+      throw new IncompleteLookupError(e.message, 'serverless caches', serverlessError);
     }
     if (!found) {
       throw new OpsError(`No replication group, cache cluster or serverless cache named '${id}' in ${await regionOf(client)}.`);
@@ -212,6 +214,7 @@ export async function waitForServerlessCache(client: ElastiCacheClient, name: st
   }, {
     clock,
     timeoutMs,
+    signal: options.signal,
     intervalMs: options.intervalMs ?? 15_000,
     onTimeout: () => new OpsError(`Timed out after ${formatElapsed(timeoutMs)} waiting for ${name} to be available (status: ${last}).`),
   });
@@ -276,6 +279,7 @@ export async function createServerlessSnapshot(client: ElastiCacheClient, cacheN
   }, {
     clock,
     timeoutMs,
+    signal: options.signal,
     intervalMs: options.intervalMs ?? 15_000,
     onTimeout: () => new OpsError(`Timed out after ${formatElapsed(timeoutMs)} waiting for snapshot ${name} of ${cacheName} (status: ${last}); `
       + 'it may still complete.'),

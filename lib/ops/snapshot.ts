@@ -81,6 +81,7 @@ export async function createSnapshot(client: ElastiCacheClient, id: string, opti
   }, {
     clock,
     timeoutMs,
+    signal: options.signal,
     intervalMs: options.intervalMs ?? 15_000,
     onTimeout: () => new OpsError(`Timed out after ${formatElapsed(timeoutMs)} waiting for snapshot ${name} of ${id} (status: ${last}); it may still complete.`),
   });

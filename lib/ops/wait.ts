@@ -1,6 +1,6 @@
-import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { ElastiCacheClient, ServerlessCache } from '@aws-sdk/client-elasticache';
 import { formatElapsed, poll, SYSTEM_CLOCK, WaitOptions } from './clock';
-import { OpsError } from './errors';
+import { IncompleteLookupError, OpsError } from './errors';
 import { CacheNotFoundError, findCache } from './find';
 import { assertCacheId, cacheIdProblem, sameId } from './ids';
 import { getServerlessCache } from './serverless';
@@ -57,6 +57,7 @@ export async function waitForAvailable(client: ElastiCacheClient, id: string, op
   }, {
     clock,
     timeoutMs,
+    signal: options.signal,
     intervalMs: options.intervalMs ?? 15_000,
     onTimeout: () => new OpsError(`Timed out after ${formatElapsed(timeoutMs)} waiting for ${id} to be available (status: ${last}).`),
   });
@@ -78,40 +79,51 @@ export interface WaitDeletedOptions extends WaitOptions {
   readonly serverless?: boolean;
 }
 
-/** The status of the cache `id` names, or `undefined` when ElastiCache knows none by that id. */
-async function statusOf(client: ElastiCacheClient, id: string, serverless: boolean): Promise<string | undefined> {
-  if (!serverless) {
+/**
+ * The status of the cache `id` names, or `undefined` when ElastiCache knows none by that id. Only
+ * "not found" answers count as not found: any other failure throws. `kind` is what an earlier poll
+ * found: a cache found as a replication group or cache cluster is gone when that lookup says so.
+ */
+async function statusOf(client: ElastiCacheClient, id: string, serverless: boolean,
+  kind: { found?: 'node-based' | 'serverless' }): Promise<string | undefined> {
+  if (!serverless && kind.found !== 'serverless') {
     try {
       const found = await findCache(client, id);
+      kind.found = 'node-based';
       return (found.kind === 'replication-group' ? found.group.Status : found.cluster.CacheClusterStatus) ?? 'unknown';
     } catch (e) {
       if (!(e instanceof CacheNotFoundError)) {
         throw e;
       }
-      if (cacheIdProblem('serverless-cache', id) !== undefined) {
-        return undefined; // too long for a serverless cache name: only a cache cluster could have it
+      if (kind.found === 'node-based' || cacheIdProblem('serverless-cache', id) !== undefined) {
+        return undefined; // gone, or too long for a serverless cache name: only a cache cluster could have it
       }
+      let cache;
+      try {
+        cache = await getServerlessCache(client, id);
+      } catch (serverlessError) {
+        throw new IncompleteLookupError(e.message, 'serverless caches', serverlessError);
+      }
+      return serverlessStatus(cache, id, kind);
     }
   }
-  let cache;
-  try {
-    cache = await getServerlessCache(client, id);
-  } catch (e) {
-    if (serverless) {
-      throw e;
-    }
-    // An API that cannot answer serverless lookups (an emulator): as withServerlessFallback, the
-    // node-based answer ("not found") stands.
-    return undefined;
+  return serverlessStatus(await getServerlessCache(client, id), id, kind);
+}
+
+function serverlessStatus(cache: ServerlessCache | undefined, id: string, kind: { found?: 'node-based' | 'serverless' }): string | undefined {
+  if (cache && sameId(cache.ServerlessCacheName, id)) {
+    kind.found = 'serverless';
+    return cache.Status ?? 'unknown';
   }
-  return cache && sameId(cache.ServerlessCacheName, id) ? cache.Status ?? 'unknown' : undefined;
+  return undefined;
 }
 
 /**
  * Polls a replication group, cache cluster or serverless cache until ElastiCache no longer knows it
- * (its describe calls answer "not found"), reporting each poll through `onProgress`. A cache that is
- * not being deleted yet is waited for too (a deletion may be about to start); fails after `timeoutMs`
- * (default 60 minutes; polls every 15 seconds). Never deletes anything itself.
+ * (its describe calls answer "not found"; any other failure, such as AccessDenied, fails the wait),
+ * reporting each poll through `onProgress`. A cache that is not being deleted yet is waited for too (a
+ * deletion may be about to start); fails after `timeoutMs` (default 60 minutes; polls every 15 seconds).
+ * Never deletes anything itself.
  */
 export async function waitForDeleted(client: ElastiCacheClient, id: string, options: WaitDeletedOptions = {}): Promise<WaitDeletedResult> {
   assertCacheId(options.serverless ? 'serverless-cache' : 'cache', id);
@@ -119,9 +131,10 @@ export async function waitForDeleted(client: ElastiCacheClient, id: string, opti
   const timeoutMs = options.timeoutMs ?? 60 * 60_000;
   let last = 'unknown';
   let polls = 0;
+  const kind: { found?: 'node-based' | 'serverless' } = {};
   return poll(async elapsedMs => {
     polls++;
-    const status = await statusOf(client, id, options.serverless === true);
+    const status = await statusOf(client, id, options.serverless === true, kind);
     if (status === undefined) {
       options.onProgress?.(`${id}: deleted [${formatElapsed(elapsedMs)}]`);
       return { id, existed: polls > 1, elapsedMs };
@@ -132,6 +145,7 @@ export async function waitForDeleted(client: ElastiCacheClient, id: string, opti
   }, {
     clock,
     timeoutMs,
+    signal: options.signal,
     intervalMs: options.intervalMs ?? 15_000,
     onTimeout: () => new OpsError(`Timed out after ${formatElapsed(timeoutMs)} waiting for ${id} to be deleted (status: ${last}${last === 'deleting' ? '' : ', no deletion under way'}).`),
   });

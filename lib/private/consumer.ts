@@ -1,5 +1,6 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -7,6 +8,7 @@ import { IConstruct } from 'constructs';
 import { CacheAuthMode, ConnectionEnvironment } from '../connection-environment';
 import { CacheConnectionBinding, ConnectFromOptions } from '../consumer';
 import { IUser, UserAuthenticationType } from '../user';
+import { consumerHosts } from './dns';
 import { invalid, phrase } from './errors';
 import { CacheSecret } from './secret';
 
@@ -55,6 +57,8 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
       + '(it becomes part of the variable names, CACHE_<NAME>_HOST).');
   }
 
+  claimConnectionName(cache, consumer, options);
+
   // Network
   if (cache.connections.defaultPort === undefined) {
     invalid(cache, 'connectFrom', phrase('a cache without a known port'), 'Allowed: an imported cache with its port '
@@ -75,6 +79,9 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
     invalid(cache, 'connectFrom grantee', phrase('nothing (the consumer is not IGrantable)'), 'Allowed: the principal the '
       + 'consumer runs as, for example { grantee: taskDefinition.taskRole } for an ECS service.');
   }
+  if (facts.secret) {
+    checkSecretsManagerReachable(consumer);
+  }
   if (facts.secret && grantee) {
     if (facts.secret instanceof CacheSecret) {
       // The library's generated secrets keep their key grants out of the key policy across stacks.
@@ -87,13 +94,14 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
     facts.grantIam(grantee);
   }
 
-  // Variables
+  // Variables (with the DNS names of addDnsRecords(), if any, instead of the endpoints)
+  const hosts = consumerHosts(cache, consumer, options.useDnsNames, facts);
   const variables: Array<[string, string | undefined]> = [
     [ConnectionEnvironment.ENGINE, facts.engine],
     [ConnectionEnvironment.ID, facts.id],
-    [ConnectionEnvironment.HOST, facts.host],
+    [ConnectionEnvironment.HOST, hosts.host],
     [ConnectionEnvironment.PORT, facts.port],
-    [ConnectionEnvironment.READER_HOST, facts.readerHost],
+    [ConnectionEnvironment.READER_HOST, hosts.readerHost],
     [ConnectionEnvironment.READER_PORT, facts.readerPort],
     [ConnectionEnvironment.TLS, facts.tls ? 'true' : 'false'],
     [ConnectionEnvironment.AUTH, facts.authMode],
@@ -102,6 +110,7 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
     [ConnectionEnvironment.USER, facts.user],
     [ConnectionEnvironment.SERVERLESS, facts.serverless ? 'true' : undefined],
     [ConnectionEnvironment.CLUSTER, facts.cluster ? 'true' : undefined],
+    [ConnectionEnvironment.DNS_ALIAS, hosts.alias ? 'true' : undefined],
   ];
   const environment: Record<string, string> = {};
   for (const [key, value] of variables) {
@@ -114,6 +123,130 @@ export function wireConsumer(cache: IConstruct & ec2.IConnectable, consumer: ec2
     target?.addEnvironment(name, value);
   }
   return { environment, authMode: facts.authMode };
+}
+
+/** Per consumer (its function, container or construct): the connection names wired, normalized, to the cache's path. */
+const CONNECTION_NAMES = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Records the connection name of this `connectFrom()` on the consumer, and refuses a second one with
+ * the same name (or none twice): its `CACHE_*` variables would overwrite the first's while both
+ * grants stay. The consumer is the environment written: `container`, else the consumer (a Lambda
+ * function, or one whose returned environment the user applies).
+ */
+function claimConnectionName(cache: IConstruct, consumer: ec2.IConnectable, options: ConnectFromOptions): void {
+  const owner: object = options.container ?? consumer;
+  const key = options.name === undefined ? '' : Token.isUnresolved(options.name) ? options.name : ConnectionEnvironment.normalizeName(options.name);
+  let names = CONNECTION_NAMES.get(owner);
+  if (!names) {
+    names = new Map();
+    CONNECTION_NAMES.set(owner, names);
+  }
+  const first = names.get(key);
+  if (first !== undefined) {
+    const variables = `${ConnectionEnvironment.variableName(ConnectionEnvironment.HOST, options.name)}...`;
+    invalid(cache, 'connectFrom name', options.name === undefined ? phrase('none again') : options.name, `The consumer is already `
+      + `connected to ${first === cache.node.path ? 'this cache' : first} with ${options.name === undefined ? 'no name' : 'that name'}: `
+      + `its ${variables} variables would be overwritten. Allowed: a different name on each connectFrom() of one consumer, `
+      + 'such as { name: \'sessions\' } (CACHE_SESSIONS_HOST...).');
+  }
+  names.set(key, cache.node.path);
+}
+
+/** The consumers that already get the Secrets Manager check (one warning per consumer). */
+const REACHABILITY_CHECKED = new WeakSet<object>();
+
+/**
+ * Warns, at synthesis (when the VPC's endpoints are all added), when the consumer runs only in
+ * isolated subnets of a VPC of this app without a Secrets Manager interface endpoint: it cannot read
+ * its secret. Says nothing when it cannot see: a consumer outside a VPC, subnets of an imported VPC
+ * (its NAT routes and endpoints are not in the app), a consumer whose subnets it cannot read.
+ */
+function checkSecretsManagerReachable(consumer: ec2.IConnectable): void {
+  if (!isConstruct(consumer) || REACHABILITY_CHECKED.has(consumer)) {
+    return;
+  }
+  REACHABILITY_CHECKED.add(consumer);
+  consumer.node.addValidation({
+    validate: () => {
+      const isolated = isolatedWithoutSecretsManager(consumer);
+      if (isolated) {
+        Annotations.of(consumer).addWarningV2('cdk-elasticache:consumerCannotReachSecretsManager', `connectFrom(): this consumer `
+          + `reads its cache password from Secrets Manager, but runs in isolated subnets (${isolated}) of a VPC without a NAT route `
+          + 'or a Secrets Manager interface endpoint: the read times out. Add vpc.addInterfaceEndpoint(\'SecretsManager\', { service: '
+          + 'ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER }), or run it in PRIVATE_WITH_EGRESS subnets (a NAT gateway). '
+          + 'Acknowledge this warning if the VPC reaches Secrets Manager another way (an endpoint made outside this app, a '
+          + 'transit gateway, a proxy).');
+      }
+      return [];
+    },
+  });
+}
+
+function isConstruct(x: unknown): x is IConstruct {
+  return typeof x === 'object' && x !== null && 'node' in x && typeof (x as IConstruct).node?.addValidation === 'function';
+}
+
+/** The subnet ids (as written in its template) of a Lambda function, ECS service or EC2 instance; `undefined` for other consumers. */
+function consumerSubnetIds(consumer: IConstruct): unknown[] | undefined {
+  for (const child of consumer.node.children) {
+    if (child instanceof lambda.CfnFunction) {
+      return resolveList(child, (child.vpcConfig as lambda.CfnFunction.VpcConfigProperty | undefined)?.subnetIds);
+    }
+    if (child instanceof ecs.CfnService) {
+      const network = Stack.of(child).resolve(child.networkConfiguration) as
+        { awsvpcConfiguration?: { subnets?: unknown[] }; AwsvpcConfiguration?: { Subnets?: unknown[] } } | undefined;
+      return network?.awsvpcConfiguration?.subnets ?? network?.AwsvpcConfiguration?.Subnets;
+    }
+    if (child instanceof ec2.CfnInstance) {
+      return child.subnetId === undefined ? undefined : [Stack.of(child).resolve(child.subnetId)];
+    }
+  }
+  return undefined;
+}
+
+function resolveList(scope: IConstruct, list: unknown): unknown[] | undefined {
+  const resolved = Stack.of(scope).resolve(list) as unknown;
+  return Array.isArray(resolved) ? resolved : undefined;
+}
+
+/**
+ * `'2 of 2'` when some of the consumer's subnets are isolated subnets of an `ec2.Vpc` of this app that
+ * has no Secrets Manager interface endpoint (with private DNS); otherwise `undefined` (reachable, or
+ * not known: subnets of an imported VPC or not found).
+ */
+function isolatedWithoutSecretsManager(consumer: IConstruct): string | undefined {
+  const subnetIds = consumerSubnetIds(consumer);
+  if (!subnetIds || subnetIds.length === 0) {
+    return undefined;
+  }
+  const stack = Stack.of(consumer);
+  // Both sides resolved in the consumer's stack: the same subnet is the same Ref (or import).
+  const key = (value: unknown) => JSON.stringify(stack.resolve(value));
+  const wanted = new Set(subnetIds.map(id => JSON.stringify(id)));
+  const root = consumer.node.root;
+  for (const vpc of root.node.findAll().filter((c): c is ec2.Vpc => c instanceof ec2.Vpc)) {
+    const isolated = new Set(vpc.isolatedSubnets.map(s => key(s.subnetId)));
+    const all = new Set([...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets].map(s => key(s.subnetId)));
+    if (![...wanted].every(id => all.has(id))) {
+      continue; // not (only) this VPC's subnets
+    }
+    const inIsolated = [...wanted].filter(id => isolated.has(id)).length;
+    if (inIsolated === 0 || hasSecretsManagerEndpoint(root, key(vpc.vpcId), key)) {
+      return undefined;
+    }
+    return `${inIsolated} of ${wanted.size}`;
+  }
+  return undefined;
+}
+
+/** Whether the app defines a Secrets Manager interface endpoint with private DNS in the VPC `vpcKey`. */
+function hasSecretsManagerEndpoint(root: IConstruct, vpcKey: string, key: (value: unknown) => string): boolean {
+  return root.node.findAll().some(c => c instanceof ec2.CfnVPCEndpoint
+    && (c.vpcEndpointType ?? 'Gateway') === 'Interface'
+    && c.privateDnsEnabled !== false
+    && /\.secretsmanager(-fips)?"/.test(JSON.stringify(Stack.of(c).resolve(c.serviceName)))
+    && key(c.vpcId) === vpcKey);
 }
 
 /**

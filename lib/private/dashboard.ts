@@ -29,6 +29,9 @@ export function createDashboard(cache: MonitoredCache, options: CacheDashboardOp
         graph('Cache hits and misses', [whole('CacheHits'), whole('CacheMisses')],
           [hitRate('CacheHits', 'CacheMisses')]),
         graph('Replication lag (seconds)', perNode('ReplicationLag'), [], 'seconds'),
+        // A secondary of a global datastore: how far its Region is behind the primary Region.
+        ...(cache.globalDatastoreSecondary
+          ? [graph('Cross-Region replication lag (seconds)', perNode('GlobalDatastoreReplicationLag'), [], 'seconds')] : []),
         graph('Freeable memory (bytes)', perNode('FreeableMemory'), [], 'bytes'),
         network,
       ];

@@ -2,7 +2,7 @@ import { Annotations, ContextProvider, Stack, Token } from 'aws-cdk-lib';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct } from 'constructs';
 import { ClusterMode } from '../cluster-mode';
-import { invalid } from './errors';
+import { invalid, phrase } from './errors';
 import { CLUSTER_MODE_ORDER } from './transitions';
 
 /**
@@ -32,7 +32,8 @@ function deployedClusterModeQuery(replicationGroupId: string, mode: ClusterMode)
   };
 }
 
-export function verifyDeployedClusterMode(scope: Construct, mode: ClusterMode, replicationGroupId: string): void {
+export function verifyDeployedClusterMode(scope: Construct, mode: ClusterMode, replicationGroupId: string,
+  createdWith: ClusterMode = mode): void {
   const stack = Stack.of(scope);
   const notVerified = (why: string) => Annotations.of(scope).addWarningV2('cdk-elasticache:clusterModeNotVerified',
     `verifyDeployedClusterMode is on, but the deployed cluster mode cannot be looked up: ${why}. The template's `
@@ -71,6 +72,13 @@ export function verifyDeployedClusterMode(scope: Construct, mode: ClusterMode, r
       ? ' or ClusterMode.ENABLED' : ''}: the deployed group ${replicationGroupId} is in cluster mode ${deployedMode}, and `
       + 'ElastiCache cannot take a group back (the move to cluster mode is one way). For a group in cluster mode '
       + `${mode.value}, create a new one (a new replicationGroupId) and move the data. ${refresh('the group has been replaced')}`);
+  }
+  if (from === 1 && to === 2 && createdWith.sharded) {
+    invalid(scope, 'createdWithClusterMode', phrase(`nothing (${mode.value}, as clusterMode)`), `Allowed: ClusterMode.${deployedMode.toUpperCase()}: `
+      + `the deployed group ${replicationGroupId} is in cluster mode ${deployedMode}, so it was created without cluster mode enabled, `
+      + 'and CloudFormation cannot give a live group the topology properties of one created enabled (ReplicasPerNodeGroup and '
+      + 'NodeGroupConfiguration are create-only: the update fails). With createdWithClusterMode set, the group keeps NumCacheClusters '
+      + `and moves to cluster mode enabled in place. ${refresh('the group has been replaced')}`);
   }
   if (from === 0 && to === 2) {
     invalid(scope, 'clusterMode', mode.value, `Allowed: ClusterMode.COMPATIBLE first: the deployed group ${replicationGroupId} `

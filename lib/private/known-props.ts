@@ -12,7 +12,7 @@ import { invalid, phrase } from './errors';
  */
 export const KNOWN_PROPS = {
   ReplicationGroup: new Set(['atRestEncryption', 'authentication', 'autoMinorVersionUpgrade', 'automaticFailover', 'backupRetention',
-    'clusterMode', 'dataTiering', 'description', 'durability', 'engine', 'evictionPolicy', 'ipDiscovery', 'kmsKey', 'logs', 'maintenanceWindow',
+    'clusterMode', 'createdWithClusterMode', 'dataTiering', 'description', 'durability', 'engine', 'evictionPolicy', 'ipDiscovery', 'kmsKey', 'logs', 'maintenanceWindow',
     'multiAz', 'networkType', 'nodeQuota', 'nodeType', 'notificationTopic', 'parameterGroup', 'parameters', 'port',
     'preferredAvailabilityZones', 'removalPolicy', 'replicas', 'replicationGroupId', 'restoreFromS3', 'restoreFromSnapshot',
     'securityGroups', 'shardConfiguration', 'shards', 'snapshotWindow', 'subnetGroup', 'transitEncryption', 'transitEncryptionMode',
@@ -23,6 +23,10 @@ export const KNOWN_PROPS = {
   ServerlessCache: new Set(['authentication', 'backupRetention', 'dailySnapshotTime', 'dataStorageMaximum', 'dataStorageMinimum',
     'description', 'ecpuPerSecondMaximum', 'ecpuPerSecondMinimum', 'engine', 'finalSnapshotName', 'kmsKey', 'networkType',
     'removalPolicy', 'restoreFromSnapshots', 'securityGroups', 'serverlessCacheName', 'verifyDeployedState', 'vpc', 'vpcSubnets']),
+  GlobalDatastore: new Set(['description', 'engine', 'globalDatastoreIdSuffix', 'nodeType', 'primary', 'shards']),
+  SecondaryReplicationGroup: new Set(['authentication', 'autoMinorVersionUpgrade', 'backupRetention', 'description', 'globalDatastore',
+    'kmsKey', 'logs', 'maintenanceWindow', 'multiAz', 'notificationTopic', 'removalPolicy', 'replicas', 'replicationGroupId',
+    'securityGroups', 'snapshotWindow', 'subnetGroup', 'vpc', 'vpcSubnets']),
   SubnetGroup: new Set(['description', 'removalPolicy', 'subnetGroupName', 'vpc', 'vpcSubnets']),
   ParameterGroup: new Set(['description', 'engine', 'evictionPolicy', 'parameters', 'removalPolicy']),
   User: new Set(['accessString', 'authentication', 'engine', 'userId', 'userName']),

@@ -128,6 +128,8 @@ export interface MonitoredCache {
    * scaling) or has more nodes than an alarm's math expression takes.
    */
   readonly group?: GroupDimensions;
+  /** Whether it is the secondary of a global datastore (the cross-Region replication lag alarm). */
+  readonly globalDatastoreSecondary?: boolean;
 }
 
 /** A replication group's metrics by role: `ReplicationGroupId` and `Role` (`Primary`, `Replica`). */

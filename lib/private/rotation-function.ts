@@ -72,10 +72,12 @@ export class RotationFunction extends Construct {
       })],
     });
     if (vpc) {
-      // Out to the AWS APIs (443) and the cache; nothing comes in.
+      // Out to the AWS APIs (HTTPS: Secrets Manager, ElastiCache, through a NAT or interface endpoints) and, added by each
+      // cache's rotation, to the port of the caches it checks; nothing else goes out, nothing comes in.
       this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-        vpc, description: 'The ElastiCache rotation function: out to the AWS APIs and the caches it checks', allowAllOutbound: true,
+        vpc, description: 'The ElastiCache rotation function: out to the AWS APIs and the caches it checks', allowAllOutbound: false,
       });
+      this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the AWS APIs (Secrets Manager, ElastiCache)');
       // What Lambda needs to place the function in the VPC (EC2 takes no resource ARNs for these).
       this.policy.addStatements(new iam.PolicyStatement({
         actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',

@@ -28,6 +28,8 @@ export interface TopologyInput {
   readonly nodeQuota?: number;
   readonly restoreFromS3?: string[];
   readonly dataTiering?: boolean;
+  /** The cluster mode the group was created in (`createdWithClusterMode`), when it has moved since. */
+  readonly createdWithClusterMode?: ClusterMode;
 }
 
 /**
@@ -87,6 +89,12 @@ export function resolveTopology(scope: Construct, mode: ClusterMode, engine: Cac
     invalid(scope, 'clusterMode', mode.value, `Allowed: ClusterMode.DISABLED on ${engine}; the ClusterMode setting `
       + '(compatible and enabled) needs Valkey 7.2+ or Redis OSS 7.0+. Upgrade the engine first.');
   }
+  const created = input.createdWithClusterMode;
+  if (created !== undefined && CLUSTER_MODES.indexOf(created.value) > CLUSTER_MODES.indexOf(mode.value)) {
+    invalid(scope, 'createdWithClusterMode', created.value, `Allowed: a cluster mode the group has moved from to clusterMode `
+      + `(${mode.value}): ${CLUSTER_MODES.slice(0, CLUSTER_MODES.indexOf(mode.value) + 1).map(m => `ClusterMode.${m.toUpperCase()}`).join(', ')}; `
+      + 'a group moves to cluster mode one way only (disabled -> compatible -> enabled).');
+  }
   if (!mode.sharded) {
     for (const prop of ['shards', 'shardConfiguration', 'nodeQuota'] as const) {
       if (input[prop] !== undefined) {
@@ -99,6 +107,9 @@ export function resolveTopology(scope: Construct, mode: ClusterMode, engine: Cac
   }
   return sharded(scope, mode, replicas, nodeType, input);
 }
+
+/** The cluster modes in the order a group moves through them. */
+const CLUSTER_MODES = ['disabled', 'compatible', 'enabled'];
 
 /** `ClusterMode` (compatible, enabled) needs Valkey 7.2+ or Redis OSS 7.0+: the versions with the TLS mode. */
 function clusterModeSupported(engine: CacheEngineVersion): boolean {
@@ -170,7 +181,8 @@ function sharded(scope: Construct, mode: ClusterMode, replicas: number, nodeType
   if (input.multiAz === true && !nodeType.supportsMultiAz) {
     invalid(scope, 'multiAz', true, `Allowed: false on ${nodeType}; Multi-AZ is not supported on T1 nodes.`);
   }
-  if (input.preferredAvailabilityZones !== undefined) {
+  const migrated = input.createdWithClusterMode !== undefined && !input.createdWithClusterMode.sharded;
+  if (input.preferredAvailabilityZones !== undefined && !migrated) {
     invalid(scope, 'preferredAvailabilityZones', input.preferredAvailabilityZones, 'Allowed: nothing with '
       + 'ClusterMode.ENABLED; place the nodes of each shard with shardConfiguration (primaryAvailabilityZone, '
       + 'replicaAvailabilityZones).');
@@ -196,7 +208,7 @@ function sharded(scope: Construct, mode: ClusterMode, replicas: number, nodeType
     invalid(scope, 'shardConfiguration', phrase('nothing'), 'Allowed: one entry per shard with its slots when seeding a '
       + 'cluster-mode-enabled group from .rdb files (restoreFromS3); ElastiCache needs to know which slots each shard takes.');
   }
-  return {
+  const base = {
     clusterMode: mode,
     shards,
     replicas,
@@ -205,6 +217,30 @@ function sharded(scope: Construct, mode: ClusterMode, replicas: number, nodeType
     defaultParameterGroupSuffix: '.cluster.on',
     parameters: { 'cluster-enabled': 'yes' },
     onlineResharding: true,
+  };
+  if (migrated) {
+    // Created disabled or compatible: the properties it was created with stay (CloudFormation replaces a group whose
+    // ReplicasPerNodeGroup or NodeGroupConfiguration changes), NumNodeGroups joins them for online resharding.
+    if (configs !== undefined) {
+      invalid(scope, 'shardConfiguration', phrase(`${configs.length} shard configuration${configs.length === 1 ? '' : 's'}`),
+        `Allowed: nothing on a group created with cluster mode ${input.createdWithClusterMode.value} (createdWithClusterMode): `
+        + 'the placement of its shards (NodeGroupConfiguration) is fixed at creation; ElastiCache places the shards online resharding adds.');
+    }
+    return {
+      ...base,
+      props: {
+        clusterMode: mode.value,
+        numCacheClusters: replicas + 1,
+        numNodeGroups: input.shards !== undefined ? shards : undefined,
+        automaticFailoverEnabled: true,
+        multiAzEnabled: multiAz,
+        // Kept as created (create-only); they place the first shard's nodes.
+        preferredCacheClusterAZs: input.preferredAvailabilityZones,
+      },
+    };
+  }
+  return {
+    ...base,
     props: {
       clusterMode: mode.value,
       numNodeGroups: shards,

@@ -75,6 +75,19 @@ function clusterModeRefusal(before: Record<string, unknown>, after: Record<strin
       steps: `Keep ClusterMode.${from.toUpperCase()}; for a group in cluster mode ${to}, create a new one (a new replicationGroupId) and move the data.`,
     };
   }
+  if (i === 1 && j === 2 && after.NumCacheClusters === undefined && after.ReplicasPerNodeGroup !== undefined) {
+    // A compatible group was created disabled or compatible (NumCacheClusters). The topology of a group created enabled
+    // adds NodeGroupConfiguration (conditionally create-only in the registry schema) together with ReplicasPerNodeGroup,
+    // which can replace the group (the CloudFormation team on cloudformation-coverage-roadmap issue 918), and a
+    // replacement fails on its ReplicationGroupId.
+    return {
+      properties: ['ClusterMode', 'ReplicasPerNodeGroup'],
+      reason: 'ClusterMode compatible -> enabled with the topology of a group created enabled (ReplicasPerNodeGroup, NodeGroupConfiguration): '
+        + 'CloudFormation replaces a group whose NodeGroupConfiguration appears, and the update fails on its ReplicationGroupId.',
+      steps: 'Set createdWithClusterMode: ClusterMode.COMPATIBLE (or ClusterMode.DISABLED, as it was created) on the ReplicationGroup: '
+        + 'it keeps NumCacheClusters, moves to cluster mode enabled in place, and adds shards through NumNodeGroups (online resharding).',
+    };
+  }
   if (i === 0 && j === 2) {
     return {
       properties: ['ClusterMode'],
@@ -161,7 +174,7 @@ export function compareVersions(a: string, b: string): number {
  */
 export const CREATE_ONLY_PROPERTIES: Readonly<Record<string, readonly string[]>> = Object.freeze({
   'AWS::ElastiCache::ReplicationGroup': ['AtRestEncryptionEnabled', 'CacheSubnetGroupName', 'DataTieringEnabled', 'GlobalReplicationGroupId',
-    'KmsKeyId', 'NetworkType', 'Port', 'PreferredCacheClusterAZs', 'ReplicasPerNodeGroup', 'ReplicationGroupId', 'SnapshotArns', 'SnapshotName'],
+    'KmsKeyId', 'NetworkType', 'Port', 'PreferredCacheClusterAZs', 'ReplicationGroupId', 'SnapshotArns', 'SnapshotName'],
   'AWS::ElastiCache::CacheCluster': ['CacheSubnetGroupName', 'ClusterName', 'Engine', 'NetworkType', 'Port', 'SnapshotArns', 'SnapshotName'],
   'AWS::ElastiCache::ServerlessCache': ['KmsKeyId', 'ServerlessCacheName', 'SnapshotArnsToRestore', 'SubnetIds'],
 });

@@ -36,6 +36,20 @@ export interface StateContext {
 export interface State {
   readonly key: string;
   readonly build: (ctx: StateContext) => void;
+  /** The app's context (a reference strength, `@aws-cdk/core:defaultCrossStackReferences`). */
+  readonly context?: Record<string, unknown>;
+}
+
+/** The context key of aws-cdk-lib's cross-stack reference strength (`strong`, `both`, `weak`). */
+export const REFERENCE_STRENGTH = '@aws-cdk/core:defaultCrossStackReferences';
+
+/**
+ * The same state in an app whose cross-stack references have the given strength: `weak` reads another stack's
+ * outputs with `Fn::GetStackOutput` (no export, so no export in use), `both` keeps the exports and reads the outputs
+ * (aws-cdk-lib's transition from strong to weak).
+ */
+export function withReferences(s: State, strength: 'strong' | 'both' | 'weak'): State {
+  return { key: `${s.key}@${strength}`, build: s.build, context: { ...s.context, [REFERENCE_STRENGTH]: strength } };
 }
 
 /** Defines a state. The key names it in the matrix and memoizes its synthesis: give distinct states distinct keys. */
@@ -104,7 +118,7 @@ export function templates(s: State): StackTemplates {
   builders.set(s.key, source);
   let found = synthesized.get(s.key);
   if (!found) {
-    const assembly = buildApp(s).synth();
+    const assembly = buildApp(s, { context: s.context }).synth();
     found = Object.fromEntries(assembly.stacks.map(st => [st.stackName, st.template]));
     synthesized.set(s.key, found);
     synthCount++;

@@ -36,7 +36,7 @@ const WHAT_HAPPENS: Record<PlanClass, string> = {
 const DEFAULT_STEPS: Partial<Record<PlanClass, string>> = {
   'fails': 'keep it as deployed; to change it, a new cache under a new name (restoreFromSnapshot), then move the clients',
   'refused': 'not in one deployment: `cdk-elasticache plan` prints the steps that work',
-  'export-in-use': 'deploy the consumer first, or keep the export one more deployment (stack.exportValue())',
+  'export-in-use': 'deploy the consumer first, or keep the export one more deployment (stack.exportValue()); with weak cross-stack references, in place (its row below)',
 };
 
 /** The count of rows per class, worst first (classes without rows left out). */

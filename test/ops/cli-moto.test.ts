@@ -159,9 +159,10 @@ suite('the cdk-elasticache command against moto', () => {
       runCli(at(moto.endpoint, 'events', 'my-cache', '--since', '2h'), env),
       runCli(at(moto.endpoint, 'describe', 'my-memcached'), env),
     ]);
-    const html500 = new RegExp('The ElastiCache API answered HTTP 500 Internal Server Error, (no request id|request id \\S+) without an AWS error in the body');
-    // The groups and the Memcached cluster of eu-west-1 (not west-cache of eu-west-2), the serverless listing's failure on its own line.
-    expect(list.status).toBe(1);
+    const html500 = new RegExp('the ElastiCache API answered HTTP 500 Internal Server Error, (no request id|request id \\S+) without an AWS error in the body');
+    // The groups and the Memcached cluster of eu-west-1 (not west-cache of eu-west-2), the serverless listing's failure on its own line:
+    // exit 2, a listing failed.
+    expect(list.status).toBe(2);
     expect(list.stdout.split('\n').filter(Boolean).map(l => l.split(/\s{2,}/).slice(0, 4))).toEqual([
       ['ID', 'KIND', 'STATUS', 'ENGINE'],
       ['doomed', 'replication group', 'deleting', 'valkey'],
@@ -169,7 +170,7 @@ suite('the cdk-elasticache command against moto', () => {
       ['my-memcached', 'cache cluster', 'available', 'memcached'],
       ['other-cache', 'replication group', 'available', 'valkey'],
     ]);
-    expectOneLine({ ...list, stdout: '' }, 1, new RegExp(`^Could not list the serverless caches: ${html500.source}`));
+    expectOneLine({ ...list, stdout: '' }, 2, new RegExp(`^Could not list the serverless caches: DescribeServerlessCaches failed: ${html500.source}`));
     expect(JSON.parse(json.stdout).caches.find((c: { id: string }) => c.id === 'my-memcached'))
       .toEqual({ kind: 'cache-cluster', id: 'my-memcached', status: 'available', engine: 'memcached', nodeType: 'cache.t4g.micro', nodes: 2 });
     expect(deleting.status).toBe(1);
@@ -177,11 +178,12 @@ suite('the cdk-elasticache command against moto', () => {
       ...Array(deleting.stderr.trimEnd().split('\n').length - 1).fill(expect.stringMatching(/^doomed: deleting \[\d+s\]$/)),
       'Timed out after 1s waiting for doomed to be deleted (status: deleting).',
     ]);
-    expect(gone).toEqual({ status: 0, stderr: 'never-created: deleted [0s]\n',
-      stdout: 'never-created is deleted: no replication group, cache cluster or serverless cache has that id in eu-west-1 (already deleted, or never created).\n' });
-    expectOneLine(events, 1, new RegExp(`^${html500.source}`));
+    // Not found as a group or cluster, but the serverless caches could not be looked at: not "deleted".
+    expectOneLine(gone, 2, new RegExp("^No replication group or cache cluster named 'never-created' in eu-west-1, and the serverless caches could not "
+      + `be looked at: DescribeServerlessCaches failed: ${html500.source}`));
+    expectOneLine(events, 2, new RegExp(`^DescribeEvents failed: ${html500.source}`));
     expect(described.status).toBe(0);
-    expect(described.stdout).toMatch(new RegExp(`^Service updates\\s+unknown \\(${html500.source}`, 'm'));
+    expect(described.stdout).toMatch(new RegExp(`^Service updates\\s+unknown \\(DescribeUpdateActions failed: ${html500.source}`, 'm'));
   });
 
   test('an empty or invalid id never reaches the API: exit 2 with the rule', async () => {
@@ -197,7 +199,7 @@ suite('the cdk-elasticache command against moto', () => {
     expect(odd.requests).toBe(before);
   });
 
-  test('failover-drill: refusals and moto\'s HTML 500 for DescribeEvents are one line each', async () => {
+  test('failover-drill: refusals (exit 1) and moto\'s HTML 500 for DescribeEvents (exit 2) are one line each', async () => {
     const [noFailover, html500, unknown] = await Promise.all([
       runCli(at(moto.endpoint, 'failover-drill', 'other-cache'), env),
       // moto implements neither DescribeEvents nor TestFailover: it answers with an HTML error page. The drill reads
@@ -207,7 +209,7 @@ suite('the cdk-elasticache command against moto', () => {
       runCli(at(moto.endpoint, 'failover-drill', 'nosuch'), env),
     ]);
     expectOneLine(noFailover, 1, 'Refusing failover drill on other-cache: automatic failover is disabled; enable Multi-AZ with automatic failover first.');
-    expectOneLine(html500, 1, new RegExp('^The ElastiCache API answered HTTP 500 Internal Server Error, (no request id|request id \\S+) '
+    expectOneLine(html500, 2, new RegExp('^DescribeEvents failed: the ElastiCache API answered HTTP 500 Internal Server Error, (no request id|request id \\S+) '
       + 'without an AWS error in the body: a failure at AWS'));
     expectOneLine(unknown, 1, "No replication group named 'nosuch' in eu-west-1.");
   });
@@ -216,27 +218,39 @@ suite('the cdk-elasticache command against moto', () => {
     const noRegion = { ...env, AWS_REGION: undefined };
     const [defaultRegion, regionFirst] = await Promise.all([
       runCli(at(moto.endpoint, 'describe', 'west-cache', '--json'), { ...noRegion, AWS_DEFAULT_REGION: 'eu-west-2' }),
-      runCli(at(moto.endpoint, 'describe', 'west-cache'), { ...env, AWS_DEFAULT_REGION: 'eu-west-2' }),
+      runCli(at(moto.endpoint, 'failover-drill', 'west-cache'), { ...env, AWS_DEFAULT_REGION: 'eu-west-2' }),
     ]);
     expect(defaultRegion.status).toBe(0);
     expect(JSON.parse(defaultRegion.stdout).arn).toBe('arn:aws:elasticache:eu-west-2:123456789012:replicationgroup:west-cache');
-    expectOneLine(regionFirst, 1, "No replication group or cache cluster named 'west-cache' in eu-west-1.");
+    expectOneLine(regionFirst, 1, "No replication group named 'west-cache' in eu-west-1.");
   });
 
-  test('profiles: an unknown one is named; the SDK\'s multi-line credential warning becomes one line', async () => {
+  test('global options before the command, as with the AWS CLI; --output json is --json', async () => {
+    const [before, output, badOutput] = await Promise.all([
+      runCli(['--region', 'eu-west-2', '--output', 'json', '--endpoint-url', moto.endpoint, 'describe', 'west-cache'], env),
+      runCli(at(moto.endpoint, 'list', '--output', 'json'), env),
+      runCli(['--output', 'yaml', 'list'], env),
+    ]);
+    expect(before.status).toBe(0);
+    expect(JSON.parse(before.stdout).arn).toBe('arn:aws:elasticache:eu-west-2:123456789012:replicationgroup:west-cache');
+    expect(JSON.parse(output.stdout).caches.map((c: { id: string }) => c.id)).toEqual(['doomed', 'my-cache', 'my-memcached', 'other-cache']);
+    expectOneLine(badOutput, 2, "Invalid --output: got 'yaml'. Allowed: json (the same as --json) or table (the default).");
+  });
+
+  test('profiles: an unknown one is named; AWS_PROFILE with the keys set: no warning (the keys sign, as with the AWS CLI: '
+    + 'cli-faults.test.ts shows which)', async () => {
     writeFileSync(path.join(home, 'config'), '[profile dev]\nregion = eu-west-1\n');
     writeFileSync(path.join(home, 'credentials'), '[dev]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
     const [nosuch, both] = await Promise.all([
       runProcess(at(moto.endpoint, 'describe', 'my-cache', '--profile', 'nosuch'), env),
-      // AWS_PROFILE and static keys together: the SDK warns over nine lines through its logger.
+      // AWS_PROFILE and static keys together: the SDK alone would warn over nine lines and sign with the profile.
       runProcess(at(moto.endpoint, 'describe', 'my-cache'), { ...env, AWS_PROFILE: 'dev' }),
     ]);
     expectOneLine(nosuch, 2, `The profile 'nosuch' (from --profile) does not exist: no [profile nosuch] in ${path.join(home, 'config')} `
       + `and no [nosuch] in ${path.join(home, 'credentials')}.`);
     expect(both.status).toBe(0);
     expect(both.stdout).toMatch(/^Replication group\s+my-cache\n/);
-    expect(both.stderr).toBe('warning: AWS_PROFILE and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are both set; the AWS SDK uses the profile '
-      + '(unset one of them to be sure which credentials are used)\n');
+    expect(both.stderr).toBe('');
   });
 
   test('answers without an AWS error (HTML, empty 5xx): the HTTP status and the request id, not "Unknown: Unknown"', async () => {
@@ -245,9 +259,9 @@ suite('the cdk-elasticache command against moto', () => {
       runCli(at(`${odd.endpoint}/empty`, 'wait', 'my-cache'), env),
     ]);
     const advice = 'a failure at AWS or at a proxy in between; try again in a moment';
-    expectOneLine(html, 1, 'The ElastiCache API answered HTTP 503 Service Unavailable, request id b6ee3e3a-0c6b-4d4e-9a1c-2f1f7c5e0001 '
+    expectOneLine(html, 2, 'DescribeReplicationGroups failed: the ElastiCache API answered HTTP 503 Service Unavailable, request id b6ee3e3a-0c6b-4d4e-9a1c-2f1f7c5e0001 '
       + `without an AWS error in the body: ${advice}`);
-    expectOneLine(empty, 1, `The ElastiCache API answered HTTP 500 Internal Server Error, no request id without an AWS error in the body: ${advice}`);
+    expectOneLine(empty, 2, `DescribeReplicationGroups failed: the ElastiCache API answered HTTP 500 Internal Server Error, no request id without an AWS error in the body: ${advice}`);
   });
   // rotate / rotate-auth-token (issue 16): the paths moto implements. moto has no ModifyReplicationGroup and runs
   // rotation functions only in Docker: the successful rotations are tested against aws-sdk-client-mock

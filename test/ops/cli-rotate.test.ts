@@ -85,11 +85,11 @@ test('rotate-auth-token --step rotate says how to finish', async () => {
     + 'work until \'cdk-elasticache rotate-auth-token my-cache --secret token --step set\'.\n');
 });
 
-test('an SDK error is one line, exit 1', async () => {
+test('an SDK error is one line, exit 2', async () => {
   sm.on(DescribeSecretCommand).rejects(Object.assign(new Error('User is not authorized to perform: secretsmanager:DescribeSecret'),
     { name: 'AccessDeniedException' }));
   const r = await run(['rotate', 'app']);
   expect(r).toEqual(expect.objectContaining({
-    code: 1, stdout: '', stderr: 'Access denied: User is not authorized to perform: secretsmanager:DescribeSecret\n',
+    code: 2, stdout: '', stderr: 'AccessDeniedException: User is not authorized to perform: secretsmanager:DescribeSecret\n',
   }));
 });

@@ -106,7 +106,7 @@ describe('help and usage errors', () => {
   });
 
   test.each<[string[], string]>([
-    [['frobnicate', 'x'], "Unknown command 'frobnicate'. Commands: list, describe, events, wait, failover-drill, snapshot, token, rotate, rotate-auth-token, plan, local (see --help)."],
+    [['frobnicate', 'x'], "Unknown command 'frobnicate'. Commands: list, describe, events, wait, failover-drill, failover-global, snapshot, token, rotate, rotate-auth-token, plan, local (see --help)."],
     [['describe'], "'describe' takes exactly one cache id, got 0 (see --help)."],
     [['describe', 'a', 'b'], "'describe' takes exactly one cache id, got 2 (see --help)."],
     [['describe', 'my-cache', '--bogus'], "Unknown option '--bogus' for 'describe' (see --help)."],
@@ -114,7 +114,7 @@ describe('help and usage errors', () => {
     [['wait', 'my-cache', '--timeout'], "Option '--timeout <value>' argument missing for 'wait' (see --help)."],
     [['wait', 'my-cache', '--timeout', 'soon'], "Invalid --timeout: got 'soon'. Allowed: a positive duration such as 90s, 15m or 1h."],
     [['token', 'my-cache'], "'token' needs --user <userId> (see --help)."],
-    [['help', 'frobnicate'], "Unknown help topic 'frobnicate'. Commands: list, describe, events, wait, failover-drill, snapshot, token, rotate, rotate-auth-token, plan, local (see --help)."],
+    [['help', 'frobnicate'], "Unknown help topic 'frobnicate'. Commands: list, describe, events, wait, failover-drill, failover-global, snapshot, token, rotate, rotate-auth-token, plan, local (see --help)."],
     [['failover-drill', 'my-cache', '--shard', 'first'],
       "Invalid --shard: got 'first'. Allowed: a shard (node group) id of 1-4 letters or digits, such as 0001 or a1, or its number, such as 2 for 0002."],
     [['failover-drill', 'my-cache', '--shard', '0-1'],
@@ -122,6 +122,9 @@ describe('help and usage errors', () => {
     [['snapshot', 'my-cache', '--name', ''], "Invalid --name: got ''. Allowed: a snapshot name that no other snapshot of the account has in the region."],
     [['describe', 'my-cache', '--endpoint-url', 'localhost:5000'],
       "Invalid --endpoint-url: got 'localhost:5000'. Allowed: an http:// or https:// URL, such as http://127.0.0.1:5000."],
+    [['--bogus', 'list'], "Unknown option '--bogus' before the command: only --region, --profile, --endpoint-url, --output, --timeout, --json "
+      + 'may come before it (see --help).'],
+    [['list', '--output', 'text'], "Invalid --output: got 'text'. Allowed: json (the same as --json) or table (the default)."],
   ])('%j: one line, exit 2, no AWS call', async (argv, line) => {
     const r = await run(argv);
     expectOneLineFailure(r, 2, line);
@@ -230,25 +233,26 @@ describe('describe', () => {
     expect(r.stdout).toMatch(/^Cache cluster\s+my-memcached$/m);
   });
 
-  test.each<[string, () => void, string]>([
+  // Exit 1: the answer is no (not found); exit 2: a call failed, whatever the reason.
+  test.each<[string, () => void, number, string]>([
     ['unknown id', () => {
       ec.on(DescribeReplicationGroupsCommand).rejects(groupNotFound);
       ec.on(DescribeCacheClustersCommand).rejects(clusterNotFound);
-    }, "No replication group, cache cluster or serverless cache named 'my-cache' in eu-west-1."],
+    }, 1, "No replication group, cache cluster or serverless cache named 'my-cache' in eu-west-1."],
     ['access denied', () => ec.on(DescribeReplicationGroupsCommand).rejects(awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/dev '
       + 'is not authorized to perform: elasticache:DescribeReplicationGroups')),
-    'Access denied: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: elasticache:DescribeReplicationGroups'],
+    2, 'AccessDenied: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: elasticache:DescribeReplicationGroups'],
     ['throttling', () => ec.on(DescribeReplicationGroupsCommand).rejects(awsError('Throttling', 'Rate exceeded')),
-      'AWS throttled the request even after retries; try again in a moment (Rate exceeded)'],
+      2, 'Throttling: Rate exceeded (throttled even after retries; try again in a moment)'],
     ['no credentials', () => ec.on(DescribeReplicationGroupsCommand).rejects(
       Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })),
-    'No AWS credentials: configure them (environment variables, ~/.aws profile, SSO, instance or task role) or pass --profile '
+    2, 'No AWS credentials: configure them (environment variables, ~/.aws profile, SSO, instance or task role) or pass --profile '
       + '(Could not load credentials from any providers)'],
     ['an unexpected bug', () => ec.on(DescribeReplicationGroupsCommand).rejects(new TypeError("Cannot read properties of undefined (reading 'x')")),
-      "TypeError: Cannot read properties of undefined (reading 'x')"],
-  ])('%s: one line on stderr, exit 1', async (_label, setup, line) => {
+      2, "TypeError: Cannot read properties of undefined (reading 'x')"],
+  ])('%s: one line on stderr, exit %d', async (_label, setup, code, line) => {
     setup();
-    expectOneLineFailure(await run(['describe', 'my-cache']), 1, line);
+    expectOneLineFailure(await run(['describe', 'my-cache']), code, line);
   });
 });
 
@@ -316,7 +320,7 @@ describe('wait', () => {
     expect(r.stdout).toBe('my-cache is available (waited 15s).\n');
   });
 
-  test('--timeout: one line after the progress, exit 1', async () => {
+  test('--timeout: one line after the progress, exit 1; the wait ends at the command\'s deadline, without a poll past it', async () => {
     jest.useFakeTimers({ now: new Date('2025-03-01T14:00:00Z') });
     ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [replicationGroup({ Status: 'modifying' })] });
     const { done } = start(['wait', 'my-cache', '--timeout', '30s']);
@@ -324,7 +328,7 @@ describe('wait', () => {
     const r = await done;
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd().split('\n')).toEqual([
-      'my-cache: modifying [0s]', 'my-cache: modifying [15s]', 'my-cache: modifying [30s]',
+      'my-cache: modifying [0s]', 'my-cache: modifying [15s]',
       'Timed out after 30s waiting for my-cache to be available (status: modifying).',
     ]);
   });
@@ -375,11 +379,11 @@ describe('failover-drill', () => {
     expect(ec.commandCalls(TestFailoverCommand)).toHaveLength(0);
   });
 
-  test('TestFailover denied: one line after the progress, exit 1', async () => {
+  test('TestFailover denied: one line after the progress, exit 2', async () => {
     ec.on(TestFailoverCommand).rejects(awsError('AccessDenied', 'not authorized to perform: elasticache:TestFailover'));
     const r = await run(['failover-drill', 'my-cache']);
-    expect(r.code).toBe(1);
-    expect(r.stderr.trimEnd().split('\n').pop()).toBe('Access denied: not authorized to perform: elasticache:TestFailover');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n').pop()).toBe('AccessDenied: not authorized to perform: elasticache:TestFailover');
   });
 });
 
@@ -426,7 +430,7 @@ describe('token', () => {
       expiresAt: '2015-08-30T12:51:00.000Z' });
   });
 
-  test('no credentials: one line, exit 1', async () => {
+  test('no credentials: one line, exit 2', async () => {
     const failing = async () => {
       throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
     };
@@ -434,7 +438,7 @@ describe('token', () => {
       clock,
       createClient: () => new ElastiCacheClient({ region: REGION, credentials: failing }),
     });
-    expectOneLineFailure(r, 1, /^No AWS credentials: /);
+    expectOneLineFailure(r, 2, /^No AWS credentials: /);
   });
 });
 

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createCommandClient, endpointProblem, foldSdkWarning, profileProblem, resolveRegion } from '../../lib/ops/client';
+import {
+  commandClientConfig, createCommandClient, endpointProblem, environmentCredentials, foldSdkWarning, profileProblem, resolveRegion,
+} from '../../lib/ops/client';
 
 describe('resolveRegion: as the AWS CLI, --region, then AWS_REGION, then AWS_DEFAULT_REGION', () => {
   test.each<[string | undefined, NodeJS.ProcessEnv, string | undefined]>([
@@ -53,17 +55,43 @@ test.each(['localhost:5000', 'ftp://x', '127.0.0.1', ''])('endpoint %j is refuse
 });
 
 describe('foldSdkWarning', () => {
-  test('the SDK\'s nine-line credential warning is one line', () => {
+  test('the SDK\'s warning that it prefers AWS_PROFILE to the keys is dropped: the command does not (see commandClientConfig)', () => {
     const sdk = `@aws-sdk/credential-provider-node - defaultProvider::fromEnv WARNING:
     Multiple credential sources detected: 
     Both AWS_PROFILE and the pair AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY static credentials are set.
     This SDK will proceed with the AWS_PROFILE value.
 `;
-    expect(foldSdkWarning([sdk])).toBe('warning: AWS_PROFILE and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are both set; '
-      + 'the AWS SDK uses the profile (unset one of them to be sure which credentials are used)');
+    expect(foldSdkWarning([sdk])).toBeUndefined();
   });
 
   test('any other warning is folded into one line', () => {
     expect(foldSdkWarning(['@aws-sdk/x - y WARNING:\n  Something\n  happened.', new Error('why')])).toBe('warning: Something happened. why');
+  });
+});
+
+describe('credentials in the AWS CLI\'s order: --profile, then the environment\'s keys, then AWS_PROFILE and the default chain', () => {
+  const keys = { AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'secret-env' };
+
+  test.each<[string, { profile?: string }, NodeJS.ProcessEnv, string | undefined, string | undefined]>([
+    // [case, options, env, the keys the client is given, the profile it is given]
+    ['keys only', {}, keys, 'AKIDENV', undefined],
+    ['keys beat AWS_PROFILE (the SDK alone would take the profile)', {}, { ...keys, AWS_PROFILE: 'dev' }, 'AKIDENV', undefined],
+    ['--profile beats the keys', { profile: 'dev' }, keys, undefined, 'dev'],
+    ['AWS_PROFILE alone: the SDK\'s chain reads it', {}, { AWS_PROFILE: 'dev' }, undefined, undefined],
+    ['half a key pair is no credentials', {}, { AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: ' ' }, undefined, undefined],
+  ])('%s', (_label, options, env, accessKeyId, profile) => {
+    const config = commandClientConfig(options, env);
+    expect((config.credentials as { accessKeyId?: string } | undefined)?.accessKeyId).toBe(accessKeyId);
+    expect(config.profile).toBe(profile);
+  });
+
+  test('the session token and expiry come along', () => {
+    expect(environmentCredentials({ ...keys, AWS_SESSION_TOKEN: 'tok', AWS_CREDENTIAL_EXPIRATION: '2030-01-01T00:00:00Z' })).toEqual({
+      accessKeyId: 'AKIDENV', secretAccessKey: 'secret-env', sessionToken: 'tok', expiration: new Date('2030-01-01T00:00:00Z'),
+    });
+  });
+
+  test('every request is bounded: connection and request timeouts, a request timeout that throws', () => {
+    expect(commandClientConfig({}, {}).requestHandler).toEqual({ connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true });
   });
 });

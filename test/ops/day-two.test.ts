@@ -13,7 +13,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { CliIo, main, parseSince } from '../../bin/cli';
 import { cacheEvents } from '../../lib/ops/events';
-import { listCaches } from '../../lib/ops/list';
+import { formatCacheList, listCaches } from '../../lib/ops/list';
 import { describeCache, formatDescription } from '../../lib/ops/describe';
 import { waitForDeleted } from '../../lib/ops/wait';
 import { awsError, event, memberCluster, memcachedCluster, REGION, replicationGroup, testClient } from './fixtures';
@@ -80,7 +80,7 @@ describe('list', () => {
     expect(ec.commandCalls(DescribeReplicationGroupsCommand).map(c => c.args[0].input.Marker)).toEqual([undefined, 'page2']);
   });
 
-  test('CLI: a table, --json, and a listing ElastiCache refuses is one line on stderr with exit 1 (the rest still listed)', async () => {
+  test('CLI: a table, --json, and a listing ElastiCache refuses is one line on stderr with exit 2 (the rest still listed)', async () => {
     const denied = () => ec.on(DescribeServerlessCachesCommand).rejects(awsError('AccessDenied',
       'User: arn:aws:iam::123456789012:user/ops is not authorized to perform: elasticache:DescribeServerlessCaches'));
     denied();
@@ -88,15 +88,15 @@ describe('list', () => {
     arm();
     denied();
     const json = await cli(['list', '--json']);
-    expect(table.code).toBe(1);
+    expect(table.code).toBe(2);
     expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+KIND\s+STATUS\s+ENGINE\s+VERSION\s+NODE TYPE\s+NODES$/);
     expect(table.stdout).toMatch(/^my-memcached\s+cache cluster\s+available\s+memcached\s+1\.6\.22\s+cache\.t4g\.micro\s+2$/m);
-    expect(table.stderr).toBe('Could not list the serverless caches: Access denied: User: arn:aws:iam::123456789012:user/ops is not '
+    expect(table.stderr).toBe('Could not list the serverless caches: AccessDenied: User: arn:aws:iam::123456789012:user/ops is not '
       + 'authorized to perform: elasticache:DescribeServerlessCaches\n');
-    expect(json.code).toBe(1);
+    expect(json.code).toBe(2);
     const parsed = JSON.parse(json.stdout);
     expect(parsed.caches.map((c: { id: string }) => c.id)).toEqual(['another', 'my-cache', 'my-memcached']);
-    expect(parsed.problems).toEqual([{ what: 'serverless caches', error: expect.stringMatching(/^Access denied: /) }]);
+    expect(parsed.problems).toEqual([{ what: 'serverless caches', operation: 'DescribeServerlessCaches', error: expect.stringMatching(/^AccessDenied: /) }]);
   });
 
   test('CLI: an empty region says so; list takes no id', async () => {
@@ -272,9 +272,24 @@ describe('describe: pending service updates', () => {
     const r = await cli(['describe', 'my-memcached']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Cache cluster\s+my-memcached$/m);
-    expect(r.stdout).toMatch(/^Service updates\s+unknown \(Access denied: not authorized to perform: elasticache:DescribeUpdateActions\)$/m);
+    expect(r.stdout).toMatch(/^Service updates\s+unknown \(AccessDenied: not authorized to perform: elasticache:DescribeUpdateActions\)$/m);
     expect(ec.commandCalls(DescribeUpdateActionsCommand)[0].args[0].input.CacheClusterIds).toEqual(['my-memcached']);
     ec.on(DescribeUpdateActionsCommand).resolves({ UpdateActions: [] });
     expect((await cli(['describe', 'my-memcached'])).stdout).toMatch(/^Service updates\s+none$/m);
+  });
+});
+
+describe('formatCacheList never says there are no caches of a kind it could not list', () => {
+  const problem = (what: string, operation: string) => ({ what, operation, error: `${operation} failed: AccessDenied: no` });
+  test.each<[string, ReturnType<typeof problem>[], string]>([
+    ['every listing answered, none has a cache', [], 'No caches in eu-west-1.'],
+    ['one listing failed', [problem('serverless caches', 'DescribeServerlessCaches')],
+      'No replication groups or cache clusters in eu-west-1; the serverless caches could not be listed.'],
+    ['two failed', [problem('replication groups', 'DescribeReplicationGroups'), problem('serverless caches', 'DescribeServerlessCaches')],
+      'No cache clusters in eu-west-1; the replication groups and serverless caches could not be listed.'],
+    ['all failed: nothing on stdout (the failures are on stderr)', [problem('replication groups', 'DescribeReplicationGroups'),
+      problem('cache clusters', 'DescribeCacheClusters'), problem('serverless caches', 'DescribeServerlessCaches')], ''],
+  ])('%s', (_label, problems, text) => {
+    expect(formatCacheList({ caches: [], problems }, 'eu-west-1')).toBe(text);
   });
 });

@@ -23,6 +23,21 @@
 // - `Action=DescribeReplicationGroups`: moto's answer, with the roles (`CurrentRole`, reported for
 //   cluster mode disabled only) of a failed-over shard swapped once its failover has completed.
 //
+// - `Action=DescribeGlobalReplicationGroups` and `Action=FailoverGlobalReplicationGroup` (moto has no
+//   global datastore API): answered from `globalDatastores`, which the test fills, in the API's
+//   query-protocol shapes (GlobalReplicationGroups/GlobalReplicationGroup, Members/GlobalReplicationGroupMember,
+//   GlobalNodeGroups/GlobalNodeGroup). A datastore is seen only from the Regions it has a member in
+//   (the Region of the request's signature); Members only with ShowMemberInfo=true, as the API
+//   reference says. Errors:
+//     GlobalReplicationGroupNotFoundFault (404) no such id seen from the caller's Region
+//     InvalidParameterValue               (400) a parameter missing, or PrimaryRegion / PrimaryReplicationGroupId
+//                                               not a secondary member of the datastore
+//     InvalidGlobalReplicationGroupState  (400) the datastore is not available (a failover under way)
+//   A failover makes the datastore `modifying`; the next `globalFailoverPolls` describe answers of it
+//   show it so, then the roles swap and it is `available` again (or, while `holdFailovers` is set,
+//   only after `completeFailovers()`). Every call is recorded in `globalCalls`.
+//   Requests of other APIs (CloudWatch's JSON protocol: no Action parameter) go to moto unchanged.
+//
 // The model of a failover is the minimum a drill observes: the node that is primary (moto reports
 // none for cluster mode enabled; the first member, as ElastiCache creates it, until a failover) hands
 // over to the next member of its shard at once, or, while `holdFailovers` is set, when the test calls
@@ -38,6 +53,37 @@ export interface TestFailoverCall {
   readonly outcome: string;
 }
 
+/** A member of a global datastore, as the test sets it up. */
+export interface GlobalMemberModel {
+  readonly replicationGroupId: string;
+  readonly region: string;
+  /** As the API answers it: PRIMARY or SECONDARY. */
+  role: string;
+  status: string;
+}
+
+/** A global datastore, as the test sets it up. */
+export interface GlobalDatastoreModel {
+  readonly id: string;
+  status: string;
+  readonly engine: string;
+  readonly engineVersion: string;
+  readonly cacheNodeType: string;
+  /** The number of shards with cluster mode enabled; none (cluster mode disabled) by default. */
+  readonly shards?: number;
+  readonly members: GlobalMemberModel[];
+}
+
+/** One call of the global datastore API the endpoint received. */
+export interface GlobalCall {
+  readonly action: string;
+  /** The Region of the request's signature. */
+  readonly region?: string;
+  readonly params: Record<string, string>;
+  /** `ok`, or the error code it answered with. */
+  readonly outcome: string;
+}
+
 /** A running endpoint. */
 export interface FailoverEndpoint {
   /** `http://127.0.0.1:<port>`. */
@@ -48,8 +94,14 @@ export interface FailoverEndpoint {
   shardsPerDay: number;
   /** While true, a failover stays under way (no completion events, roles unchanged) until `completeFailovers()`. */
   holdFailovers: boolean;
-  /** Completes the failovers under way now. */
+  /** Completes the failovers under way now (of replication groups and of global datastores). */
   completeFailovers(): void;
+  /** The global datastores the endpoint knows. */
+  readonly globalDatastores: GlobalDatastoreModel[];
+  /** Every global datastore API call, in the order received. */
+  readonly globalCalls: GlobalCall[];
+  /** How many describe answers of a datastore show a global failover under way before it completes (default 1). */
+  globalFailoverPolls: number;
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -131,6 +183,25 @@ class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
   }
+}
+
+function globalXml(g: GlobalDatastoreModel, members: boolean): string {
+  const tag = (name: string, value: string | number | boolean) => `<${name}>${escape(String(value))}</${name}>`;
+  const shards = g.shards ?? 1;
+  return `<GlobalReplicationGroup>${tag('GlobalReplicationGroupId', g.id)}${tag('GlobalReplicationGroupDescription', `${g.id} datastore`)}`
+    + `${tag('Status', g.status)}${tag('CacheNodeType', g.cacheNodeType)}${tag('Engine', g.engine)}${tag('EngineVersion', g.engineVersion)}`
+    + (members ? `<Members>${g.members.map(m => `<GlobalReplicationGroupMember>${tag('ReplicationGroupId', m.replicationGroupId)}`
+      + `${tag('ReplicationGroupRegion', m.region)}${tag('Role', m.role)}${tag('AutomaticFailover', 'enabled')}${tag('Status', m.status)}`
+      + '</GlobalReplicationGroupMember>').join('')}</Members>` : '')
+    + `${tag('ClusterEnabled', g.shards !== undefined)}<GlobalNodeGroups>${Array.from({ length: shards }, (_, i) => `<GlobalNodeGroup>`
+      + `${tag('GlobalNodeGroupId', `${g.id}-${String(i + 1).padStart(4, '0')}`)}${tag('Slots', i === 0 && shards === 1 ? '0-16383' : `part ${i + 1}`)}`
+      + '</GlobalNodeGroup>').join('')}</GlobalNodeGroups>${tag('AuthTokenEnabled', false)}${tag('TransitEncryptionEnabled', true)}`
+    + `${tag('AtRestEncryptionEnabled', true)}${tag('ARN', `arn:aws:elasticache::123456789012:globalreplicationgroup:${g.id}`)}</GlobalReplicationGroup>`;
+}
+
+/** The Region a request is signed for (`Credential=<key>/<date>/<region>/<service>/aws4_request`). */
+function signedRegion(req: http.IncomingMessage): string | undefined {
+  return /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
 }
 
 /** Starts the endpoint in front of the moto server at `moto` (`http://127.0.0.1:<port>`). */
@@ -266,6 +337,75 @@ export function startFailoverEndpoint(moto: string): Promise<FailoverEndpoint> {
     }
   };
 
+  /** Global failovers under way: the datastore, the Region taking over, and how many describe answers still show it under way. */
+  const globalFailovers: Array<{ datastore: GlobalDatastoreModel; to: GlobalMemberModel; polls: number }> = [];
+  const completeGlobal = (f: { datastore: GlobalDatastoreModel; to: GlobalMemberModel }) => {
+    globalFailovers.splice(globalFailovers.findIndex(x => x.datastore === f.datastore), 1);
+    f.datastore.members.forEach(m => { m.role = m === f.to ? 'PRIMARY' : 'SECONDARY'; });
+    f.datastore.status = 'available';
+  };
+
+  const globalApi = (req: http.IncomingMessage, action: string, params: URLSearchParams): string => {
+    const region = signedRegion(req);
+    const record = (outcome: string) => endpoint.globalCalls.push({ action, region, params: Object.fromEntries(params), outcome });
+    const visible = endpoint.globalDatastores.filter(g => g.members.some(m => m.region === region));
+    const id = params.get('GlobalReplicationGroupId');
+    const find = (): GlobalDatastoreModel => {
+      const found = visible.find(g => g.id === id);
+      if (!found) {
+        throw new ApiError(404, 'GlobalReplicationGroupNotFoundFault', `GlobalReplicationGroup ${id} not found.`);
+      }
+      return found;
+    };
+    try {
+      let xml: string;
+      if (action === 'DescribeGlobalReplicationGroups') {
+        const found = id ? [find()] : visible;
+        for (const g of found) {
+          const under = globalFailovers.find(f => f.datastore === g);
+          if (under && !endpoint.holdFailovers) {
+            if (under.polls <= 0) {
+              completeGlobal(under);
+            } else {
+              under.polls--;
+            }
+          }
+        }
+        const members = params.get('ShowMemberInfo') === 'true';
+        xml = `<DescribeGlobalReplicationGroupsResponse xmlns="${XMLNS}"><DescribeGlobalReplicationGroupsResult><GlobalReplicationGroups>`
+          + `${found.map(g => globalXml(g, members)).join('')}</GlobalReplicationGroups></DescribeGlobalReplicationGroupsResult>`
+          + `<ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></DescribeGlobalReplicationGroupsResponse>`;
+      } else {
+        for (const p of ['GlobalReplicationGroupId', 'PrimaryRegion', 'PrimaryReplicationGroupId']) {
+          if (!params.get(p)) {
+            throw new ApiError(400, 'InvalidParameterValue', `The parameter ${p} must be provided.`);
+          }
+        }
+        const g = find();
+        const to = g.members.find(m => m.region === params.get('PrimaryRegion') && m.replicationGroupId === params.get('PrimaryReplicationGroupId'));
+        if (!to || to.role !== 'SECONDARY') {
+          throw new ApiError(400, 'InvalidParameterValue', `${params.get('PrimaryReplicationGroupId')} in ${params.get('PrimaryRegion')} `
+            + `is not a secondary member of GlobalReplicationGroup ${g.id}.`);
+        }
+        if (g.status !== 'available') {
+          throw new ApiError(400, 'InvalidGlobalReplicationGroupState', `GlobalReplicationGroup ${g.id} is not in available state.`);
+        }
+        g.status = 'modifying';
+        globalFailovers.push({ datastore: g, to, polls: endpoint.globalFailoverPolls });
+        xml = `<FailoverGlobalReplicationGroupResponse xmlns="${XMLNS}"><FailoverGlobalReplicationGroupResult>${globalXml(g, false)}`
+          + `</FailoverGlobalReplicationGroupResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata>`
+          + '</FailoverGlobalReplicationGroupResponse>';
+      }
+      record('ok');
+      return xml;
+    } catch (e) {
+      if (e instanceof ApiError) {
+        record(e.code);
+      }
+      throw e;
+    }
+  };
+
   const describeEvents = (params: URLSearchParams): string => {
     const now = Date.now();
     const start = params.get('StartTime') ? new Date(params.get('StartTime')!).getTime() : now - 3_600_000;
@@ -304,6 +444,9 @@ export function startFailoverEndpoint(moto: string): Promise<FailoverEndpoint> {
         if (action === 'DescribeEvents') {
           return xmlAnswer(200, describeEvents(params));
         }
+        if (action === 'DescribeGlobalReplicationGroups' || action === 'FailoverGlobalReplicationGroup') {
+          return xmlAnswer(200, globalApi(req, action, params));
+        }
         const answer = await toMoto(req, body);
         let out = answer.body;
         if (action === 'DescribeReplicationGroups' && answer.status === 200) {
@@ -334,7 +477,11 @@ export function startFailoverEndpoint(moto: string): Promise<FailoverEndpoint> {
     completeFailovers: () => {
       const now = Date.now();
       failovers.filter(f => f.completesAt === Infinity).forEach(f => complete(f, now));
+      [...globalFailovers].forEach(completeGlobal);
     },
+    globalDatastores: [],
+    globalCalls: [],
+    globalFailoverPolls: 1,
     close: () => new Promise<void>(done => {
       server.closeAllConnections();
       server.close(() => done());

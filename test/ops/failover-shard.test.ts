@@ -131,9 +131,9 @@ suite('failover-drill --shard on a cluster-mode-enabled group, against a real HT
     api.shardsPerDay = 0;
     try {
       const r = await cliInProcess('failover-drill', 'shop', '--shard', '0001');
-      expect(r).toEqual({ status: 1, stdout: '', stderr: 'shop: calling TestFailover on shard 0001 (primary: not reported)\n'
-        + 'ElastiCache allows test failovers of at most 15 shards in any rolling 24 hours; try again later '
-        + '(The rate of TestFailover calls of this customer has been exceeded) [APICallRateForCustomerExceeded]\n' });
+      expect(r).toEqual({ status: 2, stdout: '', stderr: 'shop: calling TestFailover on shard 0001 (primary: not reported)\n'
+        + 'TestFailover failed: APICallRateForCustomerExceeded: The rate of TestFailover calls of this customer has been exceeded '
+        + '(ElastiCache allows test failovers of at most 15 shards in any rolling 24 hours; try again later)\n' });
     } finally {
       api.shardsPerDay = 15;
     }
@@ -166,8 +166,8 @@ suite('failover-drill --shard on a cluster-mode-enabled group, against a real HT
       }
       const refused = await drill('cart', '1').catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(InvalidReplicationGroupStateFault);
-      expect(formatError(refused)).toBe('The replication group is not in a state that allows this now: ReplicationGroup cart must be available, '
-        + 'with no failover under way, to test a failover [InvalidReplicationGroupState]');
+      expect(formatError(refused)).toBe('InvalidReplicationGroupState: ReplicationGroup cart must be available, '
+        + 'with no failover under way, to test a failover (the replication group is not in a state that allows this now)');
       api.completeFailovers();
       const result = await running;
       expect(result).toEqual(expect.objectContaining({ shard: '0003', primaryBefore: 'cart-0003-001', primaryAfter: 'cart-0003-002' }));
@@ -197,9 +197,9 @@ suite('failover-drill --shard on a cluster-mode-enabled group, against a real HT
     expect(noGroup).toBeInstanceOf(ReplicationGroupNotFoundFault);
     expect(badId).toBeInstanceOf(InvalidParameterValueException);
     expect([noShard, noGroup, badId].map(formatError)).toEqual([
-      'Shard (node group) not found: NodeGroup 0009 not found in ReplicationGroup shop [NodeGroupNotFoundFault]',
-      'Replication group not found: ReplicationGroup nosuch not found [ReplicationGroupNotFoundFault]',
-      'Invalid value: The parameter NodeGroupId must be 1 to 4 letters or digits; got 00001 [InvalidParameterValue]',
+      'NodeGroupNotFoundFault: NodeGroup 0009 not found in ReplicationGroup shop',
+      'ReplicationGroupNotFoundFault: ReplicationGroup nosuch not found',
+      'InvalidParameterValue: The parameter NodeGroupId must be 1 to 4 letters or digits; got 00001',
     ]);
   });
 });

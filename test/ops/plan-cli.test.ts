@@ -214,7 +214,7 @@ describe('plan: errors are one line on stderr, exit 2', () => {
 
   test('--deployed without credentials: one line before any call', async () => {
     const r = await plan('--deployed', '--after', dirs.base, '--region', 'eu-west-1', '--endpoint-url', 'http://127.0.0.1:9');
-    expectError(r, /^No AWS credentials: /);
+    expectError(r, /^GetTemplate failed: no AWS credentials: /);
   });
 
   describe('--deployed against an endpoint that answers errors', () => {
@@ -228,10 +228,16 @@ describe('plan: errors are one line on stderr, exit 2', () => {
       },
       html: { status: 502, type: 'text/html', body: '<html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>' },
     };
+    /** Requests under /silent/ are read and never answered. */
+    const silent: http.ServerResponse[] = [];
     beforeAll(async () => {
       server = http.createServer((req, res) => {
         req.resume();
         req.on('end', () => {
+          if ((req.url ?? '').startsWith('/silent/')) {
+            silent.push(res);
+            return;
+          }
           const answer = answers[(req.url ?? '/').split('/')[1]];
           res.writeHead(answer.status, { 'content-type': answer.type, 'x-amzn-requestid': '7e1b8f3a-1111-4a4a-9c9c-000000000001' });
           res.end(answer.body);
@@ -251,8 +257,17 @@ describe('plan: errors are one line on stderr, exit 2', () => {
         runInProcess(['plan', '--deployed', '--after', dirs.base, '--endpoint-url', `${endpoint}/denied`], keys),
         runInProcess(['plan', '--deployed', '--after', dirs.base, '--endpoint-url', `${endpoint}/html`], keys),
       ]);
-      expectError(denied, /^Access denied: User: \S+ is not authorized to perform: cloudformation:GetTemplate \[AccessDenied\]\n$/);
-      expectError(html, /^The CloudFormation API answered HTTP 502 Bad Gateway, request id 7e1b8f3a-\S+ without an AWS error/);
+      expectError(denied, /^GetTemplate failed: AccessDenied: User: \S+ is not authorized to perform: cloudformation:GetTemplate\n$/);
+      expectError(html, /^GetTemplate failed: the CloudFormation API answered HTTP 502 Bad Gateway, request id 7e1b8f3a-\S+ without an AWS error/);
+    });
+
+    test('an endpoint that never answers: the plan ends at --timeout, naming GetTemplate', async () => {
+      const keys = { ...env, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'eu-west-1' };
+      const start = Date.now();
+      const r = await runInProcess(['plan', '--deployed', '--after', dirs.base, '--timeout', '1s', '--endpoint-url', `${endpoint}/silent`], keys);
+      expectError(r, new RegExp(`^GetTemplate failed: no answer from ${endpoint} within the --timeout of 1s `));
+      expect(Date.now() - start).toBeLessThan(1_000 + 1_000);
+      expect(silent.length).toBeGreaterThan(0);
     });
   });
 

@@ -97,3 +97,48 @@ describe('Memcached nodes', () => {
       .toEqual(['fails']);
   });
 });
+
+describe('Redis OSS -> Valkey', () => {
+  const user = (engine: string) => ({ Type: 'AWS::ElastiCache::User', Properties: { UserId: 'app', UserName: 'app', Engine: engine, AccessString: 'on ~* +@all' } });
+  const userGroup = (engine: string) => ({ Type: 'AWS::ElastiCache::UserGroup', Properties: { UserGroupId: 'users', Engine: engine, UserIds: ['app'] } });
+  const plan = (a: { Type: string; Properties: Record<string, unknown> }, b: { Type: string; Properties: Record<string, unknown> }) =>
+    planChanges({ S: { Resources: { R: a } } }, { S: { Resources: { R: b } } }).findings.map(f => f.class);
+
+  test('the group, its users and its user group move in place (the Template Reference and the registry schemas, not the CDK spec)', () => {
+    expect(plan(group({ Engine: 'redis', EngineVersion: '7.1' }), group({ Engine: 'valkey', EngineVersion: '8.2' }))).toEqual(['in-place']);
+    expect(plan(user('redis'), user('valkey'))).toEqual(['in-place']);
+    expect(plan(userGroup('redis'), userGroup('valkey'))).toEqual(['in-place']);
+  });
+
+  test('only that way: Valkey -> Redis OSS is refused for the group, and a user or user group is left to the CDK spec', () => {
+    expect(plan(group({ Engine: 'valkey', EngineVersion: '8.2' }), group({ Engine: 'redis', EngineVersion: '7.1' }))).toEqual(['refused']);
+    expect(plan(user('valkey'), user('redis'))).toEqual(['fails']);
+    expect(plan(userGroup('valkey'), userGroup('redis'))).toEqual(['fails']);
+  });
+});
+
+test('AUTH token -> user groups: fails, with the steps that work and the CloudFormation issue behind it', () => {
+  const before = group({ AuthToken: '{{resolve:secretsmanager:token}}', TransitEncryptionEnabled: true, ReplicationGroupId: 'orders' });
+  const after = group({ UserGroupIds: ['users'], TransitEncryptionEnabled: true, ReplicationGroupId: 'orders' });
+  const [finding] = planChanges({ S: { Resources: { G: before } } }, { S: { Resources: { G: after } } }).findings;
+  expect(finding.class).toBe('fails');
+  expect(finding.steps).toContain('cloudformation-coverage-roadmap issue 2356');
+  expect(finding.steps).toContain('Keep the AUTH token');
+  // Another create-only change keeps the general steps.
+  const [port] = planChanges({ S: { Resources: { G: group({ Port: 6379, ReplicationGroupId: 'orders' }) } } },
+    { S: { Resources: { G: group({ Port: 6380, ReplicationGroupId: 'orders' }) } } }).findings;
+  expect(port.steps).not.toContain('2356');
+});
+
+test('a member of a global datastore scaled directly is refused; the same group outside a datastore scales in place', () => {
+  const datastore = { Type: 'AWS::ElastiCache::GlobalReplicationGroup', Properties: { Members: [{ ReplicationGroupId: { Ref: 'G' }, Role: 'PRIMARY' }] } };
+  const plan = (withDatastore: boolean) => planChanges(
+    { S: { Resources: { G: group({ ReplicationGroupId: 'orders' }), ...(withDatastore ? { D: datastore } : {}) } } },
+    { S: { Resources: { G: group({ ReplicationGroupId: 'orders', CacheNodeType: 'cache.r7g.xlarge' }), ...(withDatastore ? { D: datastore } : {}) } } },
+  ).findings;
+  const [member] = plan(true);
+  expect(member.class).toBe('refused');
+  expect(member.properties).toEqual(['CacheNodeType']);
+  expect(member.steps).toContain('GlobalDatastore nodeType');
+  expect(plan(false).map(f => f.class)).toEqual(['in-place']);
+});

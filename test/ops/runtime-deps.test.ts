@@ -65,7 +65,8 @@ describe('the command installed without aws-cdk-lib and constructs', () => {
     expect(help).toEqual({ status: 0, stdout: expect.stringMatching(/^Usage: cdk-elasticache <command> \[<id>\] \[options\]\n/), stderr: '' });
     expect(ver).toEqual({ status: 0, stdout: `cdk-elasticache ${version}\n`, stderr: '' });
     expect(emptyId).toEqual({ status: 2, stdout: '', stderr: expect.stringMatching(/^Invalid cache id: got ''\. Allowed: [^\n]+\n$/) });
-    expect(noRegion).toEqual({ status: 1, stdout: '', stderr: 'No AWS region: set AWS_REGION, give your profile a region, or pass --region\n' });
-    expect(noCredentials).toEqual({ status: 1, stdout: '', stderr: expect.stringMatching(/^No AWS credentials: [^\n]+\n$/) });
+    expect(noRegion).toEqual({ status: 2, stdout: '',
+      stderr: 'DescribeReplicationGroups failed: no AWS region: set AWS_REGION, give your profile a region, or pass --region\n' });
+    expect(noCredentials).toEqual({ status: 2, stdout: '', stderr: expect.stringMatching(/^DescribeReplicationGroups failed: no AWS credentials: [^\n]+\n$/) });
   });
 });

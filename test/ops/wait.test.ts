@@ -115,3 +115,41 @@ describe('clock helpers', () => {
     expect(sleeps).toEqual([10_000, 10_000, 5_000]);
   });
 });
+
+describe('poll with a signal (the command\'s --timeout)', () => {
+  const options = (signal: AbortSignal) => ({
+    timeoutMs: 60_000, intervalMs: 15_000, clock: { now: () => Date.now(), sleep: (ms: number) => new Promise<void>(r => setTimeout(r, ms)) },
+    onTimeout: () => new OpsError('timed out'), signal,
+  });
+
+  test('aborted during a sleep: the timeout error at once, no further check', async () => {
+    const controller = new AbortController();
+    const check = jest.fn(async () => undefined);
+    const result = poll(check, options(controller.signal));
+    const settled = expect(result).rejects.toThrow('timed out');
+    await jest.advanceTimersByTimeAsync(5_000);
+    controller.abort();
+    await settled;
+    expect(check).toHaveBeenCalledTimes(1);
+  });
+
+  test('a check that fails once aborted: the timeout after an answered check, the check\'s own error before any', async () => {
+    const controller = new AbortController();
+    const noAnswer = new Error('no answer');
+    // Answers once, then fails when aborted.
+    let calls = 0;
+    const answeredFirst = poll(async () => {
+      if (calls++ === 0) {
+        return undefined;
+      }
+      controller.abort();
+      throw noAnswer;
+    }, { ...options(controller.signal), intervalMs: 1 });
+    const settled = expect(answeredFirst).rejects.toThrow('timed out');
+    await jest.advanceTimersByTimeAsync(1);
+    await settled;
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(poll(async () => { throw noAnswer; }, options(aborted.signal))).rejects.toBe(noAnswer);
+  });
+});

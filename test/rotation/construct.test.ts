@@ -338,6 +338,18 @@ describe('cache.addRotation({ vpc }): the function in the VPC, with the data-pla
     expect(fnSg).toBeDefined();
   });
 
+  test('the function\'s security group lets out HTTPS (the AWS APIs) and the cache\'s port to the cache, nothing else', () => {
+    const cacheSg = Object.keys(sgs).find(id => id.startsWith('CacheSecurityGroup'))!;
+    expect(sgs[fnSg].Properties.SecurityGroupEgress).toEqual([
+      { CidrIp: '0.0.0.0/0', Description: 'HTTPS to the AWS APIs (Secrets Manager, ElastiCache)', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+    ]);
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).map(r => r.Properties);
+    expect(egress).toEqual([expect.objectContaining({
+      GroupId: { 'Fn::GetAtt': [fnSg, 'GroupId'] }, IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379,
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [cacheSg, 'GroupId'] },
+    })]);
+  });
+
   test('the cache lets the function in on its port; the user secrets name the group, which the function may describe', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, SourceSecurityGroupId: { 'Fn::GetAtt': [fnSg, 'GroupId'] },

@@ -8,6 +8,12 @@ const R = 'ReplicationGroupProps' as const;
 
 export const COMPATIBLE = rg('compatible', () => ({ clusterMode: ClusterMode.COMPATIBLE }));
 export const ENABLED = rg('enabled', () => ({ clusterMode: ClusterMode.ENABLED }));
+/** Enabled, moved there from compatible: it keeps the properties it was created with (createdWithClusterMode). */
+export const MIGRATED = rg('enabled-from-compatible', () => ({ clusterMode: ClusterMode.ENABLED, createdWithClusterMode: ClusterMode.COMPATIBLE }));
+export const MIGRATED_2_SHARDS = rg('enabled-from-compatible-2-shards',
+  () => ({ clusterMode: ClusterMode.ENABLED, createdWithClusterMode: ClusterMode.COMPATIBLE, shards: 2 }));
+export const MIGRATED_1_SHARD = rg('enabled-from-compatible-1-shard',
+  () => ({ clusterMode: ClusterMode.ENABLED, createdWithClusterMode: ClusterMode.COMPATIBLE, shards: 1 }));
 export const ENABLED_2_SHARDS = rg('enabled-2-shards', () => ({ clusterMode: ClusterMode.ENABLED, shards: 2 }));
 export const ENABLED_3_SHARDS = rg('enabled-3-shards', () => ({ clusterMode: ClusterMode.ENABLED, shards: 3 }));
 export const ENABLED_2_SHARDS_2_REPLICAS = rg('enabled-2-shards-2-replicas', () => ({ clusterMode: ClusterMode.ENABLED, shards: 2, replicas: 2 }));
@@ -25,8 +31,14 @@ const DURABILITY_ASYNC = valkey9('async', Durability.ASYNC);
 export const CLUSTER_MODE_ROWS: Row[] = [
   { subject: R, prop: 'clusterMode', change: 'disabled -> compatible', before: RG_BASE, after: COMPATIBLE, expected: 'in-place',
     note: 'the cache stack keeps exporting the primary and reader endpoints the deployed consumer imports (connectFrom)' },
-  { subject: R, prop: 'clusterMode', change: 'compatible -> enabled', before: COMPATIBLE, after: ENABLED, expected: 'fails',
-    note: 'issue 22: NumCacheClusters becomes NumNodeGroups / ReplicasPerNodeGroup / NodeGroupConfiguration, create-only in the spec' },
+  { subject: R, prop: 'clusterMode', change: 'compatible -> enabled, createdWithClusterMode not set', before: COMPATIBLE, after: ENABLED, expected: 'refused',
+    note: 'NumCacheClusters would become ReplicasPerNodeGroup / NodeGroupConfiguration (create-only, the update fails): set createdWithClusterMode' },
+  { subject: R, prop: 'createdWithClusterMode', change: 'compatible -> enabled with createdWithClusterMode: COMPATIBLE', before: COMPATIBLE, after: MIGRATED,
+    expected: 'in-place', note: 'the group keeps NumCacheClusters; only ClusterMode changes' },
+  { subject: R, prop: 'shards', change: '1 -> 2, a group moved from compatible (online resharding)', before: MIGRATED, after: MIGRATED_2_SHARDS,
+    expected: 'in-place', note: 'NumNodeGroups joins NumCacheClusters under UseOnlineResharding (unconfirmed on a live group: make it its own deployment)' },
+  { subject: R, prop: 'shards', change: '2 -> 1, a group moved from compatible (online resharding)', before: MIGRATED_2_SHARDS, after: MIGRATED_1_SHARD,
+    expected: 'in-place' },
   { subject: R, prop: 'clusterMode', change: 'disabled -> enabled (one step)', before: RG_BASE, after: ENABLED, expected: 'refused',
     note: 'ElastiCache moves a group to enabled only through compatible' },
   { subject: R, prop: 'clusterMode', change: 'enabled -> compatible (back)', before: ENABLED, after: COMPATIBLE, expected: 'refused',
@@ -39,8 +51,13 @@ export const CLUSTER_MODE_ROWS: Row[] = [
     after: rg('compatible-eviction', () => ({ clusterMode: ClusterMode.COMPATIBLE, evictionPolicy: EvictionPolicy.ALLKEYS_LFU })), expected: 'in-place' },
   { subject: R, prop: 'shards', change: '2 -> 3, enabled (online resharding)', before: ENABLED_2_SHARDS, after: ENABLED_3_SHARDS, expected: 'in-place' },
   { subject: R, prop: 'shards', change: '3 -> 2, enabled (online resharding)', before: ENABLED_3_SHARDS, after: ENABLED_2_SHARDS, expected: 'in-place' },
-  { subject: R, prop: 'replicas', change: '1 -> 2, enabled', before: ENABLED_2_SHARDS, after: ENABLED_2_SHARDS_2_REPLICAS, expected: 'fails',
-    note: 'issue 22: ReplicasPerNodeGroup is create-only in the spec (a maintainer says no longer: unconfirmed)' },
+  { subject: R, prop: 'replicas', change: '1 -> 2, enabled', before: ENABLED_2_SHARDS, after: ENABLED_2_SHARDS_2_REPLICAS, expected: 'in-place',
+    note: 'ReplicasPerNodeGroup alone: in place since 2026-07 (the CloudFormation team on cloudformation-coverage-roadmap issue 918; the '
+      + 'registry schema and the CDK spec still say create-only, so cdk diff shows a replacement)' },
+  { subject: R, prop: 'replicas', change: '2 -> 1, enabled', before: ENABLED_2_SHARDS_2_REPLICAS, after: ENABLED_2_SHARDS, expected: 'in-place' },
+  { subject: R, prop: 'replicas', change: '1 -> 2 with shards 2 -> 3 in the same deployment, enabled', before: ENABLED_2_SHARDS,
+    after: rg('enabled-3-shards-2-replicas', () => ({ clusterMode: ClusterMode.ENABLED, shards: 3, replicas: 2 })), expected: 'fails',
+    note: 'ReplicasPerNodeGroup with a change of NodeGroupConfiguration can replace the group: deploy the shards, then the replicas' },
   { subject: R, prop: 'shardConfiguration', change: 'placed by ElastiCache -> primary AZs given, enabled', before: ENABLED_2_SHARDS,
     after: rg('enabled-2-shards-azs', () => ({ clusterMode: ClusterMode.ENABLED, shardConfiguration: [
       { primaryAvailabilityZone: 'us-east-1a', replicaAvailabilityZones: ['us-east-1b'] },
@@ -51,8 +68,9 @@ export const CLUSTER_MODE_ROWS: Row[] = [
     note: 'a synth-time check only: nothing in the template changes' },
   { subject: R, prop: 'evictionPolicy', change: 'none -> allkeys-lfu, enabled', before: ENABLED_2_SHARDS,
     after: rg('enabled-2-shards-eviction', () => ({ clusterMode: ClusterMode.ENABLED, shards: 2, evictionPolicy: EvictionPolicy.ALLKEYS_LFU })), expected: 'in-place' },
-  // Durability: the CDK spec of aws-cdk-lib's diff engine does not know the property yet, so the engine classes
-  // every change of it in place. The User Guide: sync <-> async switches in place ("Changing durability on an existing
+  // Durability: the CDK spec of the diff engine (@aws-cdk/aws-service-spec 0.1.216, 2026-09) says a change of it does
+  // not replace the group, so the engine classes every change of it in place.
+  // The User Guide: sync <-> async switches in place ("Changing durability on an existing
   // cluster"); on <-> off is fixed at creation ("Limitations", "Configuring durability", and the CloudFormation property
   // text) or possible since 2026-10 (the announcement, "Changing durability"): unconfirmed which CloudFormation follows.
   { subject: R, prop: 'durability', change: 'disabled -> sync, Valkey 9.0 enabled', before: DURABILITY_DISABLED, after: DURABILITY_SYNC,

@@ -1,6 +1,7 @@
 /** The matrix's rows of the consumer wiring (`ConnectFromOptions`, the consumer's stack) and of a cache's identity. */
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AccessString, Authentication, ReplicationGroup, User, UserAuthentication, UserGroup } from '../../../lib';
 import { Row, state, State } from '../matrix';
@@ -37,6 +38,13 @@ const ecsConsumer = state('consumer:ecs', ctx => {
 
 const noConsumer = rg('no-consumer', () => ({}), { consumerStack: null });
 
+/** The default group with DNS names in a private zone of the network stack, its consumer wired after them (so, to the names). */
+const dnsNames = state('consumer:dns-names', ctx => {
+  const cache = new ReplicationGroup(ctx.cacheStack, 'Cache', { vpc: ctx.vpc });
+  cache.addDnsRecords({ zone: new route53.PrivateHostedZone(ctx.network, 'Zone', { zoneName: 'cache.internal', vpc: ctx.vpc }), recordName: 'orders' });
+  cache.connectFrom(ctx.consumer());
+});
+
 export const CONSUMER_ROWS: Row[] = [
   { subject: C, prop: 'name', change: 'none -> orders (CACHE_ORDERS_HOST...)', before: RG_BASE, after: rg('name', () => ({}), { options: () => ({ name: 'orders' }) }),
     expected: 'unchanged' },
@@ -44,6 +52,9 @@ export const CONSUMER_ROWS: Row[] = [
     note: 'the consumer stack stops importing the first user\'s secret: deploy it first, or keep the export one deployment' },
   { subject: C, prop: 'secret', change: 'the user\'s secret -> the same secret imported by name in the consumer stack',
     before: secretUser(false), after: secretUser(true), expected: 'export-in-use', note: 'the consumer stack stops importing the secret\'s ARN' },
+  { subject: C, prop: 'useDnsNames', change: 'endpoints -> the DNS names of addDnsRecords() (the default once it is called)', before: RG_BASE,
+    after: dnsNames, expected: 'unchanged',
+    note: 'records are created; the cache stack keeps exporting the endpoints the deployed consumer stack imports until it is updated' },
   { subject: C, prop: 'grantee', change: 'the function -> a role of the consumer stack', before: RG_BASE,
     after: rg('grantee', () => ({}), { options: ctx => ({ grantee: new iam.Role(ctx.stack('Consumer'), 'Reader', { assumedBy: new iam.AccountRootPrincipal() }) }) }),
     expected: 'unchanged' },

@@ -36,10 +36,10 @@ export const REPLICATION_GROUP_ROWS: Row[] = [
   { subject: R, prop: 'description', change: 'default -> "Orders"', before: RG_BASE, after: rg('description', () => ({ description: 'Orders' })), expected: 'in-place' },
   { subject: R, prop: 'engine', change: 'Valkey 8.0 -> 8.2', before: rg('valkey-8.0', () => ({ engine: ValkeyVersion.VER_8_0 })), after: RG_BASE, expected: 'in-place' },
   { subject: R, prop: 'engine', change: 'Valkey 8.2 -> 8.0 (downgrade)', before: RG_BASE, after: rg('valkey-8.0', () => ({ engine: ValkeyVersion.VER_8_0 })), expected: 'refused' },
-  // UNCONFIRMED (wave 3 notes): the CDK spec says Engine replaces the group, its users and user group; AWS documents
-  // Redis OSS -> Valkey as an in-place upgrade. The engine reads the spec; if AWS is right, this row is in place.
-  { subject: R, prop: 'engine', change: 'Redis OSS 7.1 -> Valkey 8.2', before: redis71, after: RG_BASE, expected: 'fails',
-    note: 'Engine is a replacement in the CDK spec (group, users, user group); AWS documents it in place: unconfirmed' },
+  // The CDK spec (2026-09) says Engine replaces the group, its users and user group; the CloudFormation Template Reference
+  // (User, UserGroup: "Update requires: No interruption"), the registry schemas and the User Guide say in place: plan follows them.
+  { subject: R, prop: 'engine', change: 'Redis OSS 7.1 -> Valkey 8.2', before: redis71, after: RG_BASE, expected: 'in-place',
+    note: 'in place: the CloudFormation Template Reference says Engine updates users and user groups with no interruption and the registry schemas do not list it create-only (the CDK spec still says replacement)' },
   { subject: R, prop: 'engine', change: 'Redis OSS 5.0.6 -> 7.1 (default auth: AUTH token -> RBAC)',
     before: rg('redis-5.0.6', () => ({ engine: RedisOssVersion.VER_5_0_6 })), after: redis71, expected: 'fails',
     note: 'warned at synth on 5.0.6 (defaultAuthenticationFollowsEngine): pin Authentication.generatedAuthToken() (next row)' },

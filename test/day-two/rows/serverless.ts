@@ -20,9 +20,9 @@ export const SERVERLESS_ROWS: Row[] = [
   { subject: S, prop: 'description', change: 'default -> "Sessions"', before: BASE, after: sl('description', () => ({ description: 'Sessions' })), expected: 'in-place' },
   { subject: S, prop: 'engine', change: 'Valkey 7 -> 8', before: sl('valkey-7', () => ({ engine: ServerlessEngine.VALKEY_7 })), after: BASE, expected: 'in-place' },
   { subject: S, prop: 'engine', change: 'Valkey 8 -> 7 (downgrade)', before: BASE, after: sl('valkey-7', () => ({ engine: ServerlessEngine.VALKEY_7 })), expected: 'refused' },
-  // UNCONFIRMED like the replication group's: the users' and the user group's Engine replaces them in the CDK spec.
-  { subject: S, prop: 'engine', change: 'Redis OSS 7 -> Valkey 8', before: redis7, after: BASE, expected: 'fails',
-    note: 'Engine is a replacement in the CDK spec (users, user group); AWS documents it in place: unconfirmed' },
+  // As the replication group's: in place by the CloudFormation Template Reference and the registry schemas (not the CDK spec).
+  { subject: S, prop: 'engine', change: 'Redis OSS 7 -> Valkey 8', before: redis7, after: BASE, expected: 'in-place',
+    note: 'in place: the CloudFormation Template Reference says Engine updates users and user groups with no interruption and the registry schemas do not list it create-only (the CDK spec still says replacement)' },
   { subject: S, prop: 'vpc', change: 'another VPC (no consumer)', before: sl('no-consumer', () => ({}), { consumerStack: null }),
     after: sl('other-vpc', ctx => ({ vpc: ctx.otherVpc() }), { consumerStack: null }), expected: 'fails' },
   { subject: S, prop: 'vpcSubnets', change: 'all isolated subnets -> one subnet group', before: BASE,
