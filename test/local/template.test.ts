@@ -67,6 +67,11 @@ suite(SUITE, () => {
         Properties: { max_item_size: '2097152' } } },
       Items: { Type: 'AWS::ElastiCache::CacheCluster', Properties: {
         Engine: 'memcached', ClusterName: 'items', NumCacheNodes: 1, CacheParameterGroupName: { Ref: 'MemcachedParams' } } },
+      // A consumer wired through DNS names (addDnsRecords): its host is a record name, its cache known by CACHE_ID.
+      Aliased: { Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: {
+        CACHE_ENGINE: 'valkey', CACHE_ID: { Ref: 'Tokens' }, CACHE_HOST: 'tokens.cache.internal', CACHE_PORT: '6379', CACHE_TLS: 'false',
+        CACHE_AUTH: 'auth-token', CACHE_DNS_ALIAS: 'true', CACHE_SECRET_ARN: { Ref: 'TokenSecret' }, CACHE_SECRET_FIELD: 'token',
+      } } } },
       Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [{
         Name: 'Web', Image: 'node:22',
         Environment: [{ Name: 'CACHE_HOST', Value: { 'Fn::GetAtt': ['Tokens', 'PrimaryEndPoint.Address'] } }, { Name: 'OTHER', Value: 'x' }],
@@ -128,9 +133,20 @@ suite(SUITE, () => {
     expect(stats).toMatch(/STAT item_size_max 2097152\r\n/);
   });
 
+  test('a consumer of DNS names: the local host instead of the record, no CACHE_DNS_ALIAS, and the client gets in', async () => {
+    const cache = session.caches.find(c => c.id === 'App/Tokens')!;
+    const aliased = session.consumers.find(c => c.id === 'App/Aliased')!;
+    expect(aliased.environment).toEqual({
+      CACHE_AUTH: 'auth-token', CACHE_ENGINE: 'valkey', CACHE_HOST: 'localhost', CACHE_ID: 'tokens', CACHE_PORT: String(cache.port),
+      CACHE_SECRET_ARN: expect.stringMatching(/^file:\/\//), CACHE_SECRET_FIELD: 'token', CACHE_TLS: 'false',
+    });
+    const settings = await CacheConnection.fromEnvironment({ env: aliased.environment }).settings();
+    expect(settings.password).toBe(cache.authToken);
+  });
+
   test('an ECS container: its CACHE_* variables resolved, the secret it injects as the local value, other variables left out', () => {
     const cache = session.caches.find(c => c.id === 'App/Tokens')!;
-    expect(session.consumers).toEqual([{
+    expect(session.consumers.filter(c => c.id !== 'App/Aliased')).toEqual([{
       id: 'App/Task/Web', type: 'AWS::ECS::TaskDefinition', caches: ['App/Tokens'],
       environment: { CACHE_HOST: 'localhost', REDIS_TOKEN: cache.authToken },
     }]);
@@ -164,6 +180,7 @@ suite(SUITE, () => {
     ['an option of the AWS commands', { region: 'eu-west-1' }, [], /^'local' reads no --region: it starts servers on this machine/],
     ['a bad --maxmemory', { maxmemory: 'lots' }, [], /^Invalid --maxmemory: got 'lots'\. Allowed: a size such as 64mb/],
     ['a bad --port', { port: '80' }, [], /^Invalid --port: got '80'\. Allowed: an integer from 1024 to 65535/],
+    ['a --timeout', { timeout: '5m' }, [], /^'local' takes no --timeout: it runs until interrupted/],
   ])('bad input in process: %s', async (_, values, positionals, message) => {
     const r = await refusedInProcess({ app: path.join(dir, 'cdk.out'), ...values }, positionals);
     expect(r.code).toBe(2);
