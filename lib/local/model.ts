@@ -312,7 +312,7 @@ export function cacheSpec(assembly: Assembly, cache: CacheResource, secrets: Loc
           replicas: Number(evaluated(g, 'ReplicaCount') ?? replicasPerGroup ?? 1),
         };
       });
-      checkSlots(id, shards, cannot);
+      checkSlots(shards, cannot);
     }
     if (shards.some(s => !Number.isInteger(s.replicas) || s.replicas < 0)) {
       throw cannot('its replica count is not a number', 'NumCacheClusters / ReplicasPerNodeGroup');
@@ -328,10 +328,10 @@ export function cacheSpec(assembly: Assembly, cache: CacheResource, secrets: Loc
     parameters['maxmemory-policy'] ??= 'volatile-lru'; // ElastiCache's default (valkey-server's own is noeviction)
     const groupName = props.CacheParameterGroupName;
     if (groupName !== undefined) {
-      Object.assign(parameters, parameterGroup(assembly, stack, groupName, id, notes, cannot));
+      Object.assign(parameters, parameterGroup(assembly, stack, groupName, notes, cannot));
     }
   } else if (props.CacheParameterGroupName !== undefined) {
-    Object.assign(parameters, parameterGroup(assembly, stack, props.CacheParameterGroupName, id, notes, cannot));
+    Object.assign(parameters, parameterGroup(assembly, stack, props.CacheParameterGroupName, notes, cannot));
   }
   const clusterEnabled = parameters['cluster-enabled'];
   if (clusterEnabled !== undefined && (clusterEnabled === 'yes') !== cluster && cache.kind === 'replication-group') {
@@ -392,7 +392,7 @@ export function evenSlots(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `${Math.round((i * 16384) / n)}-${Math.round(((i + 1) * 16384) / n) - 1}`);
 }
 
-function checkSlots(id: string, shards: ShardSpec[], cannot: (what: string, why: string) => Error): void {
+function checkSlots(shards: ShardSpec[], cannot: (what: string, why: string) => Error): void {
   const owner = new Array<string | undefined>(16384);
   for (const shard of shards) {
     for (const range of shard.slots!.split(',')) {
@@ -410,10 +410,9 @@ function checkSlots(id: string, shards: ShardSpec[], cannot: (what: string, why:
       }
     }
   }
-  void id;
 }
 
-function parameterGroup(assembly: Assembly, stack: Stack, value: unknown, id: string, notes: string[],
+function parameterGroup(assembly: Assembly, stack: Stack, value: unknown, notes: string[],
   cannot: (what: string, why: string) => Error): Record<string, string> {
   const name = evaluateOrUndefined(assembly, stack, value);
   const [ref] = name ? references(name) : [];
@@ -437,7 +436,6 @@ function parameterGroup(assembly: Assembly, stack: Stack, value: unknown, id: st
     return name.endsWith('.cluster.on') ? { 'cluster-enabled': 'yes' } : {};
   }
   notes.push(`the parameter group ${name} is not in the assembly: ElastiCache's defaults apply locally`);
-  void id;
   return {};
 }
 
