@@ -128,7 +128,7 @@ function assemblyDirectory(options: StartLocalCachesOptions): string {
 }
 
 /** The caches the options select; a stack or cache that is not there is a `LocalCacheError` listing what is. */
-export function selectCaches(assembly: Assembly, options: { stack?: string; cache?: string }): CacheResource[] {
+function selectCaches(assembly: Assembly, options: { stack?: string; cache?: string }): CacheResource[] {
   let caches = findCaches(assembly);
   if (options.stack !== undefined) {
     if (!assembly.stacks.some(s => s.name === options.stack)) {
