@@ -10,6 +10,8 @@ const LONGEST_FIRST = [
   'test/examples/examples.test.ts',
   'test/cfn-validation.test.ts',
   'test/ops/cli-moto.test.ts',
+  'test/local/local.test.ts',
+  'test/local/cli.test.ts',
   'test/cluster-mode-migration.test.ts',
   'test/replication-group.test.ts',
   'test/ops/failover-shard.test.ts',

@@ -14,6 +14,7 @@
  *   cdk-elasticache rotate <secret or id> [--timeout 20m] [--json]
  *   cdk-elasticache rotate-auth-token <id> --secret SECRET [--step both|rotate|set] [--timeout 30m] [--json]
  *   cdk-elasticache plan --before DIR --after DIR | --deployed --after DIR [--stack NAME]... [--json]
+ *   cdk-elasticache local [--app DIR] [--stack NAME] [--cache ID] [--write-env FILE] [--json]
  *
  * Every command takes --region, --profile, --endpoint-url, --output and --timeout, before or after the command;
  * region and credentials otherwise come from the AWS CLI's environment variables and the AWS SDK's chains, in
@@ -44,6 +45,7 @@ import { CacheIdKind, cacheIdProblem } from '../lib/ops/ids';
 import { createSecretsManagerCommandClient, rotateAuthToken, rotateNow, secretIdProblem } from '../lib/ops/rotate';
 import { createSnapshot } from '../lib/ops/snapshot';
 import { generateIamAuthToken, IAM_AUTH_TOKEN_EXPIRY_SECONDS } from '../lib/ops/token';
+import { LOCAL_HELP, LOCAL_OPTIONS, runLocal } from '../lib/local/command';
 import { waitForAvailable, waitForDeleted } from '../lib/ops/wait';
 
 /** Where the CLI writes, which client it uses, and its clock: replaced in tests. */
@@ -251,6 +253,7 @@ it: the update rolls back), export in use, created, deleted; with the reason and
 
 Exit codes: 0 safe to deploy, 1 not safe (a class other than in place, created, unchanged), 2 error.`,
   },
+  'local': LOCAL_HELP,
 };
 
 export const USAGE = `Usage: cdk-elasticache <command> [<id>] [options]
@@ -304,6 +307,7 @@ const COMMANDS: Record<string, Options> = {
     before: { type: 'string' }, after: { type: 'string' }, deployed: { type: 'boolean' }, stack: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   },
+  'local': LOCAL_OPTIONS,
 };
 
 /** The options that may come before the command (as the AWS CLI's global options), and whether they take a value. */
@@ -533,6 +537,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         throw new UsageError(`Invalid --output: got '${values.output}'. Allowed: json (the same as --json) or table (the default).`);
       }
       values.json = values.json === true || values.output === 'json';
+    }
+    // local runs until interrupted: no --timeout deadline.
+    if (command === 'local') {
+      return await runLocal(values, parsed.positionals, io);
     }
     const timeoutMs = values.timeout !== undefined ? parseTimeout(values.timeout as string) : defaultTimeoutMs(command, values.deleted === true);
     // The whole command's time: every AWS call still running then fails at once, every wait ends.

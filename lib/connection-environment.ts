@@ -40,6 +40,12 @@ export class ConnectionEnvironment {
   public static readonly SERVERLESS = 'SERVERLESS';
   /** `true` when the client must connect with TLS, `false` otherwise. */
   public static readonly TLS = 'TLS';
+  /**
+   * A PEM file with the CA the cache's certificate chains to, when the system does not trust it: set by
+   * `cdk-elasticache local` (its session's CA). `connectFrom()` never sets it: ElastiCache's
+   * certificates chain to public CAs.
+   */
+  public static readonly TLS_CA_FILE = 'TLS_CA_FILE';
   /** The authentication mode: a `CacheAuthMode` value. */
   public static readonly AUTH = 'AUTH';
   /** The ARN of the Secrets Manager secret with the credentials (`rbac-password`, `auth-token`). */
@@ -67,7 +73,8 @@ export class ConnectionEnvironment {
    */
   public static readonly ALL_KEYS: string[] = Object.freeze([
     ConnectionEnvironment.ENGINE, ConnectionEnvironment.ID, ConnectionEnvironment.HOST, ConnectionEnvironment.PORT,
-    ConnectionEnvironment.READER_HOST, ConnectionEnvironment.READER_PORT, ConnectionEnvironment.TLS, ConnectionEnvironment.AUTH,
+    ConnectionEnvironment.READER_HOST, ConnectionEnvironment.READER_PORT, ConnectionEnvironment.TLS, ConnectionEnvironment.TLS_CA_FILE,
+    ConnectionEnvironment.AUTH,
     ConnectionEnvironment.SECRET_ARN, ConnectionEnvironment.SECRET_FIELD, ConnectionEnvironment.USER, ConnectionEnvironment.SERVERLESS,
     ConnectionEnvironment.CLUSTER, ConnectionEnvironment.DNS_ALIAS,
   ]) as string[];

@@ -4,7 +4,7 @@
  *
  * Each block becomes a module of its own (`.scratch/readme-blocks/`, inside the project so that
  * packages resolve from its node_modules) that imports the library as a user does: 'cdk-elasticache',
- * 'cdk-elasticache/ops' and 'cdk-elasticache/client' map to lib/. A module is named after its page and
+ * 'cdk-elasticache/ops', 'cdk-elasticache/client' and 'cdk-elasticache/local' map to lib/. A module is named after its page and
  * the line its block starts on (`block3_docs-serverless.md_line40.ts`), so that an error points at
  * the page. The blocks are checked with the project's options except the unused-declaration checks
  * (an example declares what it shows).
@@ -70,6 +70,7 @@ export function projectOptions(): { options: ts.CompilerOptions; rootNames: stri
         'cdk-elasticache': [path.join(ROOT, 'lib/index.ts')],
         'cdk-elasticache/ops': [path.join(ROOT, 'lib/ops/index.ts')],
         'cdk-elasticache/client': [path.join(ROOT, 'lib/client/index.ts')],
+        'cdk-elasticache/local': [path.join(ROOT, 'lib/local/index.ts')],
       },
     },
   };

@@ -4,7 +4,9 @@
 // a password, the signer (node:crypto) and, without credentials in the environment, the AWS SDK's
 // credential chain for IAM. Loading this module loads nothing outside the package and Node.js.
 import { promises as dns } from 'node:dns';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import { CacheAuthMode, ConnectionEnvironment } from '../connection-environment';
 import { CacheFault, diagnose, fatalFault, redactCredentials } from './faults';
@@ -53,6 +55,8 @@ export interface CacheEnvironment {
   readonly serverless?: boolean;
   /** `CACHE_TLS`. */
   readonly tls: boolean;
+  /** `CACHE_TLS_CA_FILE`: a PEM file of the CA to trust (`cdk-elasticache local` sets it), if set. */
+  readonly tlsCaFile?: string;
   /** `CACHE_AUTH`. */
   readonly auth: CacheAuthMode;
   /** `CACHE_SECRET_ARN`, for `rbac-password` and `auth-token`. */
@@ -155,6 +159,7 @@ export function readCacheEnvironment(name?: string, env: Record<string, string |
     ...(serverless !== undefined ? { serverless } : {}),
     ...(secretArn !== undefined ? { secretArn } : {}),
     ...(optional(ConnectionEnvironment.SECRET_FIELD) !== undefined ? { secretField: optional(ConnectionEnvironment.SECRET_FIELD) } : {}),
+    ...(optional(ConnectionEnvironment.TLS_CA_FILE) !== undefined ? { tlsCaFile: optional(ConnectionEnvironment.TLS_CA_FILE) } : {}),
     ...(user !== undefined ? { user } : {}),
     ...(cluster !== undefined ? { cluster } : {}),
     ...(dnsAlias !== undefined ? { dnsAlias } : {}),
@@ -176,6 +181,8 @@ export interface ConnectionSettings {
    * Otherwise absent: the certificate is checked against `host`.
    */
   readonly servername?: string;
+  /** The CA to trust (PEM), from `CACHE_TLS_CA_FILE`; undefined when the system's CAs apply. */
+  readonly ca?: string;
 }
 
 /** Which endpoint to connect to. */
@@ -227,8 +234,8 @@ export interface IoredisOptions {
   readonly port: number;
   readonly username?: string;
   readonly password?: string;
-  /** Present only with TLS: the SNI server name (none for an IP address, which SNI does not allow). */
-  readonly tls?: { readonly servername?: string };
+  /** Present only with TLS: the SNI server name (none for an IP address, which SNI does not allow), and the CA of `CACHE_TLS_CA_FILE` if set. */
+  readonly tls?: { readonly servername?: string; readonly ca?: string };
   /** `ClientTimeouts.connectTimeoutMs`. */
   readonly connectTimeout: number;
   /** `ClientTimeouts.commandTimeoutMs` (absent when 0). */
@@ -241,7 +248,7 @@ export interface IoredisOptions {
 
 /** The `socket` of node-redis options: TLS with the SNI server name, or plain TCP. */
 export type NodeRedisSocket = (
-  | { readonly host: string; readonly port: number; readonly tls: true; readonly servername?: string }
+  | { readonly host: string; readonly port: number; readonly tls: true; readonly servername?: string; readonly ca?: string }
   | { readonly host: string; readonly port: number; readonly tls: false }
 ) & NodeRedisSocketPolicy;
 
@@ -265,6 +272,8 @@ export interface NodeRedisOptions {
 /** The node-redis `socket` of a cluster's nodes: TLS or plain TCP, the host and port coming from the topology. */
 export interface NodeRedisClusterSocket extends NodeRedisSocketPolicy {
   readonly tls: boolean;
+  /** The CA of `CACHE_TLS_CA_FILE`, if set. */
+  readonly ca?: string;
 }
 
 /** The options of `iovalkey` / `ioredis` `Cluster`: `new Cluster(o.nodes, o.options)`. */
@@ -282,7 +291,7 @@ export interface IoredisClusterOptions {
     readonly redisOptions: {
       readonly username?: string;
       readonly password?: string;
-      readonly tls?: Record<string, never>;
+      readonly tls?: { readonly ca?: string };
       readonly connectTimeout: number;
       readonly commandTimeout?: number;
       readonly maxRetriesPerRequest: number;
@@ -317,6 +326,8 @@ export interface MemcachedSettings {
   readonly host: string;
   readonly port: number;
   readonly tls: boolean;
+  /** The CA of `CACHE_TLS_CA_FILE` (PEM), if set. */
+  readonly ca?: string;
 }
 
 /** Options of `CacheConnection.fromEnvironment()`. */
@@ -417,6 +428,7 @@ export class CacheConnection {
       ...(servername !== undefined ? { servername } : {}),
       ...(credentials.username !== undefined ? { username: credentials.username } : {}),
       ...(credentials.password !== undefined ? { password: credentials.password } : {}),
+      ...this.trustedCa(),
     };
   }
 
@@ -429,7 +441,8 @@ export class CacheConnection {
       port: s.port,
       ...(s.username !== undefined ? { username: s.username } : {}),
       ...(s.password !== undefined ? { password: s.password } : {}),
-      ...(s.tls ? { tls: serverName(s.servername ?? s.host, s.host) } : {}),
+      ...(s.tls ? { tls: { ...serverName(s.servername ?? s.host, s.host), ...(s.ca !== undefined ? { ca: s.ca } : {}) } }
+        : {}),
       connectTimeout: t.connectTimeoutMs,
       ...(t.commandTimeoutMs > 0 ? { commandTimeout: t.commandTimeoutMs } : {}),
       maxRetriesPerRequest: 1,
@@ -447,7 +460,10 @@ export class CacheConnection {
     const policy = this.nodeRedisSocketPolicy(state);
     return {
       socket: s.tls
-        ? { host: s.host, port: s.port, tls: true, ...serverName(s.servername ?? s.host, s.host), ...policy }
+        ? {
+          host: s.host, port: s.port, tls: true, ...serverName(s.servername ?? s.host, s.host), ...(s.ca !== undefined ? { ca: s.ca } : {}),
+          ...policy,
+        }
         : { host: s.host, port: s.port, tls: false, ...policy },
       ...(s.username !== undefined ? { username: s.username } : {}),
       ...(s.password !== undefined ? { password: s.password } : {}),
@@ -477,7 +493,7 @@ export class CacheConnection {
         redisOptions: {
           ...(s.username !== undefined ? { username: s.username } : {}),
           ...(s.password !== undefined ? { password: s.password } : {}),
-          ...(s.tls ? { tls: {} } : {}),
+          ...(s.tls ? { tls: s.ca !== undefined ? { ca: s.ca } : {} } : {}),
           connectTimeout: t.connectTimeoutMs,
           ...(t.commandTimeoutMs > 0 ? { commandTimeout: t.commandTimeoutMs } : {}),
           maxRetriesPerRequest: 1,
@@ -504,7 +520,7 @@ export class CacheConnection {
       defaults: {
         ...(s.username !== undefined ? { username: s.username } : {}),
         ...(s.password !== undefined ? { password: s.password } : {}),
-        socket: { tls: s.tls, ...this.nodeRedisSocketPolicy(state) },
+        socket: { tls: s.tls, ...(s.tls && s.ca !== undefined ? { ca: s.ca } : {}), ...this.nodeRedisSocketPolicy(state) },
         ...this.nodeRedisCommandOptions(),
       },
     };
@@ -516,7 +532,7 @@ export class CacheConnection {
     if (env.engine !== 'memcached') {
       throw new CacheClientError(`${this.variable(ConnectionEnvironment.ENGINE)} is ${env.engine}: use settings().`);
     }
-    return { configurationEndpoint: `${env.host}:${env.port}`, host: env.host, port: env.port, tls: env.tls };
+    return { configurationEndpoint: `${env.host}:${env.port}`, host: env.host, port: env.port, tls: env.tls, ...this.trustedCa() };
   }
 
   /**
@@ -679,6 +695,19 @@ export class CacheConnection {
     this.signedAt = 0;
   }
 
+  /** `{ ca }` from `CACHE_TLS_CA_FILE` with TLS, else nothing. */
+  private trustedCa(): { ca?: string } {
+    const file = this.environment.tls ? this.environment.tlsCaFile : undefined;
+    if (file === undefined) {
+      return {};
+    }
+    try {
+      return { ca: readFileSync(file, 'utf8') };
+    } catch (e) {
+      throw new CacheClientError(`Cannot read the CA file ${file} (${this.variable(ConnectionEnvironment.TLS_CA_FILE)}): ${errorText(e)}`);
+    }
+  }
+
   private async clusterSettings(plain: string): Promise<ConnectionSettings> {
     if (!this.cluster && this.environment.engine !== 'memcached') {
       throw new CacheClientError(`${this.variable(ConnectionEnvironment.CLUSTER)} is not 'true': the cache does not speak the cluster `
@@ -772,6 +801,14 @@ export class CacheConnection {
   private async readSecret(): Promise<string> {
     const arn = this.environment.secretArn!;
     const where = `the secret ${arn} (${this.variable(ConnectionEnvironment.SECRET_ARN)})`;
+    if (arn.startsWith('file:')) {
+      // A secret of `cdk-elasticache local`: a file of the session, never an AWS secret.
+      try {
+        return readFileSync(fileURLToPath(arn), 'utf8');
+      } catch (e) {
+        throw new CacheClientError(`Cannot read ${where}: ${errorText(e)} (is cdk-elasticache local still running?)`, 'secret');
+      }
+    }
     const sdk = secretsManagerModule();
     const region = this.options.region ?? (this.options.env ?? process.env).AWS_REGION;
     this.secretsManager ??= this.options.secretsManager ?? new sdk.SecretsManagerClient(region ? { region } : {});

@@ -1,12 +1,10 @@
-// The seed's strategies, end to end: the example CDK app is synthesized, and the example
-// applications run against real servers (valkey-server, redis-server, PostgreSQL) with the CACHE_*
-// variables the synthesized consumers carry and the app user's access string from the synthesized
-// template; the secret is served by a moto server (a local Secrets Manager).
-//
-// The variables are the template's, with what only exists once deployed replaced by the local
-// servers' values (hosts, ports, ids, the secret's ARN) and TLS off: these servers run without TLS
-// (TLS with AUTH on real servers is tested in test/servers).
-import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+// The seed's strategies, end to end: the example CDK app is synthesized, its caches run locally as
+// their templates define them (startLocalCaches: Valkey and Redis OSS with a replica each, TLS, the
+// users and the eviction policies of the templates), and the example applications run against them
+// and PostgreSQL with the CACHE_* variables of the synthesized consumers, resolved to the local
+// servers (the secret is a file of the session, read by cdk-elasticache/client).
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import Valkey from 'iovalkey';
 import { Pool } from 'pg';
@@ -17,18 +15,15 @@ import { fill, present } from '../../examples/eviction/fill';
 import { connectNodeRedis, SessionStore } from '../../examples/session-store/sessions';
 import { CacheConnection, isWrongPassError } from '../../lib/client';
 import { EvictionPolicy } from '../../lib';
-import { REQUIRE_SERVERS_ENV, RunningServer, serversAvailable, startRedis, startValkey, stopAll } from '../servers/harness';
-import { motoMissing, Moto, startMoto } from '../ops/moto';
+import { LocalCache, LocalCaches, startLocalCaches } from '../../lib/local';
+import { REQUIRE_SERVERS_ENV, serversAvailable } from '../servers/harness';
 import { Postgres, postgresAvailable, startPostgres } from '../servers/postgres';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 // Valkey and Redis OSS through the shared harness (a skip line, or a failure under .ci/run); PostgreSQL
-// and moto are checked here the same way.
+// is checked here the same way.
 const SUITE = 'the examples on real servers';
 const missing = [
   ...(postgresAvailable() ? [] : ['PostgreSQL 15 (the postgresql package; the tests run it as nobody, so as root)']),
-  ...(motoMissing() === undefined ? [] : [`moto (${motoMissing()})`]),
 ];
 if (missing.length > 0 && process.env[REQUIRE_SERVERS_ENV] === '1') {
   throw new Error(`${SUITE}: ${missing.join(', ')} missing (${REQUIRE_SERVERS_ENV}=1 makes a missing server a failure)`);
@@ -36,7 +31,7 @@ if (missing.length > 0 && process.env[REQUIRE_SERVERS_ENV] === '1') {
 if (missing.length > 0) {
   process.stderr.write(`${SUITE}: skipped, install ${missing.join(', ')}\n`);
 }
-const describeServers = missing.length === 0 && serversAvailable(['valkey-server', 'redis-server'], SUITE) ? describe : describe.skip;
+const describeServers = missing.length === 0 && serversAvailable(['valkey-server', 'redis-server', 'openssl'], SUITE) ? describe : describe.skip;
 
 // Synthesized once: the example app, its consumers' variables and the default app user's access string.
 const examples = buildExamples();
@@ -57,39 +52,9 @@ function containerEnvironment(template: Template): Record<string, unknown> {
   const [container] = (td.Properties as Json).ContainerDefinitions as Json[];
   return Object.fromEntries((container.Environment as Array<{ Name: string; Value: unknown }>).map(e => [e.Name, e.Value]));
 }
-function appUserAccessString(template: Template): string {
-  const users = Object.values(template.findResources('AWS::ElastiCache::User')).map(u => u.Properties as Json);
-  return users.find(u => u.UserName === 'app')!.AccessString as string;
-}
 function evictionPolicyOf(template: Template): string {
   const [group] = Object.values(template.findResources('AWS::ElastiCache::ParameterGroup'));
   return ((group.Properties as Json).Properties as Record<string, string>)['maxmemory-policy'];
-}
-
-/** The template's variables with the deployed-only values replaced by the local ones (see the header). */
-function localVariables(template: Record<string, unknown>, local: { port: number; id: string; secretArn?: string }): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(template)) {
-    if (!name.startsWith('CACHE_')) {
-      continue;
-    }
-    const key = name.replace(/^CACHE_(CATALOG_)?/, '');
-    if (key === 'HOST' || key === 'READER_HOST') {
-      result[name] = '127.0.0.1';
-    } else if (key === 'PORT') {
-      result[name] = String(local.port);
-    } else if (key === 'ID') {
-      result[name] = local.id;
-    } else if (key === 'SECRET_ARN') {
-      result[name] = local.secretArn!;
-    } else if (key === 'TLS') {
-      result[name] = 'false';
-    } else {
-      expect(typeof value).toBe('string'); // every other variable is a literal of the template
-      result[name] = value as string;
-    }
-  }
-  return result;
 }
 
 test('the example stacks wire their consumers with the documented variables', () => {
@@ -103,75 +68,76 @@ test('the example stacks wire their consumers with the documented variables', ()
 });
 
 describeServers(SUITE, () => {
-  let moto: Moto;
   let pg: Postgres;
-  let valkey: RunningServer;
-  let redis: RunningServer;
-  let evictionServer: RunningServer;
-  let sm: SecretsManagerClient;
+  let local: LocalCaches;
   const admins: Valkey[] = [];
   const savedEnv = { ...process.env };
+  const cache = (id: string): LocalCache => local.caches.find(c => c.id === id)!;
+  const consumerEnvironment = (id: string) => local.consumers.find(c => c.id === id)!.environment;
 
-  /** An admin connection (the servers' default user) to set up users and policies, as ElastiCache does. */
-  function admin(port: number): Valkey {
-    const client = new Valkey({ host: '127.0.0.1', port, lazyConnect: false });
+  /**
+   * A connection as the session's own user (every permission, not in the template): to look at the
+   * cache, change a user's password and reset it between tests, where the app user may not.
+   */
+  function admin(c: LocalCache): Valkey {
+    const client = new Valkey({ host: '127.0.0.1', port: c.port, username: c.admin!.username, password: c.admin!.password,
+      tls: { ca: local.ca!, servername: 'localhost' } });
     admins.push(client);
     return client;
   }
 
-  /** Creates the app user on the server with the synthesized access string, and its secret in moto. */
-  async function provisionAppUser(port: number, accessString: string, secretName: string): Promise<string> {
-    const password = `pw-${secretName}-0123456789abcdef`;
-    await admin(port).call('ACL', 'SETUSER', 'app', 'reset', ...accessString.split(/\s+/), `>${password}`);
-    const created = await sm.send(new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify({ username: 'app', password }) }));
-    return created.ARN!;
+  /** Rotates the app user's password: on the server (as ElastiCache does) and in the secret the client reads (the session's file). */
+  async function rotate(server: Valkey, password: string): Promise<void> {
+    await server.call('ACL', 'SETUSER', 'app', 'resetpass', `>${password}`);
+    fs.writeFileSync(fileURLToPath(process.env.CACHE_SECRET_ARN!), JSON.stringify({ username: 'app', password }));
   }
 
   beforeAll(async () => {
     // Everything starts at once: initdb takes the longest.
-    const started = await Promise.allSettled([startMoto(), startPostgres(), startValkey(), startRedis(),
-      startValkey({ config: ['--maxmemory', '3mb'] })]);
+    const started = await Promise.allSettled([startPostgres(), startLocalCaches({ app: examples.app })]);
     const failed = started.find(r => r.status === 'rejected');
-    [moto, pg, valkey, redis, evictionServer] = started.map(r => (r.status === 'fulfilled' ? r.value : undefined)) as
-      [Moto, Postgres, RunningServer, RunningServer, RunningServer];
+    [pg, local] = started.map(r => (r.status === 'fulfilled' ? r.value : undefined)) as [Postgres, LocalCaches];
     if (failed) {
       throw (failed as PromiseRejectedResult).reason;
     }
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing',
-    });
-    sm = new SecretsManagerClient({});
   }, 60_000);
 
   afterAll(async () => {
     admins.forEach(a => a.disconnect());
     process.env = savedEnv;
-    await Promise.all([moto, pg].filter(s => s !== undefined).map(s => s.stop()));
-    await stopAll();
+    await Promise.all([pg?.stop(), local?.stop()]);
+  });
+
+  test('the caches run as their templates say: Valkey and Redis OSS, a replica each, TLS, and each its eviction policy', () => {
+    expect(local.caches.map(c => [c.id, c.binary, c.nodes.length, c.transitEncryption, c.parameters['maxmemory-policy']])).toEqual([
+      ['ExamplesDatabaseCache/OrdersCache', 'valkey-server', 2, 'required', 'volatile-lru'],
+      ['ExamplesSessionStore/Sessions', 'redis-server', 2, 'required', 'volatile-ttl'],
+      ['ExamplesCatalogCache/Catalog', 'valkey-server', 2, 'required', 'allkeys-lru'],
+    ]);
   });
 
   describe('database cache: lazy loading and write-through over PostgreSQL', () => {
     let db: Pool;
-    let cache: Valkey;
+    let cacheClient: Valkey;
+    let server: Valkey;
     let repo: OrdersRepository;
     let connection: CacheConnection;
 
     beforeAll(async () => {
-      const secretArn = await provisionAppUser(valkey.port, appUserAccessString(templates.database), 'orders-app');
+      server = admin(cache('ExamplesDatabaseCache/OrdersCache'));
       // The Lambda function's variables: PG* (here the local server's) and CACHE_*.
-      Object.assign(process.env, pg.env, localVariables(lambdaEnvironment(templates.database, 'OrdersApi'),
-        { port: valkey.port, id: 'orders-cache', secretArn }));
+      Object.assign(process.env, pg.env, consumerEnvironment('ExamplesDatabaseCache/OrdersApi'));
       db = new Pool({ max: 2 });
       await db.query(ORDERS_TABLE);
       await db.query("INSERT INTO orders VALUES (1, 'ada', 'pending', 42.00), (2, 'grace', 'pending', 7.50)");
       connection = CacheConnection.fromEnvironment();
-      cache = await connectValkey(connection);
-      followRotations(cache, connection);
-      repo = new OrdersRepository(db, cache, 300);
+      cacheClient = await connectValkey(connection);
+      followRotations(cacheClient, connection);
+      repo = new OrdersRepository(db, cacheClient, 300);
     });
 
     afterAll(async () => {
-      cache?.disconnect();
+      cacheClient?.disconnect();
       await db?.end();
     });
 
@@ -180,7 +146,7 @@ describeServers(SUITE, () => {
       expect(repo.databaseReads).toBe(1);
       expect(await repo.get(1)).toMatchObject({ status: 'pending' });
       expect(repo.databaseReads).toBe(1);
-      const ttl = await admins[0].ttl('orders:1');
+      const ttl = await server.ttl('orders:1');
       expect(ttl).toBeGreaterThan(290);
       expect(ttl).toBeLessThanOrEqual(330);
     });
@@ -201,16 +167,15 @@ describeServers(SUITE, () => {
       await repo.get(2);
       await repo.delete(2);
       expect(await repo.get(2)).toBeUndefined();
-      expect(await admins[0].exists('orders:2')).toBe(0);
+      expect(await server.exists('orders:2')).toBe(0);
     });
 
     test('a rotated password: WRONGPASS, then one re-read of the secret and the connection works', async () => {
       const rotated = 'pw-rotated-0123456789abcdef';
-      await admins[0].call('ACL', 'SETUSER', 'app', 'resetpass', `>${rotated}`);
-      await sm.send(new PutSecretValueCommand({ SecretId: process.env.CACHE_SECRET_ARN, SecretString: JSON.stringify({ username: 'app', password: rotated }) }));
+      await rotate(server, rotated);
       // The cached secret is the old one: a new connection with it is refused.
       const cached = await connection.settings();
-      const error = await admins[0].call('AUTH', cached.username!, cached.password!).catch(e => e);
+      const error = await server.call('AUTH', cached.username!, cached.password!).catch(e => e);
       expect(isWrongPassError(error)).toBe(true);
       // connectValkey() meets the same WRONGPASS, refreshes and connects.
       const fresh = await connectValkey(connection);
@@ -224,22 +189,22 @@ describeServers(SUITE, () => {
       followRotations(client, connection);
       expect(await client.ping()).toBe('PONG');
       const next = 'pw-rotated-again-0123456789';
-      await admins[0].call('ACL', 'SETUSER', 'app', 'resetpass', `>${next}`);
-      await sm.send(new PutSecretValueCommand({ SecretId: process.env.CACHE_SECRET_ARN, SecretString: JSON.stringify({ username: 'app', password: next }) }));
+      await rotate(server, next);
       // The server drops the app's connections (as a failover or a node replacement would).
-      await admins[0].call('CLIENT', 'KILL', 'USER', 'app');
+      await server.call('CLIENT', 'KILL', 'USER', 'app');
       // The first reconnection is refused with the old password (what is in flight then fails with
-      // WRONGPASS); the next one uses the new password.
+      // WRONGPASS, or, while the TLS reconnection is under way, with the client's retry limit); the next
+      // one uses the new password.
       const replies: string[] = [];
       for (let i = 0; i < 20 && replies[replies.length - 1] !== 'PONG'; i++) {
         replies.push(await client.ping().catch(e => (isWrongPassError(e) ? 'WRONGPASS' : String(e))));
         await new Promise(r => setTimeout(r, 100));
       }
       expect(replies[replies.length - 1]).toBe('PONG');
-      expect(replies.filter(r => r !== 'PONG' && r !== 'WRONGPASS')).toEqual([]);
+      expect(replies.filter(r => r !== 'PONG' && r !== 'WRONGPASS' && !/^MaxRetriesPerRequestError/.test(r))).toEqual([]);
       expect(client.options.password).toBe(next);
       // The repository's client (followRotations in beforeAll) got in again too.
-      expect(await cache.ping()).toBe('PONG');
+      expect(await cacheClient.ping()).toBe('PONG');
       client.disconnect();
     });
   });
@@ -249,8 +214,8 @@ describeServers(SUITE, () => {
     let b: Awaited<ReturnType<typeof connectNodeRedis>>;
 
     beforeAll(async () => {
-      const secretArn = await provisionAppUser(redis.port, appUserAccessString(templates.sessions), 'sessions-app');
-      Object.assign(process.env, localVariables(containerEnvironment(templates.sessions), { port: redis.port, id: 'sessions', secretArn }));
+      // The ECS container's variables.
+      Object.assign(process.env, consumerEnvironment('ExamplesSessionStore/Web/App'));
       // Two tasks of the service: each builds its own connection from the same variables.
       a = await connectNodeRedis(CacheConnection.fromEnvironment());
       b = await connectNodeRedis(CacheConnection.fromEnvironment());
@@ -290,25 +255,36 @@ describeServers(SUITE, () => {
     });
   });
 
-  describe('eviction under memory pressure (maxmemory 3 MB, 4 MB written)', () => {
-    let cache: Valkey;
-    let server: Valkey;
+  describe('eviction under memory pressure (2 MB of room for data, 4 MB written), each cache with the policy of its template', () => {
+    const clients: Record<string, Valkey> = {};
+    const servers: Record<string, Valkey> = {};
 
-    beforeAll(async () => {
-      const secretArn = await provisionAppUser(evictionServer.port, appUserAccessString(templates.catalog), 'catalog-app');
-      Object.assign(process.env, localVariables(lambdaEnvironment(templates.catalog, 'CatalogApi'),
-        { port: evictionServer.port, id: 'catalog', secretArn }));
-      cache = await connectValkey(CacheConnection.fromEnvironment({ name: 'catalog' }));
-      server = admin(evictionServer.port);
-    });
-
-    afterAll(() => cache?.disconnect());
-
-    /** Sets the policy on the server (what the parameter group does on ElastiCache) and empties it. */
-    async function withPolicy(policy: string): Promise<void> {
-      await server.config('SET', 'maxmemory-policy', policy);
+    /**
+     * The app's client of a cache (from its consumer's variables), and an admin one, on an emptied cache
+     * whose maxmemory leaves 2 MB for data above what the empty server uses.
+     */
+    async function onCache(cacheId: string, consumerId: string, name?: string): Promise<{ client: Valkey; server: Valkey }> {
+      if (!clients[cacheId]) {
+        clients[cacheId] = await connectValkey(CacheConnection.fromEnvironment({ name, env: consumerEnvironment(consumerId) }));
+        servers[cacheId] = admin(cache(cacheId));
+      }
+      const server = servers[cacheId];
+      // The replica's link keeps up to repl-backlog-size (1 MB) of recent writes, counted as used
+      // memory: kept small here, so that the room for data is what these tests write against.
+      await server.config('SET', 'repl-backlog-size', '16384');
+      await server.config('SET', 'maxmemory', '0');
       await server.call('FLUSHALL', 'SYNC'); // Valkey 8 flushes lazily by default: memory would be freed later
+      const memory = await server.info('memory');
+      const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(memory)![1]);
+      await server.config('SET', 'maxmemory', String(field('used_memory') - field('mem_not_counted_for_evict') + 2 * 1024 * 1024));
+      return { client: clients[cacheId], server };
     }
+    const database = () => onCache('ExamplesDatabaseCache/OrdersCache', 'ExamplesDatabaseCache/OrdersApi');
+    const catalog = () => onCache('ExamplesCatalogCache/Catalog', 'ExamplesCatalogCache/CatalogApi', 'catalog');
+    const sessions = () => onCache('ExamplesSessionStore/Sessions', 'ExamplesSessionStore/Web/App');
+
+    afterAll(() => Object.values(clients).forEach(c => c.disconnect()));
+
     const COUNT = 4000;
 
     // The LRU clock ticks once a second: the older half is written a second before the newer one
@@ -320,33 +296,33 @@ describeServers(SUITE, () => {
     const BYTES = 1500;
 
     test('database cache, every key with a TTL: volatile-lru evicts the least recently used keys, no write fails', async () => {
-      await withPolicy(evictionPolicyOf(templates.database));
-      const older = await fill(cache, { prefix: 'orders:a', count: HALF, valueBytes: BYTES, ttlSeconds: () => 300 });
+      const { client } = await database();
+      const older = await fill(client, { prefix: 'orders:a', count: HALF, valueBytes: BYTES, ttlSeconds: () => 300 });
       expect(missing(older.present)).toBe(0);
       await sleep(1100);
-      const newer = await fill(cache, { prefix: 'orders:b', count: HALF, valueBytes: BYTES, ttlSeconds: () => 300 });
+      const newer = await fill(client, { prefix: 'orders:b', count: HALF, valueBytes: BYTES, ttlSeconds: () => 300 });
       expect(older.refused + newer.refused).toBe(0);
-      const evictedOlder = missing(await present(cache, 'orders:a', HALF));
+      const evictedOlder = missing(await present(client, 'orders:a', HALF));
       expect(evictedOlder).toBeGreaterThan(200);
       expect(missing(newer.present)).toBeLessThan(evictedOlder / 5);
     });
 
     test('catalog without TTLs: allkeys-lru keeps the keys in use and evicts the rest, no write fails', async () => {
-      await withPolicy(evictionPolicyOf(templates.catalog));
-      const older = await fill(cache, { prefix: 'product:a', count: HALF, valueBytes: BYTES });
+      const { client } = await catalog();
+      const older = await fill(client, { prefix: 'product:a', count: HALF, valueBytes: BYTES });
       await sleep(1100);
-      expect(await cache.get('product:a0')).not.toBeNull(); // a product in use
-      const newer = await fill(cache, { prefix: 'product:b', count: HALF, valueBytes: BYTES });
+      expect(await client.get('product:a0')).not.toBeNull(); // a product in use
+      const newer = await fill(client, { prefix: 'product:b', count: HALF, valueBytes: BYTES });
       expect(older.refused + newer.refused).toBe(0);
-      const olderLeft = await present(cache, 'product:a', HALF);
+      const olderLeft = await present(client, 'product:a', HALF);
       expect(olderLeft[0]).toBe(true);
       expect(missing(olderLeft)).toBeGreaterThan(200);
       expect(missing(newer.present)).toBeLessThan(missing(olderLeft) / 5);
     });
 
     test('sessions: volatile-ttl evicts the sessions nearest to expiry first', async () => {
-      await withPolicy(evictionPolicyOf(templates.sessions));
-      const result = await fill(cache, { prefix: 'session:', count: COUNT, valueBytes: 1000, ttlSeconds: i => (i % 2 === 0 ? 600 : 86_400) });
+      const { client } = await sessions();
+      const result = await fill(client, { prefix: 'session:', count: COUNT, valueBytes: 1000, ttlSeconds: i => (i % 2 === 0 ? 600 : 86_400) });
       expect(result.refused).toBe(0);
       const evicted = (parity: number) => result.present.filter((p, i) => i % 2 === parity && !p).length;
       expect(evicted(0)).toBeGreaterThan(0);
@@ -354,16 +330,17 @@ describeServers(SUITE, () => {
     });
 
     test('noeviction: nothing is lost silently, the writes that do not fit fail with OOM', async () => {
-      await withPolicy(EvictionPolicy.NO_EVICTION.value);
-      const result = await fill(cache, { prefix: 'ledger:', count: COUNT, valueBytes: 1000 });
+      const { client, server } = await catalog();
+      await server.config('SET', 'maxmemory-policy', EvictionPolicy.NO_EVICTION.value); // no template of the examples has it
+      const result = await fill(client, { prefix: 'ledger:', count: COUNT, valueBytes: 1000 });
       expect(result.refused).toBeGreaterThan(0);
       expect(result.written + result.refused).toBe(COUNT);
       expect(result.present.filter(p => p).length).toBe(result.written);
     });
 
     test('the pitfall: volatile-lru with keys without a TTL cannot evict them, so writes fail', async () => {
-      await withPolicy(evictionPolicyOf(templates.database));
-      const result = await fill(cache, { prefix: 'orders:', count: COUNT, valueBytes: 1000 });
+      const { client } = await database();
+      const result = await fill(client, { prefix: 'orders:', count: COUNT, valueBytes: 1000 });
       expect(result.refused).toBeGreaterThan(0);
       expect(result.present[0]).toBe(true);
     });

@@ -106,7 +106,7 @@ describe('help and usage errors', () => {
   });
 
   test.each<[string[], string]>([
-    [['frobnicate', 'x'], "Unknown command 'frobnicate'. Commands: list, describe, events, wait, failover-drill, failover-global, snapshot, token, rotate, rotate-auth-token, plan (see --help)."],
+    [['frobnicate', 'x'], "Unknown command 'frobnicate'. Commands: list, describe, events, wait, failover-drill, failover-global, snapshot, token, rotate, rotate-auth-token, plan, local (see --help)."],
     [['describe'], "'describe' takes exactly one cache id, got 0 (see --help)."],
     [['describe', 'a', 'b'], "'describe' takes exactly one cache id, got 2 (see --help)."],
     [['describe', 'my-cache', '--bogus'], "Unknown option '--bogus' for 'describe' (see --help)."],
@@ -114,7 +114,7 @@ describe('help and usage errors', () => {
     [['wait', 'my-cache', '--timeout'], "Option '--timeout <value>' argument missing for 'wait' (see --help)."],
     [['wait', 'my-cache', '--timeout', 'soon'], "Invalid --timeout: got 'soon'. Allowed: a positive duration such as 90s, 15m or 1h."],
     [['token', 'my-cache'], "'token' needs --user <userId> (see --help)."],
-    [['help', 'frobnicate'], "Unknown help topic 'frobnicate'. Commands: list, describe, events, wait, failover-drill, failover-global, snapshot, token, rotate, rotate-auth-token, plan (see --help)."],
+    [['help', 'frobnicate'], "Unknown help topic 'frobnicate'. Commands: list, describe, events, wait, failover-drill, failover-global, snapshot, token, rotate, rotate-auth-token, plan, local (see --help)."],
     [['failover-drill', 'my-cache', '--shard', 'first'],
       "Invalid --shard: got 'first'. Allowed: a shard (node group) id of 1-4 letters or digits, such as 0001 or a1, or its number, such as 2 for 0002."],
     [['failover-drill', 'my-cache', '--shard', '0-1'],
