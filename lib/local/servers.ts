@@ -282,6 +282,10 @@ async function formCluster(spec: CacheSpec, nodes: LocalNode[], admin: Admin): P
       return true;
     };
     await waitUntil(`${spec.id}: the cluster's slots and replicas`, async () => (await Promise.all(connections.map(agreed))).every(Boolean));
+    // No failover: on a busy laptop (or CI machine) a node that answers late would otherwise be taken for failed after the
+    // short node timeout (kept short: a primary's rejoin delay is the node timeout), and a replica promoted in its place.
+    await Promise.all(nodes.map((node, i) => node.role === 'replica'
+      ? connections[i].ok('CONFIG', 'SET', 'cluster-replica-no-failover', 'yes') : undefined));
   } finally {
     connections.forEach(c => c.close());
   }
