@@ -19,6 +19,8 @@ export class ExamplesNetworkStack extends Stack {
       { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
       { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     ] });
+    // The consumers run in isolated subnets (no NAT) and read their cache passwords from Secrets Manager.
+    this.vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER });
   }
 }
 
