@@ -3,6 +3,7 @@
 // cache to its users, secrets, parameter group and consumers. No aws-cdk-lib.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { NAME_PROPERTIES } from '../private/transitions';
 import { LocalCacheError } from './errors';
 
 /** A resource of a template. */
@@ -137,14 +138,6 @@ export function replaceReferences(value: string, replace: (ref: Reference) => st
 /** Thrown by `evaluate` for an intrinsic function it cannot reduce to a string. */
 export class Unresolvable extends Error {}
 
-/** The physical names the library sets (or a user gives): what `Ref` of these types returns. */
-const NAME_PROPERTY: Record<string, string> = {
-  'AWS::ElastiCache::ReplicationGroup': 'ReplicationGroupId',
-  'AWS::ElastiCache::CacheCluster': 'ClusterName',
-  'AWS::ElastiCache::ServerlessCache': 'ServerlessCacheName',
-  'AWS::ElastiCache::User': 'UserId',
-  'AWS::ElastiCache::UserGroup': 'UserGroupId',
-};
 
 /**
  * Evaluates a template value to a string: literals, `Ref` and `Fn::GetAtt` (as reference markers, or
@@ -176,7 +169,7 @@ export function evaluate(assembly: Assembly, stack: Stack, value: unknown, depth
             if (id === 'AWS::URLSuffix') return 'amazonaws.com';
             throw new Unresolvable(`Ref ${id}`);
           }
-          const nameProperty = NAME_PROPERTY[resource.Type];
+          const nameProperty = NAME_PROPERTIES[resource.Type];
           const name = nameProperty ? resource.Properties?.[nameProperty] : undefined;
           if (typeof name === 'string') {
             return name;

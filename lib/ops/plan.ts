@@ -24,7 +24,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as cfnDiff from '@aws-cdk/cloudformation-diff';
-import { describeValue, refusedTransition } from '../private/transitions';
+import { describeValue, NAME_PROPERTIES, refusedTransition } from '../private/transitions';
 import { OpsError } from './errors';
 
 /** The class of one change. */
@@ -76,16 +76,11 @@ export interface PlanReport {
   readonly safe: boolean;
 }
 
-/** The physical-name property of each type the library names: a replacement of a named resource fails. */
-const NAME_PROPERTY: Record<string, string> = {
-  'AWS::ElastiCache::ReplicationGroup': 'ReplicationGroupId',
-  'AWS::ElastiCache::CacheCluster': 'ClusterName',
-  'AWS::ElastiCache::ServerlessCache': 'ServerlessCacheName',
-  'AWS::ElastiCache::User': 'UserId',
-  'AWS::ElastiCache::UserGroup': 'UserGroupId',
-  'AWS::ElastiCache::SubnetGroup': 'CacheSubnetGroupName',
-  'AWS::ElastiCache::GlobalReplicationGroup': 'GlobalReplicationGroupIdSuffix',
-};
+/**
+ * The physical-name property of each type the library names: a replacement of a named resource fails. A global
+ * datastore is named by its suffix (its `Ref` is the full id, with the Region prefix).
+ */
+const NAME_PROPERTY: Record<string, string> = { ...NAME_PROPERTIES, 'AWS::ElastiCache::GlobalReplicationGroup': 'GlobalReplicationGroupIdSuffix' };
 
 /** The types that hold data: a replacement is a new, empty cache. */
 const CACHE_TYPES = new Set(['AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::CacheCluster', 'AWS::ElastiCache::ServerlessCache']);

@@ -202,3 +202,16 @@ export const DEPLOYED_STATE_PROPERTIES: Readonly<Record<string, Readonly<Record<
   },
   'AWS::ElastiCache::ServerlessCache': { Engine: undefined, MajorEngineVersion: undefined },
 });
+
+/**
+ * The physical-name property of each ElastiCache type the library names, which is also what `Ref` returns for
+ * it (the CloudFormation resource reference, "Return values"): a replacement of a named resource fails.
+ */
+export const NAME_PROPERTIES: Readonly<Record<string, string>> = Object.freeze({
+  'AWS::ElastiCache::ReplicationGroup': 'ReplicationGroupId',
+  'AWS::ElastiCache::CacheCluster': 'ClusterName',
+  'AWS::ElastiCache::ServerlessCache': 'ServerlessCacheName',
+  'AWS::ElastiCache::User': 'UserId',
+  'AWS::ElastiCache::UserGroup': 'UserGroupId',
+  'AWS::ElastiCache::SubnetGroup': 'CacheSubnetGroupName',
+});
