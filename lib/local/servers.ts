@@ -276,6 +276,12 @@ async function formCluster(spec: CacheSpec, nodes: LocalNode[], admin: Admin): P
       if (!/cluster_state:ok/.test(info) || replicasSeen !== replicaCount) {
         return false;
       }
+      // Shards as the node groups them (by shard id, which gossip carries apart from the replica links): a replica
+      // not yet known in its primary's shard is a shard of its own, without slots.
+      const shards = await c.ok('CLUSTER', 'SHARDS') as unknown[];
+      if (!Array.isArray(shards) || shards.length !== spec.shards.length) {
+        return false;
+      }
       if (nodes[i].role === 'replica') {
         return infoField(await c.call('INFO', 'replication'), 'master_link_status') === 'up';
       }
