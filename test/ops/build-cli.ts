@@ -1,11 +1,12 @@
 // The `cdk-elasticache` command as an installed package holds it: bin/cli.ts and every local file it
 // imports, compiled to JavaScript in a temporary directory next to a node_modules that links the
 // project's packages except those left out (aws-cdk-lib and constructs: a machine without the CDK).
-// Compiling per file (TypeScript's transpileModule, no type check) takes milliseconds, and each run
+// Compiling per file (esbuild's transform, no type check) takes milliseconds, and each run
 // is then a plain `node cli.js`, without a TypeScript loader.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { transformSync } from 'esbuild';
 import * as ts from 'typescript';
 
 export const ROOT = path.join(__dirname, '..', '..');
@@ -76,10 +77,9 @@ export function buildCli(without: string[] = ['aws-cdk-lib', 'constructs']): Bui
   for (const file of files) {
     const out = path.join(dir, path.relative(ROOT, file)).replace(/\.ts$/, '.js');
     mkdirSync(path.dirname(out), { recursive: true });
-    const js = ts.transpileModule(readFileSync(file, 'utf8'), {
-      fileName: file,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    }).outputText;
+    // esbuild's transform (per file, no bundling, no type check) is about ten times cheaper than TypeScript's
+    // transpileModule, and the process suites build the command about ten times per run of the suite.
+    const js = transformSync(readFileSync(file, 'utf8'), { loader: 'ts', format: 'cjs', target: 'es2022', sourcefile: file }).code;
     writeFileSync(out, js);
   }
   copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
