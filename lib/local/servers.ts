@@ -109,8 +109,7 @@ export async function startCache(spec: CacheSpec, index: number, ctx: SessionCon
 
   const startNode = async (name: string, extra: (port: number) => Promise<string[]> | string[]): Promise<{ process: ServerProcess; node: Omit<LocalNode, 'role' | 'shard'> }> => {
     const what = `${spec.id} node ${name}`;
-    for (let attempt = 1; ; attempt++) {
-      const port = await ctx.port(what);
+    return withFreePort(ctx, what, async (port, attempt) => {
       const plaintextPort = spec.transit === 'preferred' ? await ctx.port(what) : undefined;
       const dir = path.join(cacheDir, `${name}-${attempt}`);
       fs.mkdirSync(dir);
@@ -141,19 +140,9 @@ export async function startCache(spec: CacheSpec, index: number, ctx: SessionCon
         const process = await ctx.group.start(engine.binary, args, port, dir, ready, what);
         return { process, node: { port, pid: process.pid, ...(plaintextPort !== undefined ? { plaintextPort } : {}) } };
       } catch (e) {
-        if (e instanceof PortTakenError) {
-          if (ctx.ephemeral && attempt < 5) {
-            continue;
-          }
-          throw new LocalCacheError(`${what}: port ${e.port} on ${LISTEN_HOST} is already taken`
-            + (ctx.ephemeral ? '' : ': choose another --port, or leave it out for ephemeral ports') + '.');
-        }
-        if (e instanceof LocalCacheError) {
-          throw new LocalCacheError(explainStartFailure(e.message, spec, aclPath));
-        }
-        throw e;
+        throw e instanceof LocalCacheError ? new LocalCacheError(explainStartFailure(e.message, spec, aclPath)) : e;
       }
-    }
+    });
   };
 
   const nodes: LocalNode[] = [];
@@ -328,6 +317,28 @@ function memcachedReady(port: number, ca?: string): Promise<boolean> {
   });
 }
 
+/**
+ * Starts a node on a port of the session: with ephemeral ports, a port another process took between its choice and
+ * the start is replaced by a new one (up to 5 attempts); a port given with --port that is taken is one line.
+ */
+async function withFreePort<T>(ctx: SessionContext, what: string, start: (port: number, attempt: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await ctx.port(what);
+    try {
+      return await start(port, attempt);
+    } catch (e) {
+      if (!(e instanceof PortTakenError)) {
+        throw e;
+      }
+      if (ctx.ephemeral && attempt < 5) {
+        continue;
+      }
+      throw new LocalCacheError(`${what}: port ${e.port} on ${LISTEN_HOST} is already taken`
+        + (ctx.ephemeral ? '' : ': choose another --port, or leave it out for ephemeral ports') + '.');
+    }
+  }
+}
+
 async function startMemcached(spec: CacheSpec, index: number, ctx: SessionContext,
   engine: { binary: string; version: string }): Promise<StartedCache> {
   const cacheDir = path.join(ctx.group.dir, `cache-${index}`);
@@ -338,24 +349,12 @@ async function startMemcached(spec: CacheSpec, index: number, ctx: SessionContex
   const nodes = await Promise.all(Array.from({ length: spec.memcachedNodes }, async (_, i): Promise<LocalNode> => {
     const name = String(i + 1).padStart(4, '0');
     const what = `${spec.id} node ${name}`;
-    for (let attempt = 1; ; attempt++) {
-      const port = await ctx.port(what);
+    return withFreePort(ctx, what, async port => {
       const args = ['-l', LISTEN_HOST, '-p', String(port), '-U', '0', ...user, '-m', String(megabytes(ctx.maxmemory)),
         ...(cert ? ['-Z', '-o', `ssl_chain_cert=${cert.certFile},ssl_key=${cert.keyFile}`] : []), ...flags];
-      try {
-        const p = await ctx.group.start(engine.binary, args, port, cacheDir, () => memcachedReady(port, cert?.ca), what);
-        return { role: 'node', shard: name, port, pid: p.pid };
-      } catch (e) {
-        if (e instanceof PortTakenError) {
-          if (ctx.ephemeral && attempt < 5) {
-            continue;
-          }
-          throw new LocalCacheError(`${what}: port ${e.port} on ${LISTEN_HOST} is already taken`
-            + (ctx.ephemeral ? '' : ': choose another --port, or leave it out for ephemeral ports') + '.');
-        }
-        throw e;
-      }
-    }
+      const p = await ctx.group.start(engine.binary, args, port, cacheDir, () => memcachedReady(port, cert?.ca), what);
+      return { role: 'node', shard: name, port, pid: p.pid };
+    });
   }));
   return { nodes, binary: engine.binary, version: engine.version };
 }
