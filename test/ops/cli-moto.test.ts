@@ -18,7 +18,7 @@ import {
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BuiltCli, buildCli } from './build-cli';
 import { Moto, MOTO_CREDENTIALS, motoAvailable, startMoto } from './moto';
-import { bareEnv, CliRun, runCli as run, runInProcess } from './run-cli';
+import { bareEnv, expectOneLine, runCli as run, runInProcess } from './run-cli';
 
 // The SDK's Node-version warning, for the clients of this file (the command silences it itself).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -72,12 +72,6 @@ const ODD_ANSWERS: Record<string, OddAnswer> = {
   },
   empty: { status: 500, body: '', headers: {} },
 };
-
-/** Exactly one line on stderr, nothing on stdout, that exit code. */
-function expectOneLine(r: CliRun, status: number, line: string | RegExp): void {
-  expect({ status: r.status, stdout: r.stdout, lines: r.stderr.trimEnd().split('\n').length }).toEqual({ status, stdout: '', lines: 1 });
-  expect(r.stderr).toEqual(typeof line === 'string' ? `${line}\n` : expect.stringMatching(line));
-}
 
 const RULE = "letters, digits and hyphens, starting with a letter, with no '--' and no trailing '-'.";
 

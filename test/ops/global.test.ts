@@ -20,17 +20,12 @@ import { describeGlobalDatastore, failoverGlobalDatastore, globalIdProblem } fro
 import { BuiltCli, buildCli } from './build-cli';
 import { FailoverEndpoint, GlobalDatastoreModel, startFailoverEndpoint } from './failover-endpoint';
 import { Moto, MOTO_CREDENTIALS, motoAvailable, startMoto } from './moto';
-import { bareEnv, CliRun, runCli, runInProcess } from './run-cli';
+import { bareEnv, expectOneLine, runCli, runInProcess } from './run-cli';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 // The CLI processes start in parallel; on a busy 2-core machine that takes seconds.
 jest.setTimeout(30_000);
-
-/** Exactly one line on stderr, nothing on stdout, that exit code. */
-function expectOneLine(r: CliRun, status: number, line: string): void {
-  expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status, stdout: '', stderr: `${line}\n` });
-}
 
 /** A Valkey datastore: primary `<name>` in eu-west-1, secondaries in us-east-1 and ap-southeast-1. */
 function datastore(name: string, status = 'available'): GlobalDatastoreModel {

@@ -16,7 +16,7 @@ import { commandUsage, USAGE } from '../../bin/cli';
 import { formatPlan, PlanResult } from '../../lib/ops/plan-command';
 import { BuiltCli, buildCli } from './build-cli';
 import { Moto, MOTO_CREDENTIALS, motoAvailable, startMoto } from './moto';
-import { bareEnv, CliRun, runCli, runInProcess } from './run-cli';
+import { bareEnv, expectOneLine, runCli, runInProcess } from './run-cli';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -62,12 +62,6 @@ const compare = (after: string, ...args: string[]) => plan('--before', dirs.base
 
 /** The classes of a plan's findings, as `stack/logicalId class`. */
 const classes = (r: PlanResult) => r.findings.map(f => `${f.stack}/${f.resourceType === 'Export' ? 'export' : f.logicalId} ${f.class}`);
-
-/** Exactly one line on stderr, nothing on stdout, exit code 2. */
-function expectError(r: CliRun, line: RegExp): void {
-  expect({ status: r.status, stdout: r.stdout, lines: r.stderr.trimEnd().split('\n').length }).toEqual({ status: 2, stdout: '', lines: 1 });
-  expect(r.stderr).toMatch(line);
-}
 
 describe('plan --before --after: two cloud assemblies', () => {
   test('port changed: the group cannot be replaced under its id: will fail, exit 1', async () => {
@@ -195,7 +189,7 @@ describe('plan: errors are one line on stderr, exit 2', () => {
     ['--region without --deployed', ['--before', 'X', '--after', 'Y', '--region', 'eu-west-1'], /^'plan' reads --region only with --deployed/],
     ['an unknown option', ['--befor', 'X'], /^Unknown option '--befor' for 'plan'/],
   ])('%s', async (_, args, line) => {
-    expectError(await plan(...args), line);
+    expectOneLine(await plan(...args), 2, line);
   });
 
   test('a directory that does not exist, one without manifest.json, an assembly without stacks, an unknown --stack', async () => {
@@ -206,15 +200,15 @@ describe('plan: errors are one line on stderr, exit 2', () => {
       compare(noStacks),
       compare(dirs.port, '--stack', 'Cashe'),
     ]);
-    expectError(noDir, new RegExp(`^No cloud assembly at ${missing}: the directory does not exist \\(run cdk synth, which writes cdk.out\\)\\.\n$`));
-    expectError(noManifest, new RegExp(`^Not a cloud assembly: ${notAssembly} has no manifest.json`));
-    expectError(empty, new RegExp(`^Not a cloud assembly with stacks: ${noStacks}/manifest.json lists no CloudFormation stack\\.\n$`));
-    expectError(unknownStack, /^No stack named Cashe on either side \(the stacks: Network, Cache, Consumer\)\.\n$/);
+    expectOneLine(noDir, 2, new RegExp(`^No cloud assembly at ${missing}: the directory does not exist \\(run cdk synth, which writes cdk.out\\)\\.\n$`));
+    expectOneLine(noManifest, 2, new RegExp(`^Not a cloud assembly: ${notAssembly} has no manifest.json`));
+    expectOneLine(empty, 2, new RegExp(`^Not a cloud assembly with stacks: ${noStacks}/manifest.json lists no CloudFormation stack\\.\n$`));
+    expectOneLine(unknownStack, 2, /^No stack named Cashe on either side \(the stacks: Network, Cache, Consumer\)\.\n$/);
   });
 
   test('--deployed without credentials: one line before any call', async () => {
     const r = await plan('--deployed', '--after', dirs.base, '--region', 'eu-west-1', '--endpoint-url', 'http://127.0.0.1:9');
-    expectError(r, /^GetTemplate failed: no AWS credentials: /);
+    expectOneLine(r, 2, /^GetTemplate failed: no AWS credentials: /);
   });
 
   describe('--deployed against an endpoint that answers errors', () => {
@@ -257,15 +251,16 @@ describe('plan: errors are one line on stderr, exit 2', () => {
         runInProcess(['plan', '--deployed', '--after', dirs.base, '--endpoint-url', `${endpoint}/denied`], keys),
         runInProcess(['plan', '--deployed', '--after', dirs.base, '--endpoint-url', `${endpoint}/html`], keys),
       ]);
-      expectError(denied, /^GetTemplate failed: AccessDenied: User: \S+ is not authorized to perform: cloudformation:GetTemplate\n$/);
-      expectError(html, /^GetTemplate failed: the CloudFormation API answered HTTP 502 Bad Gateway, request id 7e1b8f3a-\S+ without an AWS error/);
+      expectOneLine(denied, 2, /^GetTemplate failed: AccessDenied: User: \S+ is not authorized to perform: cloudformation:GetTemplate\n$/);
+      expectOneLine(html, 2,
+        /^GetTemplate failed: the CloudFormation API answered HTTP 502 Bad Gateway, request id 7e1b8f3a-\S+ without an AWS error/);
     });
 
     test('an endpoint that never answers: the plan ends at --timeout, naming GetTemplate', async () => {
       const keys = { ...env, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'eu-west-1' };
       const start = Date.now();
       const r = await runInProcess(['plan', '--deployed', '--after', dirs.base, '--timeout', '1s', '--endpoint-url', `${endpoint}/silent`], keys);
-      expectError(r, new RegExp(`^GetTemplate failed: no answer from ${endpoint} within the --timeout of 1s `));
+      expectOneLine(r, 2, new RegExp(`^GetTemplate failed: no answer from ${endpoint} within the --timeout of 1s `));
       expect(Date.now() - start).toBeLessThan(1_000 + 1_000);
       expect(silent.length).toBeGreaterThan(0);
     });
@@ -288,7 +283,8 @@ describe('plan: errors are one line on stderr, exit 2', () => {
       const [planned, noDiff] = await Promise.all([runCli(withoutCdk.cli, args, env), runCli(withoutDiff.cli, args, env)]);
       expect({ status: planned.status, stderr: planned.stderr }).toEqual({ status: 1, stderr: '' });
       expect(planned.stdout).toMatch(/^ {2}WILL FAIL {2}Cache18F6EE16 /m);
-      expectError(noDiff, /^The plan needs the package @aws-cdk\/cloudformation-diff \(an optional dependency of cdk-elasticache\): npm install /);
+      expectOneLine(noDiff, 2,
+        /^The plan needs the package @aws-cdk\/cloudformation-diff \(an optional dependency of cdk-elasticache\): npm install /);
       expect(noDiff.stderr).toMatch(/npm install @aws-cdk\/cloudformation-diff \(Cannot find module/);
     });
   });
@@ -365,7 +361,7 @@ suite('plan --deployed against moto\'s CloudFormation', () => {
       runInProcess(['plan', '--deployed', '--after', dirs.base, '--endpoint-url', moto.endpoint, '--region', 'eu-west-3'], keys),
       runInProcess(['plan', '--deployed', '--after', pinned, '--endpoint-url', moto.endpoint, '--region', 'eu-west-1'], keys),
     ]);
-    expectError(yaml, /^The deployed template of the stack Network is not JSON \(a YAML template\?\): the plan reads JSON templates/);
+    expectOneLine(yaml, 2, /^The deployed template of the stack Network is not JSON \(a YAML template\?\): the plan reads JSON templates/);
     expect(region).toEqual(yaml);
   });
 });

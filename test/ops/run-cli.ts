@@ -67,3 +67,9 @@ export function runInProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Cl
   queue = run.catch(() => undefined);
   return run;
 }
+
+/** A failure as the command reports one: exactly one line on stderr (that line, or one matching it), nothing on stdout, that exit code. */
+export function expectOneLine(r: CliRun, status: number, line: string | RegExp): void {
+  expect({ status: r.status, stdout: r.stdout, lines: r.stderr.trimEnd().split('\n').length }).toEqual({ status, stdout: '', lines: 1 });
+  expect(r.stderr).toEqual(typeof line === 'string' ? `${line}\n` : expect.stringMatching(line));
+}
