@@ -5,14 +5,14 @@ import * as path from 'node:path';
 import { Assembly, readAssembly } from './assembly';
 import { CacheEndpoints, cacheEnvironment, LocalConsumer, resolveConsumers, SecretFiles } from './environment';
 import { LocalCacheError } from './errors';
-import { CacheResource, cacheSpec, CacheSpec, findCaches, LocalCacheKind, LocalEngine, LocalSecrets, TransitMode } from './model';
+import { CacheResource, cacheSpec, CacheSpec, findCaches, LocalCacheIdentity, LocalSecrets, TransitMode } from './model';
 import { makeCertificates, ProcessGroup } from './processes';
 import { ADMIN_USER, checkEngine, LocalNode, portAllocator, startCache, StartedCache } from './servers';
 
 export { LocalCacheError } from './errors';
 export type { LocalConsumer } from './environment';
 export type { LocalNode } from './servers';
-export type { LocalCacheKind, LocalEngine, TransitMode } from './model';
+export type { LocalCacheIdentity, LocalCacheKind, LocalEngine, TransitMode } from './model';
 
 /** The host name the local caches are reached by (the servers listen on 127.0.0.1; certificates name both). */
 export const LOCAL_HOST = 'localhost';
@@ -52,15 +52,7 @@ export interface LocalUser {
 }
 
 /** A cache of the template, running. */
-export interface LocalCache {
-  /** Its construct path (`CacheStack/Cache`). */
-  readonly id: string;
-  readonly stack: string;
-  readonly logicalId: string;
-  readonly kind: LocalCacheKind;
-  /** The replication group id, cluster name or serverless cache name of the template. */
-  readonly physicalId: string;
-  readonly engine: LocalEngine;
+export interface LocalCache extends LocalCacheIdentity {
   /** The template's engine version, if literal. */
   readonly templateEngineVersion?: string;
   /** The local server binary and its version (`valkey-server`, `8.0.1`). */

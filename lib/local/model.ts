@@ -32,15 +32,21 @@ export interface ShardSpec {
   readonly replicas: number;
 }
 
-export interface CacheSpec {
+/** Which cache of the assembly: what a cache's spec and the running cache share. */
+export interface LocalCacheIdentity {
   /** The construct path (`CacheStack/Cache`). */
   readonly id: string;
+  /** The stack's name. */
   readonly stack: string;
+  /** The cache's logical id in its stack's template. */
   readonly logicalId: string;
   readonly kind: LocalCacheKind;
   /** The replication group id, cluster name or serverless cache name (a made-up one when the template leaves it to CloudFormation). */
   readonly physicalId: string;
   readonly engine: LocalEngine;
+}
+
+export interface CacheSpec extends LocalCacheIdentity {
   /** `EngineVersion` (`MajorEngineVersion` of a serverless cache), if literal. */
   readonly engineVersion?: string;
   /** Whether the nodes speak the cluster protocol (cluster mode enabled or compatible, serverless Valkey / Redis OSS). */
