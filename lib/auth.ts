@@ -99,7 +99,10 @@ export interface AuthenticationBindOptions {
   readonly engine: CacheEngineVersion;
   /** Whether the cache has encryption in transit. */
   readonly transitEncryption: boolean;
-  /** The cache's customer managed key for encryption at rest, which generated secrets default to. */
+  /**
+   * The cache's customer managed key for encryption at rest, which generated secrets default to.
+   * @default - none: generated secrets use the AWS managed key of Secrets Manager
+   */
   readonly kmsKey?: kms.IKey;
 }
 

@@ -62,7 +62,10 @@ export interface NewLogGroupOptions {
 
 /** What a cache tells a log destination when binding it. @internal */
 export interface LogDestinationBindOptions {
-  /** The cache's customer managed key, which new log groups default to. */
+  /**
+   * The cache's customer managed key, which new log groups default to.
+   * @default - none: new log groups are encrypted by CloudWatch Logs
+   */
   readonly kmsKey?: kms.IKey;
 }
 

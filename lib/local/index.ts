@@ -22,11 +22,15 @@ export const DEFAULT_MAXMEMORY = '64mb';
 
 /** Options of `startLocalCaches()`. */
 export interface StartLocalCachesOptions {
-  /** The cloud assembly: its directory (`cdk.out`), or what `app.synth()` returned. One of `assembly` and `app`. */
+  /**
+   * The cloud assembly: its directory (`cdk.out`), or what `app.synth()` returned. One of `assembly` and `app`.
+   * @default - none: `app` is synthesized
+   */
   readonly assembly?: string | { readonly directory: string };
   /**
    * A CDK app (or stage) to synthesize first: its `synth()` is called, in this process. Your app needs
    * aws-cdk-lib anyway; this module itself does not import it.
+   * @default - none: `assembly` is read
    */
   readonly app?: { synth(): { readonly directory: string } };
   /** Only the caches of this stack (its name). @default - every stack */

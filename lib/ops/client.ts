@@ -9,15 +9,30 @@ import { operationOf } from './errors';
 
 /** What the command line says about the client. */
 export interface ClientOptions {
-  /** `--region`. */
+  /**
+   * `--region`.
+   * @default - the SDK's region chain (`AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's region)
+   */
   readonly region?: string;
-  /** `--profile`. */
+  /**
+   * `--profile`.
+   * @default - the keys in the environment, then `AWS_PROFILE`, then the SDK's chain (the AWS CLI's order)
+   */
   readonly profile?: string;
-  /** `--endpoint-url`. */
+  /**
+   * `--endpoint-url`.
+   * @default - `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then the service's own endpoint
+   */
   readonly endpoint?: string;
-  /** Receives each warning the SDK logs, folded into one line. */
+  /**
+   * Receives each warning the SDK logs, folded into one line.
+   * @default - warnings are dropped
+   */
   readonly onWarning?: (line: string) => void;
-  /** The command's deadline (`--timeout`): every call still running then fails with a `NoAnswerError`. */
+  /**
+   * The command's deadline (`--timeout`): every call still running then fails with a `NoAnswerError`.
+   * @default - no deadline: each call is bounded by the connection and request timeouts only
+   */
   readonly deadline?: CommandDeadline;
 }
 

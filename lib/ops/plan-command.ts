@@ -23,7 +23,10 @@ export interface PlanResult extends PlanReport {
 
 /** What both plans take. */
 export interface PlanOptions {
-  /** Only report (and judge) the findings of these stacks; every stack is still read, for the imports across stacks. */
+  /**
+   * Only report (and judge) the findings of these stacks; every stack is still read, for the imports across stacks.
+   * @default - every stack of the assembly
+   */
   readonly stacks?: string[];
 }
 
