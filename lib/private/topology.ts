@@ -8,6 +8,7 @@ import { ReplicationGroupProps } from '../replication-group-props';
 import { invalid, phrase } from './errors';
 import { isToken, validateIntegerRange } from './validation';
 import { DEFAULT_NODE_QUOTA, LAST_SLOT, MAX_NODE_QUOTA, MAX_REPLICAS, MAX_SHARDS } from './service-limits';
+import { CLUSTER_MODE_ORDER } from './transitions';
 
 /**
  * The topology of a replication group in its cluster mode: shard and replica counts, failover,
@@ -90,9 +91,9 @@ export function resolveTopology(scope: Construct, mode: ClusterMode, engine: Cac
       + '(compatible and enabled) needs Valkey 7.2+ or Redis OSS 7.0+. Upgrade the engine first.');
   }
   const created = input.createdWithClusterMode;
-  if (created !== undefined && CLUSTER_MODES.indexOf(created.value) > CLUSTER_MODES.indexOf(mode.value)) {
+  if (created !== undefined && CLUSTER_MODE_ORDER.indexOf(created.value) > CLUSTER_MODE_ORDER.indexOf(mode.value)) {
     invalid(scope, 'createdWithClusterMode', created.value, `Allowed: a cluster mode the group has moved from to clusterMode `
-      + `(${mode.value}): ${CLUSTER_MODES.slice(0, CLUSTER_MODES.indexOf(mode.value) + 1).map(m => `ClusterMode.${m.toUpperCase()}`).join(', ')}; `
+      + `(${mode.value}): ${CLUSTER_MODE_ORDER.slice(0, CLUSTER_MODE_ORDER.indexOf(mode.value) + 1).map(m => `ClusterMode.${m.toUpperCase()}`).join(', ')}; `
       + 'a group moves to cluster mode one way only (disabled -> compatible -> enabled).');
   }
   if (!mode.sharded) {
@@ -108,8 +109,6 @@ export function resolveTopology(scope: Construct, mode: ClusterMode, engine: Cac
   return sharded(scope, mode, replicas, nodeType, input);
 }
 
-/** The cluster modes in the order a group moves through them. */
-const CLUSTER_MODES = ['disabled', 'compatible', 'enabled'];
 
 /** `ClusterMode` (compatible, enabled) needs Valkey 7.2+ or Redis OSS 7.0+: the versions with the TLS mode. */
 function clusterModeSupported(engine: CacheEngineVersion): boolean {
