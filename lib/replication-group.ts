@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
@@ -33,6 +33,7 @@ import { verifyDeployedClusterMode } from './private/deployed-cluster-mode';
 import { verifyDeployedState } from './private/deployed-state';
 import { resolveAtRest, resolveTransitMode, validateAuthentication } from './private/encryption';
 import { invalid } from './private/errors';
+import { groupEndpoint } from './private/group-endpoints';
 import { ImportedReplicationGroup } from './private/imported-replication-group';
 import { validateCacheKmsKey } from './private/kms';
 import { warnEngineAndNodeType } from './private/known-values';
@@ -360,14 +361,12 @@ export class ReplicationGroup extends ReplicationGroupBase {
    * compatible only.
    */
   public get primaryEndpoint(): Endpoint {
-    this.requireUnsharded('primaryEndpoint');
-    return new Endpoint(this.resource.attrPrimaryEndPointAddress, Token.asNumber(this.resource.attrPrimaryEndPointPort));
+    return this.endpoint('primaryEndpoint');
   }
 
   /** The reader endpoint: spreads connections over the read replicas. Cluster mode disabled and compatible only. */
   public get readerEndpoint(): Endpoint {
-    this.requireUnsharded('readerEndpoint');
-    return new Endpoint(this.resource.attrReaderEndPointAddress, Token.asNumber(this.resource.attrReaderEndPointPort));
+    return this.endpoint('readerEndpoint');
   }
 
   /**
@@ -375,12 +374,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
    * nodes (`CLUSTER SHARDS`). Cluster mode enabled and compatible only.
    */
   public get configurationEndpoint(): Endpoint {
-    if (!this.clusterMode.clusterEnabled) {
-      throw new CacheValidationError('Cannot read configurationEndpoint of a cluster-mode-disabled replication group: '
-        + 'it has none (CloudFormation\'s ConfigurationEndPoint attributes exist only with cluster mode enabled). Allowed: '
-        + 'primaryEndpoint and readerEndpoint, or clusterMode: ClusterMode.ENABLED (COMPATIBLE while migrating).', this);
-    }
-    return new Endpoint(this.resource.attrConfigurationEndPointAddress, Token.asNumber(this.resource.attrConfigurationEndPointPort));
+    return this.endpoint('configurationEndpoint');
   }
 
   /**
@@ -494,12 +488,13 @@ export class ReplicationGroup extends ReplicationGroupBase {
     };
   }
 
-  private requireUnsharded(what: string): void {
-    if (this.clusterMode.sharded) {
-      throw new CacheValidationError(`Cannot read ${what} of a cluster-mode-enabled replication group: it has none `
-        + '(CloudFormation fails on its PrimaryEndPoint and ReaderEndPoint attributes there). Allowed: configurationEndpoint, '
-        + 'with a client that speaks the cluster protocol.', this);
-    }
+  private endpoint(which: 'primaryEndpoint' | 'readerEndpoint' | 'configurationEndpoint'): Endpoint {
+    return groupEndpoint(this, this.resource, this.clusterMode, which, what => (what === 'configurationEndpoint'
+      ? 'Cannot read configurationEndpoint of a cluster-mode-disabled replication group: it has none (CloudFormation\'s '
+        + 'ConfigurationEndPoint attributes exist only with cluster mode enabled). Allowed: primaryEndpoint and readerEndpoint, or '
+        + 'clusterMode: ClusterMode.ENABLED (COMPATIBLE while migrating).'
+      : `Cannot read ${what} of a cluster-mode-enabled replication group: it has none (CloudFormation fails on its PrimaryEndPoint `
+        + 'and ReaderEndPoint attributes there). Allowed: configurationEndpoint, with a client that speaks the cluster protocol.'));
   }
 
   /**

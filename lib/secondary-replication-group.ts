@@ -17,7 +17,6 @@ import { CacheMetricOptions } from './monitoring';
 import { NodeType } from './node-type';
 import { ReplicationGroupBase } from './replication-group-ref';
 import { ISubnetGroup } from './subnet-group';
-import { CacheValidationError } from './validation-error';
 import { MaintenanceWindow, SnapshotWindow } from './windows';
 import { replicationGroupRetention } from './private/backups';
 import { cacheDefaultPort, CacheConnections } from './private/connections';
@@ -25,6 +24,7 @@ import { CacheConsumerFacts } from './private/consumer';
 import { defaultAuthentication } from './private/default-authentication';
 import { validateAuthentication } from './private/encryption';
 import { invalid } from './private/errors';
+import { groupEndpoint } from './private/group-endpoints';
 import { registerSecondary, rejectInferredProps, validateSecondaryKey } from './private/global-datastore';
 import { validateCacheKmsKey } from './private/kms';
 import { validateKnownProps } from './private/known-props';
@@ -263,23 +263,17 @@ export class SecondaryReplicationGroup extends ReplicationGroupBase {
 
   /** The secondary's primary endpoint (read-only until the secondary is promoted). Cluster mode disabled only. */
   public get primaryEndpoint(): Endpoint {
-    this.requireUnsharded('primaryEndpoint');
-    return new Endpoint(this.resource.attrPrimaryEndPointAddress, Token.asNumber(this.resource.attrPrimaryEndPointPort));
+    return this.endpoint('primaryEndpoint');
   }
 
   /** The secondary's reader endpoint. Cluster mode disabled only. */
   public get readerEndpoint(): Endpoint {
-    this.requireUnsharded('readerEndpoint');
-    return new Endpoint(this.resource.attrReaderEndPointAddress, Token.asNumber(this.resource.attrReaderEndPointPort));
+    return this.endpoint('readerEndpoint');
   }
 
   /** The secondary's configuration endpoint. Cluster mode enabled only. */
   public get configurationEndpoint(): Endpoint {
-    if (!this.clusterMode.clusterEnabled) {
-      throw new CacheValidationError('Cannot read configurationEndpoint of a secondary whose primary has cluster mode disabled: '
-        + 'it has none. Allowed: primaryEndpoint and readerEndpoint.', this);
-    }
-    return new Endpoint(this.resource.attrConfigurationEndPointAddress, Token.asNumber(this.resource.attrConfigurationEndPointPort));
+    return this.endpoint('configurationEndpoint');
   }
 
   /** The member cluster ids: `<id>-001`... or, with cluster mode enabled, `<id>-<shard>-001`... */
@@ -344,10 +338,11 @@ export class SecondaryReplicationGroup extends ReplicationGroupBase {
     };
   }
 
-  private requireUnsharded(what: string): void {
-    if (this.clusterMode.sharded) {
-      throw new CacheValidationError(`Cannot read ${what} of a secondary whose primary has cluster mode enabled: it has none. `
-        + 'Allowed: configurationEndpoint, with a client that speaks the cluster protocol.', this);
-    }
+  private endpoint(which: 'primaryEndpoint' | 'readerEndpoint' | 'configurationEndpoint'): Endpoint {
+    return groupEndpoint(this, this.resource, this.clusterMode, which, what => (what === 'configurationEndpoint'
+      ? 'Cannot read configurationEndpoint of a secondary whose primary has cluster mode disabled: it has none. '
+        + 'Allowed: primaryEndpoint and readerEndpoint.'
+      : `Cannot read ${what} of a secondary whose primary has cluster mode enabled: it has none. `
+        + 'Allowed: configurationEndpoint, with a client that speaks the cluster protocol.'));
   }
 }
