@@ -159,19 +159,24 @@ export interface MemcachedClusterProps extends CacheBaseProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Checks the template against the deployed Memcached cluster at synth time: the Memcached cluster (by
-   * its `clusterName`) is looked up through the Cloud Control API, and a change CloudFormation cannot
-   * make in place (a create-only property: port, subnet group, network type, engine) or one ElastiCache
-   * refuses (an engine downgrade, encryption in transit changed, AZ mode cross-az to single-az) is a
-   * `CacheValidationError` naming the prop, the deployed and the new value and the steps that work,
-   * instead of an update that fails and rolls back after minutes. A Memcached cluster that is not found
-   * (a new one) passes; values that are tokens are not compared.
+   * Checks the template against the deployed Memcached cluster at synth time: a change CloudFormation
+   * cannot make in place (port, subnet group, network type, name, Availability Zones reordered) or one
+   * ElastiCache refuses (an engine downgrade, encryption in transit changed, AZ mode cross-az to single-
+   * az) is a `CacheValidationError` naming the prop, the deployed and the new value and the steps that
+   * work, instead of an update that fails and rolls back after minutes.
    *
-   * Opt-in, as `verifyDeployedClusterMode`: a lookup needs AWS credentials (read access) at the first
-   * synthesis of each new template state, and its answer is cached in `cdk.context.json` (commit it).
-   * Needs an environment-bound stack; otherwise it warns (`cdk-elasticache:deployedStateNotVerified`)
-   * and checks nothing. `cdk-elasticache plan` makes the same checks from two cloud assemblies, without
-   * credentials.
+   * Two lookups, as every CDK lookup (AWS credentials with read access at the first synthesis of each
+   * new template state; the answers are cached in `cdk.context.json`: commit it): the deployment record,
+   * an SSM parameter the stack writes after each deployment of the Memcached cluster
+   * (`/cdk-elasticache/deployed-state/STACK/LOGICAL_ID`, the properties that decide, never a secret),
+   * and the deployed Memcached cluster through the Cloud Control API. The record shows what the Cloud
+   * Control API never returns (the Availability Zones, the subnet group), values that are tokens at
+   * synth, and a changed `clusterName`; it exists from the first deployment with the check on. A
+   * Memcached cluster not deployed yet passes.
+   *
+   * Needs an environment-bound stack; otherwise it warns (`cdk-elasticache:deployedStateNotVerified`),
+   * writes no record and checks nothing. `cdk-elasticache plan` makes the same checks from two cloud
+   * assemblies, without credentials.
    * @default false
    */
   readonly verifyDeployedState?: boolean;
@@ -376,7 +381,8 @@ export class MemcachedCluster extends MemcachedClusterBase {
         resource, identifier: resource.clusterName!, what: 'Memcached cluster', identifierProp: 'clusterName',
         properties: {
           Port: 'port', CacheSubnetGroupName: 'subnetGroup', NetworkType: 'networkType', Engine: 'engine', EngineVersion: 'engine',
-          TransitEncryptionEnabled: 'transitEncryption', AZMode: 'azMode',
+          TransitEncryptionEnabled: 'transitEncryption', AZMode: 'azMode', ClusterName: 'clusterName', NumCacheNodes: 'nodes',
+          PreferredAvailabilityZones: 'preferredAvailabilityZones',
         },
       });
     }

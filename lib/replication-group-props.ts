@@ -88,21 +88,26 @@ export interface ReplicationGroupProps extends CacheBaseProps {
    */
   readonly verifyDeployedClusterMode?: boolean;
   /**
-   * Checks the template against the deployed replication group at synth time: the replication group (by
-   * its `replicationGroupId`) is looked up through the Cloud Control API, and a change CloudFormation
-   * cannot make in place (a create-only property: port, subnet group, network type, encryption at rest,
-   * KMS key, data tiering, Availability Zones, replicas per shard, restore source) or one ElastiCache
-   * refuses (an engine downgrade, Valkey to Redis OSS, cluster mode backwards or past compatible, TLS
-   * turned on or off without the `preferred` step) is a `CacheValidationError` naming the prop, the
-   * deployed and the new value and the steps that work, instead of an update that fails and rolls back
-   * after minutes. A replication group that is not found (a new one) passes; values that are tokens are
-   * not compared.
+   * Checks the template against the deployed replication group at synth time: a change CloudFormation
+   * cannot make in place (port, subnet group, network type, encryption at rest, KMS key, data tiering,
+   * Availability Zones, name, restore source, AUTH token added or removed, shards reconfigured) or one
+   * ElastiCache refuses (an engine downgrade, Valkey to Redis OSS, cluster mode backwards or past
+   * compatible, TLS turned on or off without the `preferred` step) is a `CacheValidationError` naming
+   * the prop, the deployed and the new value and the steps that work, instead of an update that fails
+   * and rolls back after minutes.
    *
-   * Opt-in, as `verifyDeployedClusterMode`: a lookup needs AWS credentials (read access) at the first
-   * synthesis of each new template state, and its answer is cached in `cdk.context.json` (commit it).
-   * Needs an environment-bound stack; otherwise it warns (`cdk-elasticache:deployedStateNotVerified`)
-   * and checks nothing. `cdk-elasticache plan` makes the same checks from two cloud assemblies, without
-   * credentials.
+   * Two lookups, as every CDK lookup (AWS credentials with read access at the first synthesis of each
+   * new template state; the answers are cached in `cdk.context.json`: commit it): the deployment record,
+   * an SSM parameter the stack writes after each deployment of the replication group
+   * (`/cdk-elasticache/deployed-state/STACK/LOGICAL_ID`, the properties that decide, never a secret),
+   * and the deployed replication group through the Cloud Control API. The record shows what the Cloud
+   * Control API never returns (the engine version, KMS key, Availability Zones, AUTH token, restore
+   * source, shard configuration), values that are tokens at synth, and a changed `replicationGroupId`;
+   * it exists from the first deployment with the check on. A replication group not deployed yet passes.
+   *
+   * Needs an environment-bound stack; otherwise it warns (`cdk-elasticache:deployedStateNotVerified`),
+   * writes no record and checks nothing. `cdk-elasticache plan` makes the same checks from two cloud
+   * assemblies, without credentials.
    * @default false
    */
   readonly verifyDeployedState?: boolean;

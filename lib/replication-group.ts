@@ -219,6 +219,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
     if (props.verifyDeployedClusterMode) {
       verifyDeployedClusterMode(this, clusterMode, resource.replicationGroupId!, props.createdWithClusterMode);
     }
+    if (topology.onlineResharding) {
+      // Shard changes in place, without replacement (CloudFormation UpdatePolicy).
+      resource.cfnOptions.updatePolicy = { ...resource.cfnOptions.updatePolicy, useOnlineResharding: true };
+    }
     if (props.verifyDeployedState) {
       verifyDeployedState(this, {
         resource, identifier: resource.replicationGroupId!, what: 'replication group', identifierProp: 'replicationGroupId',
@@ -227,13 +231,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
           KmsKeyId: 'kmsKey', DataTieringEnabled: 'dataTiering', PreferredCacheClusterAZs: 'preferredAvailabilityZones',
           ReplicasPerNodeGroup: 'replicas', SnapshotName: 'restoreFromSnapshot', SnapshotArns: 'restoreFromS3', Engine: 'engine',
           EngineVersion: 'engine', ClusterMode: 'clusterMode', TransitEncryptionEnabled: 'transitEncryption',
-          TransitEncryptionMode: 'transitEncryptionMode',
+          TransitEncryptionMode: 'transitEncryptionMode', ReplicationGroupId: 'replicationGroupId', AuthToken: 'authentication',
+          UserGroupIds: 'authentication', NodeGroupConfiguration: 'shardConfiguration', NumNodeGroups: 'shards', NumCacheClusters: 'replicas',
         },
       });
-    }
-    if (topology.onlineResharding) {
-      // Shard changes in place, without replacement (CloudFormation UpdatePolicy).
-      resource.cfnOptions.updatePolicy = { ...resource.cfnOptions.updatePolicy, useOnlineResharding: true };
     }
     allowEventNotifications(this, props.notificationTopic);
     // A retained group keeps using the groups it was created with: deleting them would fail.

@@ -162,19 +162,24 @@ export interface ServerlessCacheProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Checks the template against the deployed serverless cache at synth time: the serverless cache (by
-   * its `serverlessCacheName`) is looked up through the Cloud Control API, and a change CloudFormation
-   * cannot make in place (a create-only property: KMS key, subnets, restore source) or one ElastiCache
+   * Checks the template against the deployed serverless cache at synth time: a change CloudFormation
+   * cannot make in place (KMS key, subnets, network type, name, restore source) or one ElastiCache
    * refuses (an engine downgrade, Valkey to Redis OSS) is a `CacheValidationError` naming the prop, the
    * deployed and the new value and the steps that work, instead of an update that fails and rolls back
-   * after minutes. A serverless cache that is not found (a new one) passes; values that are tokens are
-   * not compared.
+   * after minutes.
    *
-   * Opt-in, as `verifyDeployedClusterMode`: a lookup needs AWS credentials (read access) at the first
-   * synthesis of each new template state, and its answer is cached in `cdk.context.json` (commit it).
-   * Needs an environment-bound stack; otherwise it warns (`cdk-elasticache:deployedStateNotVerified`)
-   * and checks nothing. `cdk-elasticache plan` makes the same checks from two cloud assemblies, without
-   * credentials.
+   * Two lookups, as every CDK lookup (AWS credentials with read access at the first synthesis of each
+   * new template state; the answers are cached in `cdk.context.json`: commit it): the deployment record,
+   * an SSM parameter the stack writes after each deployment of the serverless cache
+   * (`/cdk-elasticache/deployed-state/STACK/LOGICAL_ID`, the properties that decide, never a secret),
+   * and the deployed serverless cache through the Cloud Control API. The record shows what the Cloud
+   * Control API never returns (the KMS key, the restore source, imported subnets), values that are
+   * tokens at synth, and a changed `serverlessCacheName`; it exists from the first deployment with the
+   * check on. A serverless cache not deployed yet passes.
+   *
+   * Needs an environment-bound stack; otherwise it warns (`cdk-elasticache:deployedStateNotVerified`),
+   * writes no record and checks nothing. `cdk-elasticache plan` makes the same checks from two cloud
+   * assemblies, without credentials.
    * @default false
    */
   readonly verifyDeployedState?: boolean;
@@ -300,6 +305,7 @@ export class ServerlessCache extends ServerlessCacheBase {
         resource, identifier: name, what: 'serverless cache', identifierProp: 'serverlessCacheName',
         properties: {
           KmsKeyId: 'kmsKey', SubnetIds: 'vpcSubnets', SnapshotArnsToRestore: 'restoreFromSnapshots', Engine: 'engine', MajorEngineVersion: 'engine',
+          ServerlessCacheName: 'serverlessCacheName', NetworkType: 'networkType',
         },
       });
     }

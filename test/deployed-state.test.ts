@@ -1,8 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import {
-  CacheValidationError, ClusterMode, MemcachedCluster, MemcachedClusterProps, MemcachedVersion, ReplicationGroup, ReplicationGroupProps,
+  Authentication, CacheValidationError, ClusterMode,
+  MemcachedCluster, MemcachedClusterProps, MemcachedVersion, ReplicationGroup, ReplicationGroupProps,
   TransitEncryptionMode, ValkeyVersion,
 } from '../lib';
 
@@ -148,4 +149,104 @@ test('each template state is looked up afresh: TLS preferred, deployed, then req
   // Deployed with TLS off, then preferred (passes); after that deployment the lookup for required reads TLS on.
   expect(() => synthWithDeployed(preferred, { ...DEPLOYED, TransitEncryptionEnabled: false })).not.toThrow();
   expect(() => synthWithDeployed(required, DEPLOYED)).not.toThrow();
+});
+
+/**
+ * The deployment record: what the stack's last deployment wrote to SSM, read back through the SSM context
+ * provider as the CLI does (a parameter not found answers the lookup's dummy value).
+ */
+describe('the deployment record', () => {
+  /** The template of a build, and the record it deploys (the parameter's value, by name). */
+  function deploy(build: Build): { template: Template; records: Map<string, string> } {
+    const app = new App();
+    buildApp(app, build);
+    const template = Template.fromJSON(app.synth().getStackByName('Cache').template);
+    const params = template.findResources('AWS::SSM::Parameter');
+    return { template, records: new Map(Object.values(params).map(p => [p.Properties.Name, p.Properties.Value])) };
+  }
+
+  /** Synthesizes `build` over the deployment of `deployed` (no Cloud Control answer: only the record speaks). */
+  function synthOver(build: Build, deployed: Build | undefined): void {
+    const records = deployed ? deploy(deployed).records : new Map<string, string>();
+    const first = new App();
+    buildApp(first, build);
+    const context: Record<string, unknown> = {};
+    for (const m of first.synth().manifest.missing ?? []) {
+      const props = m.props as unknown as { parameterName?: string; dummyValue: unknown };
+      context[m.key] = m.provider === 'ssm' ? records.get(props.parameterName!) ?? props.dummyValue : [];
+    }
+    const second = new App({ context });
+    buildApp(second, build);
+    second.synth();
+  }
+
+  test('the stack writes it after the cache: the properties that decide, by stack and logical id, no secret', () => {
+    const { template, records } = deploy(group({ authentication: Authentication.generatedAuthToken() }));
+    const [logicalId] = Object.keys(template.findResources('AWS::ElastiCache::ReplicationGroup'));
+    template.hasResource('AWS::SSM::Parameter', {
+      Properties: { Name: `/cdk-elasticache/deployed-state/Cache/${logicalId}`, Type: 'String', Tier: 'Intelligent-Tiering' },
+      DependsOn: Match.arrayWith([logicalId]),
+    });
+    const record = JSON.parse(records.get(`/cdk-elasticache/deployed-state/Cache/${logicalId}`)!);
+    expect(record.Properties).toMatchObject({ ReplicationGroupId: 'orders', Port: 6379, Engine: 'valkey', AuthToken: '(set)',
+      CacheSubnetGroupName: { Ref: expect.stringMatching(/^CacheSubnetGroup/) } });
+    expect(record.Properties.EngineVersion).toMatch(/^\d+\.\d+$/);
+    expect(JSON.stringify(record)).not.toMatch(/resolve:secretsmanager|SecretString/);
+  });
+
+  test('an environment-agnostic stack gets no record: its template does not change', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    new ReplicationGroup(stack, 'Cache', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 }), verifyDeployedState: true });
+    Template.fromStack(stack).resourceCountIs('AWS::SSM::Parameter', 0);
+  });
+
+  test('it sees what the read handler never returns: a downgrade, an AUTH token given up, a changed name', () => {
+    expect(() => synthOver(group({ engine: ValkeyVersion.VER_8_0 }), group({ engine: ValkeyVersion.VER_8_2 }))).toThrow(
+      /Invalid engine: got '8\.0' \(deployed: '8\.2'\)\. .*does not downgrade/);
+    expect(() => synthOver(group({}), group({ authentication: Authentication.generatedAuthToken() }))).toThrow(
+      /Invalid authentication: got no AUTH token \(deployed: an AUTH token\)\. /);
+    const renamed: Build = (stack, vpc) => {
+      new ReplicationGroup(stack, 'Cache', { vpc, replicationGroupId: 'orders-2', verifyDeployedState: true });
+    };
+    expect(() => synthOver(renamed, group({})))
+      .toThrow(/Invalid replicationGroupId: got 'orders-2' \(deployed: 'orders'\)\. .*Keep the deployed name/);
+  });
+
+  test('nothing deployed (the lookup answers its dummy value) and the same template pass', () => {
+    expect(() => synthOver(group({ port: 6380 }), undefined)).not.toThrow();
+    expect(() => synthOver(group({ port: 6380 }), group({ port: 6380 }))).not.toThrow();
+  });
+
+  describe('a long shard configuration is recorded as a digest per shard, and still compares', () => {
+    const zones = ['eu-west-1a', 'eu-west-1b'];
+    /** `n` shards over two zones; `swapFirst`: the first shard's primary and replica swap zones. */
+    const shards = (n: number, swapFirst = false): Build => (stack, vpc) => {
+      new ReplicationGroup(stack, 'Cache', {
+        vpc, replicationGroupId: 'orders', verifyDeployedState: true, clusterMode: ClusterMode.ENABLED, replicas: 1, nodeQuota: 500,
+        shardConfiguration: Array.from({ length: n }, (_, i) => ({
+          primaryAvailabilityZone: zones[(i + (i === 0 && swapFirst ? 1 : 0)) % 2],
+          replicaAvailabilityZones: [zones[(i + (i === 0 && swapFirst ? 0 : 1)) % 2]],
+        })),
+      });
+    };
+
+    test('the record stays small', () => {
+      const [record] = deploy(shards(90)).records.values();
+      expect(record.length).toBeLessThan(8192);
+      expect(JSON.parse(record).Properties.NodeGroupConfiguration[0])
+        .toEqual({ NodeGroupId: '0001', Digest: expect.stringMatching(/^[0-9a-f]{12}$/) });
+      // A short one is kept as it is, for the messages.
+      const [short] = deploy(shards(2)).records.values();
+      expect(JSON.parse(short).Properties.NodeGroupConfiguration[0]).toMatchObject({ NodeGroupId: '0001', PrimaryAvailabilityZone: 'eu-west-1a' });
+    });
+
+    test('shards added and removed pass (online resharding), also across the size limit; a shard moved to another zone is refused', () => {
+      expect(() => synthOver(shards(91), shards(90))).not.toThrow();
+      expect(() => synthOver(shards(89), shards(90))).not.toThrow();
+      expect(() => synthOver(shards(40), shards(3))).not.toThrow();
+      expect(() => synthOver(shards(3), shards(40))).not.toThrow();
+      expect(() => synthOver(shards(90, true), shards(90))).toThrow(/Invalid shardConfiguration: .*NodeGroupConfiguration/);
+      expect(() => synthOver(shards(3, true), shards(3))).toThrow(/Invalid shardConfiguration: .*NodeGroupConfiguration/);
+    });
+  });
 });

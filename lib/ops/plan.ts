@@ -24,6 +24,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as cfnDiff from '@aws-cdk/cloudformation-diff';
+import { CACHE_TYPES, label, replacementSteps, updatesInPlace } from '../private/replacements';
 import { describeValue, NAME_PROPERTIES, refusedTransition } from '../private/transitions';
 import { OpsError } from './errors';
 
@@ -82,8 +83,6 @@ export interface PlanReport {
  */
 const NAME_PROPERTY: Record<string, string> = { ...NAME_PROPERTIES, 'AWS::ElastiCache::GlobalReplicationGroup': 'GlobalReplicationGroupIdSuffix' };
 
-/** The types that hold data: a replacement is a new, empty cache. */
-const CACHE_TYPES = new Set(['AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::CacheCluster', 'AWS::ElastiCache::ServerlessCache']);
 
 /** The types the plan reads. */
 function isPlanned(type: string): boolean {
@@ -208,130 +207,20 @@ function classifyResource(stack: string, logicalId: string, type: string, oldRes
         ...base, class: 'fails', properties: props,
         reason: `${replacing.join(', ')} cannot change on a live ${label(type)}: CloudFormation must replace it, and cannot `
           + `create the replacement under the same ${nameProp} (${describeValue(newProps[nameProp])}): the update fails and rolls back.`,
-        steps: authToRbacSteps(type, replacing, oldProps, newProps) ?? replicasApartSteps(type, replacing) ?? stepsForReplacement(type, replacing),
+        steps: replacementSteps(type, replacing, oldProps, newProps),
       };
     }
     return {
       ...base, class: 'replaced', properties: props,
       reason: `${replacing.join(', ')} cannot change on a live ${label(type)}: CloudFormation creates a new one${CACHE_TYPES.has(type)
         ? ', empty,' : ''} and deletes the old one.`,
-      steps: authToRbacSteps(type, replacing, oldProps, newProps) ?? replicasApartSteps(type, replacing) ?? stepsForReplacement(type, replacing),
+      steps: replacementSteps(type, replacing, oldProps, newProps),
     };
   }
   if (changed.length === 0 && !change.isDifferent) {
     return { ...base, class: 'unchanged', properties: [], reason: 'No change.', steps: '' };
   }
   return { ...base, class: 'in-place', properties: changed, reason: `CloudFormation updates ${changed.join(', ') || 'the resource'} in place.`, steps: '' };
-}
-
-/**
- * Replacements the diff engine reports that CloudFormation performs in place for this library's
- * templates: shard changes under `UpdatePolicy: UseOnlineResharding` (the CloudFormation User Guide,
- * "UseOnlineResharding policy"), replicas per shard changed alone, and an AUTH token that is changed rather than added (the schema's
- * conditional create-only: only adding one to a group without a token replaces it).
- */
-function updatesInPlace(type: string, prop: string, oldResource: CfnResourceJson, newResource: CfnResourceJson): boolean {
-  if (prop === 'Engine' && redisToValkey(type, oldResource.Properties ?? {}, newResource.Properties ?? {})) {
-    return true;
-  }
-  if (type === 'AWS::ElastiCache::CacheCluster') {
-    return memcachedNodesInPlace(prop, oldResource.Properties ?? {}, newResource.Properties ?? {});
-  }
-  if (type !== 'AWS::ElastiCache::ReplicationGroup') {
-    return false;
-  }
-  const resharding = newResource.UpdatePolicy?.UseOnlineResharding === true && oldResource.UpdatePolicy?.UseOnlineResharding === true;
-  if (resharding && (prop === 'NumNodeGroups' || prop === 'NodeGroupConfiguration')) {
-    return onlyShardCountChanged(oldResource.Properties ?? {}, newResource.Properties ?? {});
-  }
-  if (prop === 'ReplicasPerNodeGroup') {
-    // No longer create-only: CloudFormation changes the replicas of every shard in place when ReplicasPerNodeGroup
-    // changes by itself (the CloudFormation team on cloudformation-coverage-roadmap issue 918, 2026-07, resolving it;
-    // the registry schema bundled by cfn-lint and the CDK spec of 2026-09 still list it). Together with a change of
-    // NodeGroupConfiguration (a shard added or removed, zones) it can still replace the group.
-    return JSON.stringify(oldResource.Properties?.NodeGroupConfiguration) === JSON.stringify(newResource.Properties?.NodeGroupConfiguration);
-  }
-  if (prop === 'AuthToken') {
-    return oldResource.Properties?.AuthToken !== undefined && newResource.Properties?.AuthToken !== undefined;
-  }
-  return false;
-}
-
-/**
- * Redis OSS -> Valkey, in place for the group, its users and its user group, although the CDK spec (2026-09) still
- * says that `Engine` replaces all three. Sources: the CloudFormation Template Reference (User and UserGroup, `Engine`:
- * "Allowed values: redis | valkey", "Update requires: No interruption"), the registry schemas (`Engine` is not
- * create-only for any of the three), and the ElastiCache User Guide ("How to upgrade from Redis OSS to Valkey": in
- * place, endpoints kept, ModifyReplicationGroup with the new engine, version and a Valkey parameter group).
- */
-function redisToValkey(type: string, oldProps: Record<string, unknown>, newProps: Record<string, unknown>): boolean {
-  return ['AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::User', 'AWS::ElastiCache::UserGroup'].includes(type)
-    && oldProps.Engine === 'redis' && newProps.Engine === 'valkey';
-}
-
-/**
- * A Memcached cluster adds and removes nodes in place (ModifyCacheCluster `NumCacheNodes`; the registry
- * schema does not list `NumCacheNodes` as create-only, the CDK spec says "may replace" because of other
- * engines), and places the added ones in the Availability Zones appended to `PreferredAvailabilityZones`
- * (`NewAvailabilityZones`): a list that only grows at its end is in place; a reordered or shortened one
- * is the schema's conditional create-only case.
- */
-function memcachedNodesInPlace(prop: string, oldProps: Record<string, unknown>, newProps: Record<string, unknown>): boolean {
-  if (newProps.Engine !== 'memcached') {
-    return false;
-  }
-  if (prop === 'NumCacheNodes') {
-    return true;
-  }
-  if (prop === 'PreferredAvailabilityZones') {
-    const [a, b] = [oldProps.PreferredAvailabilityZones, newProps.PreferredAvailabilityZones];
-    return Array.isArray(a) && Array.isArray(b) && b.length > a.length && a.every((zone, i) => JSON.stringify(zone) === JSON.stringify(b[i]));
-  }
-  return false;
-}
-
-/** Whether the node group configuration only gained or lost shards (the shards both have keep their settings). */
-function onlyShardCountChanged(oldProps: Record<string, unknown>, newProps: Record<string, unknown>): boolean {
-  const byId = (props: Record<string, unknown>) => new Map(((props.NodeGroupConfiguration as Array<Record<string, unknown>> | undefined) ?? [])
-    .map(g => [String(g.NodeGroupId), JSON.stringify(g)]));
-  const a = byId(oldProps);
-  const b = byId(newProps);
-  return [...a].every(([id, json]) => !b.has(id) || b.get(id) === json);
-}
-
-/**
- * An AUTH token given up for user groups: ElastiCache does it in place (ModifyReplicationGroup with
- * AuthTokenUpdateStrategy DELETE and UserGroupIdsToAdd, the User Guide's "Migrating from AUTH to RBAC"), but
- * CloudFormation replaces the group (cloudformation-coverage-roadmap issue 2356, open), so on a named group the
- * update fails.
- */
-function authToRbacSteps(type: string, replacing: string[], oldProps: Record<string, unknown>,
-  newProps: Record<string, unknown>): string | undefined {
-  if (type !== 'AWS::ElastiCache::ReplicationGroup' || !replacing.includes('AuthToken') || oldProps.AuthToken === undefined
-    || newProps.AuthToken !== undefined || newProps.UserGroupIds === undefined) {
-    return undefined;
-  }
-  return 'CloudFormation cannot move a group from an AUTH token to user groups in place (cloudformation-coverage-roadmap issue 2356), '
-    + 'although ElastiCache can (ModifyReplicationGroup, AuthTokenUpdateStrategy DELETE). Keep the AUTH token (Authentication.authToken() '
-    + 'or generatedAuthToken()), or create a new group with the user group next to this one (restoreFromSnapshot a backup of it), '
-    + 'move the clients, then remove the old one.';
-}
-
-/** Replicas per shard changed together with the shards' configuration: in place when deployed apart. */
-function replicasApartSteps(type: string, replacing: string[]): string | undefined {
-  if (type !== 'AWS::ElastiCache::ReplicationGroup' || replacing.length !== 1 || replacing[0] !== 'ReplicasPerNodeGroup') {
-    return undefined;
-  }
-  return 'Change replicas in a deployment of its own: CloudFormation changes ReplicasPerNodeGroup in place only when '
-    + 'NodeGroupConfiguration (the shards, their zones) stays as it is. Deploy the shard change first, then the replicas.';
-}
-
-function stepsForReplacement(type: string, props: string[]): string {
-  if (CACHE_TYPES.has(type)) {
-    return `Keep ${props.join(', ')} as deployed. To change ${props.length === 1 ? 'it' : 'them'}, create a new cache under a new name next to `
-      + 'this one (restored from a backup: restoreFromSnapshot), move the clients, then remove the old one.';
-  }
-  return `Keep ${props.join(', ')} as deployed, or give the resource a new name so that CloudFormation can create the new one first.`;
 }
 
 /**
@@ -425,14 +314,6 @@ function collectImports(node: unknown, into: Set<string>): void {
       }
     }
   }
-}
-
-function label(type: string): string {
-  const name = type.replace('AWS::ElastiCache::', '');
-  return {
-    ReplicationGroup: 'replication group', CacheCluster: 'Memcached cluster', ServerlessCache: 'serverless cache', User: 'user',
-    UserGroup: 'user group', SubnetGroup: 'subnet group', ParameterGroup: 'parameter group',
-  }[name] ?? name;
 }
 
 

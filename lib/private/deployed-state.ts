@@ -1,16 +1,28 @@
 import { createHash } from 'crypto';
 import { Annotations, CfnResource, ContextProvider, Stack, Token } from 'aws-cdk-lib';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { invalid, phrase } from './errors';
-import { CREATE_ONLY_PROPERTIES, DEPLOYED_STATE_PROPERTIES, describeValue, refusedTransition } from './transitions';
+import { label, MAY_REPLACE, replacedProperties, replacementSteps, ResourceState } from './replacements';
+import { CREATE_ONLY_PROPERTIES, DEPLOYED_STATE_PROPERTIES, describeValue, NAME_PROPERTIES, REFUSAL_INPUTS, refusedTransition } from './transitions';
 
 /**
- * `verifyDeployedState` of the caches: the deployed resource is looked up (Cloud Control API context
- * lookup, cached in cdk.context.json, as every CDK lookup), and a change CloudFormation cannot make
- * in place (a create-only property) or one ElastiCache refuses (a downgrade, TLS on without the
- * `preferred` step, cluster mode backwards...) is a synth-time error naming the prop, the deployed
- * and the new value and the steps that work, instead of an update that rolls back after minutes.
+ * `verifyDeployedState` of the caches. Two context lookups (cached in cdk.context.json, as every CDK
+ * lookup), and a change CloudFormation cannot make in place or one ElastiCache refuses (a downgrade,
+ * TLS on without the `preferred` step, cluster mode backwards...) is a synth-time error naming the
+ * prop, the deployed and the new value and the steps that work, instead of an update that rolls back
+ * after minutes:
+ *
+ * - the deployment record: an SSM parameter the cache's stack writes at each deployment (after the
+ *   cache), holding the template's values of the properties that decide (`recordOf`), tokens as their
+ *   CloudFormation expressions. Read back with the SSM lookup, it is compared with the template as the
+ *   plan command compares two templates: it sees what the resource's read handler never returns (the
+ *   write-only `EngineVersion`, `KmsKeyId`, `PreferredCacheClusterAZs`, `AuthToken`, `SnapshotName`...)
+ *   and tokens (a subnet group, a key, imported subnets), and a changed name;
+ * - the deployed resource (Cloud Control API lookup): what its read handler returns (engine, port,
+ *   encryption, cluster mode...), also for a cache deployed before the record existed, and after a
+ *   change made outside the app.
  */
 
 /** What a cache tells the check. */
@@ -29,6 +41,14 @@ export interface DeployedStateCheck {
 /** The warning when nothing can be looked up. */
 const NOT_VERIFIED = 'cdk-elasticache:deployedStateNotVerified';
 
+/** Where the deployment record of a resource is kept: by stack and logical id, so that a changed name is seen. */
+export function recordParameterName(stackName: string, logicalId: string): string {
+  return `/cdk-elasticache/deployed-state/${stackName}/${logicalId}`;
+}
+
+/** What the record holds when nothing is deployed (a new cache), and before the first lookup is answered. */
+const NO_RECORD = 'none';
+
 export function verifyDeployedState(scope: Construct, check: DeployedStateCheck): void {
   const stack = Stack.of(scope);
   const notVerified = (why: string) => Annotations.of(scope).addWarningV2(NOT_VERIFIED, `verifyDeployedState is on, but the deployed `
@@ -37,31 +57,61 @@ export function verifyDeployedState(scope: Construct, check: DeployedStateCheck)
     notVerified('the stack is environment-agnostic (give it env: { account, region })');
     return;
   }
-  if (Token.isUnresolved(check.identifier)) {
-    notVerified(`${check.identifierProp} is a token (give a literal one, or leave it unset for the generated one)`);
+  if (Token.isUnresolved(check.identifier) || Token.isUnresolved(stack.stackName)) {
+    notVerified(`${Token.isUnresolved(check.identifier) ? check.identifierProp : 'the stack name'} is a token (give a literal one, or `
+      + 'leave it unset for the generated one)');
     return;
   }
+  const type = check.resource.cfnResourceType;
+  const l1 = check.resource as unknown as Record<string, unknown>;
+  const current = recordOf(type, {
+    Properties: Object.fromEntries(recordedProperties(type).map(p => [p, cfnCase(stack.resolve(l1[getterName(p)]))])),
+    UpdatePolicy: { UseOnlineResharding: check.resource.cfnOptions.updatePolicy?.useOnlineResharding },
+  });
+  // Each template state is looked up afresh, once: a change always meets the deployed cache as it is then.
+  const stateKey = `state-${createHash('sha256').update(JSON.stringify(current)).digest('hex').slice(0, 16)}`;
+  const recordName = recordParameterName(stack.stackName, stack.resolve(check.resource.logicalId));
+  const record = new ssm.StringParameter(scope, 'DeployedState', {
+    parameterName: recordName,
+    stringValue: JSON.stringify(current),
+    description: `What verifyDeployedState of cdk-elasticache compares the next synthesis of ${check.resource.node.path} with`,
+    tier: ssm.ParameterTier.INTELLIGENT_TIERING,
+  });
+  // Written once the cache is: a failed update rolls both back, a successful one records what is deployed.
+  record.node.addDependency(check.resource);
+
+  const recordValue = ssm.StringParameter.valueFromLookup(scope, recordName, NO_RECORD, { additionalCacheKey: stateKey });
+  const recordKey = ContextProvider.getKey(scope, {
+    provider: cxschema.ContextProvider.SSM_PARAMETER_PROVIDER, props: { parameterName: recordName }, additionalCacheKey: stateKey,
+  }).key;
+  const liveQuery = {
+    provider: cxschema.ContextProvider.CC_API_PROVIDER,
+    props: { typeName: type, exactIdentifier: check.identifier, propertiesToReturn: Object.keys(DEPLOYED_STATE_PROPERTIES[type] ?? {}) },
+    additionalCacheKey: stateKey,
+  };
+  // Not found (a new resource) and not yet looked up (the first synthesis) both read as the dummy: nothing deployed.
+  const found: unknown = ContextProvider.getValue(scope, { ...liveQuery, dummyValue: [], mustExist: false }).value;
+  const live = Array.isArray(found) && found.length > 0 ? found[0] as Record<string, unknown> : undefined;
+  const cached = (keys: string[]) => `(The deployed state was looked up for this template and is cached in cdk.context.json: after a `
+    + `deployment outside this app, refresh it with ${keys.map(k => `cdk context --reset '${k}'`).join(' and ')}.)`;
+  if (live) {
+    checkLive(scope, check, live, cached([ContextProvider.getKey(scope, liveQuery).key]));
+  }
+  const deployed = parseRecord(recordValue);
+  if (deployed) {
+    checkRecord(scope, check, deployed, current, cached([recordKey]));
+  }
+}
+
+/** The deployed resource as its read handler returns it, against the template's literal values. */
+function checkLive(scope: Construct, check: DeployedStateCheck, deployed: Record<string, unknown>, cached: string): void {
+  const stack = Stack.of(scope);
   const type = check.resource.cfnResourceType;
   const read = DEPLOYED_STATE_PROPERTIES[type] ?? {};
   // The template's values: those the lookup reads, and those the refusal rules also need (EngineVersion, the TLS mode...).
   const wanted = { ...Object.fromEntries(Object.keys(check.properties).map(p => [p, undefined])), ...read };
   const template = literalProperties(stack, check.resource, wanted);
   const compared = Object.fromEntries(Object.entries(template).filter(([p]) => p in read));
-  const query = {
-    provider: cxschema.ContextProvider.CC_API_PROVIDER,
-    props: { typeName: type, exactIdentifier: check.identifier, propertiesToReturn: Object.keys(read) },
-    // Each template state is looked up afresh, once: a change always meets the deployed resource as it is then.
-    additionalCacheKey: `state-${createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 16)}`,
-  };
-  // Not found (a new resource) and not yet looked up (the first synthesis) both read as the dummy: nothing deployed.
-  const found: unknown = ContextProvider.getValue(scope, { ...query, dummyValue: [], mustExist: false }).value;
-  const deployed = Array.isArray(found) && found.length > 0 ? found[0] as Record<string, unknown> : undefined;
-  if (!deployed) {
-    return;
-  }
-  const key = ContextProvider.getKey(scope, query).key;
-  const cached = `(The deployed values were looked up for this template and are cached in cdk.context.json under '${key}': `
-    + `after a deployment outside this app, refresh them with cdk context --reset '${key}'.)`;
   // What the lookup does not read (EngineVersion of a group, the TLS mode...) is taken as unchanged.
   const refusal = refusedTransition(type, { ...template, ...pick(deployed, Object.keys(read)) }, template);
   if (refusal) {
@@ -78,6 +128,125 @@ export function verifyDeployedState(scope: Construct, check: DeployedStateCheck)
       + `live ${check.what} ${check.identifier} (CloudFormation would replace it, and cannot create the replacement under the same `
       + `${check.identifierProp}). To change it, create a new ${check.what} under a new ${check.identifierProp} (restored from a backup), `
       + `move the clients, then remove this one. ${cached}`);
+  }
+}
+
+/**
+ * The deployment record against the template, as the plan compares two templates: the transitions ElastiCache
+ * refuses, then the properties CloudFormation cannot change in place.
+ */
+function checkRecord(scope: Construct, check: DeployedStateCheck, deployed: ResourceState, current: ResourceState, cached: string): void {
+  const type = check.resource.cfnResourceType;
+  const [before, after] = [deployed.Properties ?? {}, current.Properties ?? {}];
+  const nameProp = NAME_PROPERTIES[type];
+  const deployedName = describeValue(before[nameProp]);
+  const values = (property: string) => phrase(`${shown(property, after[property])} (deployed: ${shown(property, before[property])})`);
+  const refusal = refusedTransition(type, before, after);
+  if (refusal) {
+    const property = refusal.properties[0];
+    invalid(scope, check.properties[property] ?? property, values(property),
+      `Allowed: what ElastiCache can move the deployed ${check.what} ${deployedName} to. ${refusal.reason} ${refusal.steps} ${cached}`);
+  }
+  const replacing = replacedProperties(type, compactLike(deployed, type, current), compactLike(current, type, deployed));
+  if (replacing.length === 0) {
+    return;
+  }
+  const property = replacing[0];
+  const what = property === nameProp
+    ? `a new ${check.identifierProp} is a new, empty ${check.what}: CloudFormation creates it and deletes the deployed ${deployedName}. `
+      + `Keep the deployed name (${check.identifierProp}: ${deployedName}); for another cache next to it, add another construct.`
+    : `${replacing.join(', ')} cannot change on the live ${check.what} ${deployedName}: CloudFormation would replace it, and cannot `
+      + `create the replacement under the same ${check.identifierProp}. ${replacementSteps(type, replacing, before, after)}`;
+  invalid(scope, check.properties[property] ?? property, values(property), `Allowed: ${shown(property, before[property])}, as deployed: ${what} ${cached}`);
+}
+
+/** A recorded value for a message. */
+function shown(property: string, value: unknown): string {
+  if (property === 'AuthToken') {
+    return value === undefined ? 'no AUTH token' : 'an AUTH token';
+  }
+  return value === undefined || value === null ? 'not set' : describeValue(value);
+}
+
+/**
+ * A resolved L1 value as the template writes it: the keys of nested property types capitalized
+ * (`nodeGroupId` -> `NodeGroupId`), intrinsics (`Ref`, `Fn::GetAtt`) as they are.
+ */
+function cfnCase(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(cfnCase);
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => k === 'Ref' || k.startsWith('Fn::')
+    ? [k, v] : [k.charAt(0).toUpperCase() + k.slice(1), cfnCase(v)]));
+}
+
+/**
+ * The properties a record holds: those that may replace the cache, those the refusal rules read, and the
+ * user groups (the steps from an AUTH token to RBAC).
+ */
+function recordedProperties(type: string): string[] {
+  const userGroups = type === 'AWS::ElastiCache::ReplicationGroup' ? ['UserGroupIds'] : [];
+  return [...new Set([NAME_PROPERTIES[type], ...(MAY_REPLACE[type] ?? []), ...(REFUSAL_INPUTS[type] ?? []), ...userGroups])].sort();
+}
+
+/** A record's size limit: an SSM parameter of the advanced tier holds 8 KB. */
+const RECORD_LIMIT = 8192;
+/** A node group configuration longer than this is recorded as a digest per shard. */
+const SHARDS_LIMIT = 2048;
+
+/**
+ * The record of a resource: the properties that decide, unset ones left out; never a secret (an AUTH token is
+ * recorded as set or not, a dynamic reference as such); a long node group configuration as a digest per shard.
+ */
+export function recordOf(type: string, resource: ResourceState): ResourceState {
+  const properties: Record<string, unknown> = {};
+  for (const [property, value] of Object.entries(resource.Properties ?? {})) {
+    if (value === undefined || value === null) {
+      continue;
+    }
+    properties[property] = property === 'AuthToken' ? '(set)' : JSON.stringify(value).includes('{{resolve:') ? '(dynamic reference)' : value;
+  }
+  const resharding = resource.UpdatePolicy?.UseOnlineResharding;
+  const record = compactLike({ Properties: properties, ...(resharding !== undefined ? { UpdatePolicy: { UseOnlineResharding: resharding } } : {}) },
+    type);
+  if (JSON.stringify(record).length > RECORD_LIMIT) {
+    throw new Error(`The deployed-state record of a ${label(type)} is over ${RECORD_LIMIT} characters`);
+  }
+  return record;
+}
+
+/** A digest per shard for a long node group configuration (or when `like` has one), so that records stay small and compare. */
+function compactLike(resource: ResourceState, type: string, like?: ResourceState): ResourceState {
+  const shards = resource.Properties?.NodeGroupConfiguration;
+  const compacted = (r?: ResourceState) => Array.isArray(r?.Properties?.NodeGroupConfiguration)
+    && (r!.Properties!.NodeGroupConfiguration as Array<Record<string, unknown>>).some(g => g.Digest !== undefined);
+  if (type !== 'AWS::ElastiCache::ReplicationGroup' || !Array.isArray(shards) || compacted(resource)
+    || (JSON.stringify(shards).length <= SHARDS_LIMIT && !compacted(like))) {
+    return resource;
+  }
+  const digest = (g: unknown) => createHash('sha256').update(JSON.stringify(g)).digest('hex').slice(0, 12);
+  return {
+    ...resource,
+    Properties: {
+      ...resource.Properties,
+      NodeGroupConfiguration: (shards as Array<Record<string, unknown>>).map(g => ({ NodeGroupId: g.NodeGroupId, Digest: digest(g) })),
+    },
+  };
+}
+
+/** A looked-up record; undefined when there is none (a new cache, or not yet looked up). */
+function parseRecord(value: string): ResourceState | undefined {
+  if (value === NO_RECORD) {
+    return undefined;
+  }
+  try {
+    const parsed = JSON.parse(value) as ResourceState;
+    return typeof parsed === 'object' && parsed !== null && typeof parsed.Properties === 'object' ? parsed : undefined;
+  } catch {
+    return undefined;
   }
 }
 

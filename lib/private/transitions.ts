@@ -35,6 +35,14 @@ export function refusedTransition(type: string, before: Record<string, unknown>,
   }
 }
 
+/** The properties `refusedTransition` reads, by type. */
+export const REFUSAL_INPUTS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  'AWS::ElastiCache::ReplicationGroup': ['ClusterMode', 'Engine', 'EngineVersion', 'NumCacheClusters', 'ReplicasPerNodeGroup',
+    'TransitEncryptionEnabled', 'TransitEncryptionMode'],
+  'AWS::ElastiCache::CacheCluster': ['AZMode', 'Engine', 'EngineVersion', 'TransitEncryptionEnabled'],
+  'AWS::ElastiCache::ServerlessCache': ['Engine', 'MajorEngineVersion'],
+});
+
 function engineRefusal(before: Record<string, unknown>, after: Record<string, unknown>, versionProp: string): Refusal | undefined {
   const [e1, e2] = [before.Engine, after.Engine];
   if (typeof e1 === 'string' && typeof e2 === 'string' && e1 !== e2 && e1 === 'valkey') {
