@@ -1,6 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, App, CfnResource, Stack } from 'aws-cdk-lib';
+import { Annotations as Assert, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { CfnReplicationGroup, CfnSubnetGroup } from 'aws-cdk-lib/aws-elasticache';
 import {
   Authentication, CacheValidationError, ClusterMode,
   MemcachedCluster, MemcachedClusterProps, MemcachedVersion, ReplicationGroup, ReplicationGroupProps,
@@ -111,7 +112,7 @@ describe('a replication group against the deployed one', () => {
     const stack = new Stack(new App(), 'Agnostic');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     new ReplicationGroup(stack, 'Cache', { vpc, verifyDeployedState: true });
-    Annotations.fromStack(stack).hasWarning('/Agnostic/Cache', Match.stringLikeRegexp('verifyDeployedState is on, but the deployed replication group cannot be looked up'));
+    Assert.fromStack(stack).hasWarning('/Agnostic/Cache', Match.stringLikeRegexp('verifyDeployedState is on, but the deployed replication group cannot be looked up'));
   });
 });
 
@@ -165,8 +166,8 @@ describe('the deployment record', () => {
     return { template, records: new Map(Object.values(params).map(p => [p.Properties.Name, p.Properties.Value])) };
   }
 
-  /** Synthesizes `build` over the deployment of `deployed` (no Cloud Control answer: only the record speaks). */
-  function synthOver(build: Build, deployed: Build | undefined): void {
+  /** Synthesizes `build` over the deployment of `deployed` (no Cloud Control answer: only the record speaks); its warnings. */
+  function synthOver(build: Build, deployed: Build | undefined): string[] {
     const records = deployed ? deploy(deployed).records : new Map<string, string>();
     const first = new App();
     buildApp(first, build);
@@ -177,7 +178,7 @@ describe('the deployment record', () => {
     }
     const second = new App({ context });
     buildApp(second, build);
-    second.synth();
+    return second.synth().getStackByName('Cache').messages.map(m => String(m.entry.data));
   }
 
   test('the stack writes it after the cache: the properties that decide, by stack and logical id, no secret', () => {
@@ -215,6 +216,46 @@ describe('the deployment record', () => {
   test('nothing deployed (the lookup answers its dummy value) and the same template pass', () => {
     expect(() => synthOver(group({ port: 6380 }), undefined)).not.toThrow();
     expect(() => synthOver(group({ port: 6380 }), group({ port: 6380 }))).not.toThrow();
+  });
+
+  test('a renamed construct warns on its stack, unless its logical id is pinned; a removal meant is acknowledged', () => {
+    const { template, records } = deploy(group({}));
+    const [logicalId] = Object.keys(template.findResources('AWS::ElastiCache::ReplicationGroup'));
+    expect(JSON.parse(records.get('/cdk-elasticache/deployed-caches/Cache')!)).toEqual([[logicalId, 'AWS::ElastiCache::ReplicationGroup', 'orders']]);
+    const renamed = (pin: boolean): Build => (stack, vpc) => {
+      const cache = new ReplicationGroup(stack, 'Orders', { vpc, replicationGroupId: 'orders-2', verifyDeployedState: true });
+      if (pin) {
+        (cache.node.defaultChild as CfnResource).overrideLogicalId(logicalId);
+      }
+    };
+    const leaves = (warnings: string[]) => warnings.filter(w => w.includes('cdk-elasticache:cacheLeavesStack'));
+    expect(leaves(synthOver(renamed(false), group({})))).toEqual([expect.stringMatching(
+      new RegExp(`^The replication group 'orders' \\(logical id ${logicalId}\\), deployed by this stack, .* while Cache/Orders\\w+ \\('orders-2'\\) is new`))]);
+    // The group pinned, not its subnet group: the group's CacheSubnetGroupName is create-only.
+    expect(() => synthOver(renamed(true), group({}))).toThrow(/Invalid subnetGroup: got .*Orders.* \(deployed: .*Cache.*\)/);
+    // Both pinned, the subnet group's name too (as docs/day-two.md shows): only the group's new name is left, refused.
+    const subnets = deploy(group({})).template.findResources('AWS::ElastiCache::SubnetGroup');
+    const [subnetsId] = Object.keys(subnets);
+    const pinned = (id: string): Build => (stack, vpc) => {
+      renamed(true)(stack, vpc);
+      const l1 = stack.node.findChild('Orders').node.findChild('SubnetGroup').node.defaultChild as CfnSubnetGroup;
+      l1.overrideLogicalId(subnetsId);
+      l1.cacheSubnetGroupName = subnets[subnetsId].Properties.CacheSubnetGroupName;
+      (stack.node.findChild('Orders').node.defaultChild as CfnReplicationGroup).replicationGroupId = id;
+    };
+    expect(() => synthOver(pinned('orders-2'), group({}))).toThrow(/Invalid replicationGroupId: got 'orders-2' \(deployed: 'orders'\)/);
+    expect(leaves(synthOver(pinned('orders'), group({})))).toEqual([]);
+    // The logical id pinned but the subnet group's name not: a new subnet group, which the record sees through the Ref.
+    const newName: Build = (stack, vpc) => {
+      pinned('orders')(stack, vpc);
+      (stack.node.findChild('Orders').node.findChild('SubnetGroup').node.defaultChild as CfnSubnetGroup).cacheSubnetGroupName = 'other';
+    };
+    expect(() => synthOver(newName, group({}))).toThrow(/Invalid subnetGroup: got \{"Ref":"\w+","Name":"other"\}/);
+    const removed: Build = (stack, vpc) => {
+      new ReplicationGroup(stack, 'Other', { vpc, replicationGroupId: 'other', verifyDeployedState: true });
+      Annotations.of(stack).acknowledgeWarning('cdk-elasticache:cacheLeavesStack', 'orders is retired');
+    };
+    expect(leaves(synthOver(removed, group({})))).toEqual([]);
   });
 
   describe('a long shard configuration is recorded as a digest per shard, and still compares', () => {

@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
-import { Annotations, CfnResource, ContextProvider, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnResource, ContextProvider, IAspect, Lazy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { invalid, phrase } from './errors';
 import { label, MAY_REPLACE, replacedProperties, replacementSteps, ResourceState } from './replacements';
 import { CREATE_ONLY_PROPERTIES, DEPLOYED_STATE_PROPERTIES, describeValue, NAME_PROPERTIES, REFUSAL_INPUTS, refusedTransition } from './transitions';
@@ -62,24 +62,70 @@ export function verifyDeployedState(scope: Construct, check: DeployedStateCheck)
       + 'leave it unset for the generated one)');
     return;
   }
-  const type = check.resource.cfnResourceType;
-  const l1 = check.resource as unknown as Record<string, unknown>;
-  const current = recordOf(type, {
-    Properties: Object.fromEntries(recordedProperties(type).map(p => [p, cfnCase(stack.resolve(l1[getterName(p)]))])),
-    UpdatePolicy: { UseOnlineResharding: check.resource.cfnOptions.updatePolicy?.useOnlineResharding },
-  });
-  // Each template state is looked up afresh, once: a change always meets the deployed cache as it is then.
-  const stateKey = `state-${createHash('sha256').update(JSON.stringify(current)).digest('hex').slice(0, 16)}`;
-  const recordName = recordParameterName(stack.stackName, stack.resolve(check.resource.logicalId));
+  const entry: CheckedCache = { scope, check };
   const record = new ssm.StringParameter(scope, 'DeployedState', {
-    parameterName: recordName,
-    stringValue: JSON.stringify(current),
+    // The final logical id (one pinned with overrideLogicalId() after the construct was built included).
+    parameterName: Lazy.string({ produce: () => recordParameterName(stack.stackName, stack.resolve(check.resource.logicalId)) }),
+    simpleName: false,
+    // What the check compared, computed once all constructs exist (the stage's aspect).
+    stringValue: Lazy.string({ produce: () => JSON.stringify(entry.record ?? currentRecord(check)) }),
     description: `What verifyDeployedState of cdk-elasticache compares the next synthesis of ${check.resource.node.path} with`,
     tier: ssm.ParameterTier.INTELLIGENT_TIERING,
   });
   // Written once the cache is: a failed update rolls both back, a successful one records what is deployed.
   record.node.addDependency(check.resource);
+  registerCache(stack, entry);
+}
 
+/** The record of a cache's template as it is now. */
+function currentRecord(check: DeployedStateCheck): ResourceState {
+  const stack = Stack.of(check.resource);
+  const type = check.resource.cfnResourceType;
+  const l1 = check.resource as unknown as Record<string, unknown>;
+  const named = namedResources(stack);
+  return recordOf(type, {
+    Properties: Object.fromEntries(recordedProperties(type).map(p => [p, withNames(cfnCase(stack.resolve(l1[getterName(p)])), named)])),
+    UpdatePolicy: { UseOnlineResharding: check.resource.cfnOptions.updatePolicy?.useOnlineResharding },
+  });
+}
+
+/** The literal names of the named ElastiCache resources of a stack (subnet groups, user groups...), by logical id. */
+function namedResources(stack: Stack): Map<string, unknown> {
+  const names = new Map<string, unknown>();
+  for (const c of stack.node.findAll()) {
+    const nameProp = CfnResource.isCfnResource(c) && Stack.of(c) === stack ? NAME_PROPERTIES[c.cfnResourceType] : undefined;
+    const name = nameProp ? stack.resolve((c as unknown as Record<string, unknown>)[getterName(nameProp)]) : undefined;
+    if (typeof name === 'string') {
+      names.set(stack.resolve((c as CfnResource).logicalId), name);
+    }
+  }
+  return names;
+}
+
+/**
+ * A `Ref` to a named resource of the stack with the name it resolves to: a subnet group whose construct
+ * keeps its logical id (pinned) but gets a new name is still a new subnet group for the cache.
+ */
+function withNames(value: unknown, named: Map<string, unknown>): unknown {
+  if (Array.isArray(value)) {
+    return value.map(v => withNames(v, named));
+  }
+  const ref = value !== null && typeof value === 'object' ? (value as { Ref?: unknown }).Ref : undefined;
+  return typeof ref === 'string' && named.has(ref) ? { Ref: ref, Name: named.get(ref) } : value;
+}
+
+/**
+ * The check of one cache, once every construct exists (overrides and later changes to the L1 included):
+ * its record and the deployed cache looked up, and compared with the template.
+ */
+function verifyCache(entry: CheckedCache): void {
+  const { scope, check } = entry;
+  const stack = Stack.of(scope);
+  const type = check.resource.cfnResourceType;
+  const current = entry.record = currentRecord(check);
+  // Each template state is looked up afresh, once: a change always meets the deployed cache as it is then.
+  const stateKey = `state-${createHash('sha256').update(JSON.stringify(current)).digest('hex').slice(0, 16)}`;
+  const recordName = recordParameterName(stack.stackName, stack.resolve(check.resource.logicalId));
   const recordValue = ssm.StringParameter.valueFromLookup(scope, recordName, NO_RECORD, { additionalCacheKey: stateKey });
   const recordKey = ContextProvider.getKey(scope, {
     provider: cxschema.ContextProvider.SSM_PARAMETER_PROVIDER, props: { parameterName: recordName }, additionalCacheKey: stateKey,
@@ -279,4 +325,113 @@ function same(a: unknown, b: unknown): boolean {
 
 function pick(values: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.filter(k => values[k] !== undefined).map(k => [k, values[k]]));
+}
+
+/**
+ * A cache's identity at synth: each stack with a checked cache also writes the list of its checked caches
+ * (`/cdk-elasticache/deployed-caches/STACK`: logical id, type, name). At synthesis, the list of every
+ * environment-bound stack of the app is read back (SSM lookup), and a cache it lists that the stack no
+ * longer has is a warning: CloudFormation deletes it, and a renamed construct or a cache moved to another
+ * stack is a new, empty cache. Its record cannot say so: a renamed construct has a new logical id, and so
+ * a new record.
+ */
+const CACHE_LEAVES_STACK = 'cdk-elasticache:cacheLeavesStack';
+
+/** A checked cache: its construct, what it tells the check, and its record once computed. */
+interface CheckedCache {
+  readonly scope: Construct;
+  readonly check: DeployedStateCheck;
+  record?: ResourceState;
+}
+
+/** The checked caches of each stack. */
+const CHECKED = new WeakMap<Stack, CheckedCache[]>();
+/** The stages whose stacks are checked (one aspect each). */
+const CHECKED_STAGES = new WeakSet<Stage>();
+
+/** The list's parameter name of a stack. */
+export function cacheListParameterName(stackName: string): string {
+  return `/cdk-elasticache/deployed-caches/${stackName}`;
+}
+
+function registerCache(stack: Stack, entry: CheckedCache): void {
+  let listed = CHECKED.get(stack);
+  if (!listed) {
+    listed = [];
+    CHECKED.set(stack, listed);
+    const caches = listed;
+    new ssm.StringParameter(stack, 'CdkElastiCacheDeployedCaches', {
+      parameterName: cacheListParameterName(stack.stackName),
+      stringValue: Lazy.string({ produce: () => JSON.stringify(caches.map(c => listEntry(stack, c.check))) }),
+      description: 'The caches verifyDeployedState of cdk-elasticache checks in this stack, read back by the next synthesis',
+      tier: ssm.ParameterTier.INTELLIGENT_TIERING,
+    });
+  }
+  listed.push(entry);
+  const stage = Stage.of(stack);
+  if (stage && !CHECKED_STAGES.has(stage)) {
+    CHECKED_STAGES.add(stage);
+    Aspects.of(stage).add(new CacheIdentityCheck(stage));
+  }
+}
+
+/** A cache in the list: [logical id, type, name], as the template has them (an overridden logical id included). */
+function listEntry(stack: Stack, check: DeployedStateCheck): [string, string, string] {
+  return [stack.resolve(check.resource.logicalId), check.resource.cfnResourceType, check.identifier];
+}
+
+/**
+ * At the stage's visit, when every construct exists: checks each cache, then reads back the list of every
+ * environment-bound stack of the stage and warns on the stack a cache left.
+ */
+class CacheIdentityCheck implements IAspect {
+  constructor(private readonly stage: Stage) {}
+
+  public visit(node: IConstruct): void {
+    if (node !== this.stage) {
+      return;
+    }
+    const stacks = this.stage.node.findAll().filter(Stack.isStack).filter(s => Stage.of(s) === this.stage
+      && !Token.isUnresolved(s.account) && !Token.isUnresolved(s.region) && !Token.isUnresolved(s.stackName));
+    stacks.forEach(s => (CHECKED.get(s) ?? []).forEach(verifyCache));
+    // [stack, logical id, type, name] of every checked cache of the stage, now.
+    const current = stacks.flatMap(s => (CHECKED.get(s) ?? []).map(c => [s.stackName, ...listEntry(s, c.check)]));
+    // Looked up afresh whenever the checked caches of the app change (one renamed, moved, added or removed).
+    const additionalCacheKey = `caches-${createHash('sha256').update(JSON.stringify(current)).digest('hex').slice(0, 16)}`;
+    const deployed = new Map(stacks.map(s => {
+      const parameterName = cacheListParameterName(s.stackName);
+      const key = ContextProvider.getKey(s, { provider: cxschema.ContextProvider.SSM_PARAMETER_PROVIDER, props: { parameterName },
+        additionalCacheKey }).key;
+      return [s, { key, caches: parseList(ssm.StringParameter.valueFromLookup(s, parameterName, NO_RECORD, { additionalCacheKey })) }];
+    }));
+    const wasDeployed = (stackName: string, id: string) => [...deployed].some(([s, d]) => s.stackName === stackName
+      && d.caches.some(([deployedId]) => deployedId === id));
+    for (const [stack, { key, caches }] of deployed) {
+      for (const [logicalId, type, physicalName] of caches) {
+        if (current.some(([s, id, t]) => s === stack.stackName && id === logicalId && t === type)) {
+          continue;
+        }
+        const created = current.filter(([s, id, t]) => t === type && !wasDeployed(s, id));
+        Annotations.of(stack).addWarningV2(CACHE_LEAVES_STACK, `The ${label(type)} '${physicalName}' (logical id ${logicalId}), deployed `
+          + 'by this stack, is not in its template any more: CloudFormation deletes it (its removal policy decides whether a final '
+          + `snapshot is taken)${created.length > 0 ? `, while ${created.map(([s, id, , n]) => `${s}/${id} ('${n}')`).join(', ')} `
+            + `${created.length === 1 ? 'is' : 'are'} new: a renamed construct, or a cache moved to another stack, is a new, empty cache` : ''}. `
+          + `To keep the deployed cache, keep its construct id and stack, or pin its logical id (overrideLogicalId('${logicalId}')) `
+          + `and its name ('${physicalName}'); to move it to another stack, use cdk refactor. If the removal is meant, acknowledge this `
+          + `warning. (Looked up for this app's caches and cached in cdk.context.json under '${key}'.)`);
+      }
+    }
+  }
+}
+
+function parseList(value: string): Array<[string, string, string]> {
+  if (value === NO_RECORD) {
+    return [];
+  }
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    return Array.isArray(parsed) ? parsed.filter((e): e is [string, string, string] => Array.isArray(e) && e.length === 3) : [];
+  } catch {
+    return [];
+  }
 }

@@ -7,6 +7,7 @@
  * with why, and stay the plan command's (`cdk-elasticache plan`).
  */
 import { CacheValidationError } from '../../lib';
+import { NAME_PROPERTIES } from '../../lib/private/transitions';
 import { buildApp, Row, State } from './matrix';
 import { ALL_ROWS } from './rows';
 
@@ -53,10 +54,10 @@ function deployedState(state: State, type: string): Deployed {
  * Synthesizes the row's `after` over its deployed `before`, as the CLI does: the lookups the first synthesis
  * reports missing are answered from the `before` deployment (the resource's properties for the Cloud Control
  * API; the parameter, or the dummy value when there is none, for SSM), then the app is synthesized again.
- * The synth-time error, if any.
+ * The synth-time error, if any, and the warnings that a cache left its stack.
  */
-function synthAfterOverBefore(row: Row): Error | undefined {
-  const type = TYPES[row.subject];
+function synthOverBefore(row: Row): { error?: Error; leaves: string[] } {
+  const type = TYPES[row.subject] ?? 'AWS::ElastiCache::ReplicationGroup';
   const { properties: before, parameters } = deployedState(row.before, type);
   const missing = buildApp(row.after, { env: ENV, cacheProps: VERIFY }).synth().manifest.missing ?? [];
   const context: Record<string, unknown> = {};
@@ -67,6 +68,11 @@ function synthAfterOverBefore(row: Row): Error | undefined {
   }
   for (const m of missing.filter(x => x.provider === 'cc-api-provider')) {
     const props = m.props as { exactIdentifier: string; propertiesToReturn: string[] };
+    if (props.exactIdentifier !== before[NAME_PROPERTIES[type]]) {
+      // Another name: not found, a new cache.
+      context[m.key] = [];
+      continue;
+    }
     const answer = Object.fromEntries(props.propertiesToReturn.map(p => {
       const value = before[p] ?? SERVICE_DEFAULTS[p];
       if (value === undefined) {
@@ -77,11 +83,18 @@ function synthAfterOverBefore(row: Row): Error | undefined {
     context[m.key] = [{ ...answer, Identifier: props.exactIdentifier }];
   }
   try {
-    buildApp(row.after, { env: ENV, cacheProps: VERIFY, context }).synth();
-    return undefined;
+    const assembly = buildApp(row.after, { env: ENV, cacheProps: VERIFY, context }).synth();
+    const leaves = assembly.stacks.flatMap(s => s.messages.map(m => `${s.stackName}: ${m.entry.data}`))
+      .filter(m => m.includes('cdk-elasticache:cacheLeavesStack'));
+    return { leaves };
   } catch (e) {
-    return e as Error;
+    return { error: e as Error, leaves: [] };
   }
+}
+
+/** The synth-time error of a row, if any. */
+function synthAfterOverBefore(row: Row): Error | undefined {
+  return synthOverBefore(row).error;
 }
 
 const unsafe = ALL_ROWS.filter(r => TYPES[r.subject] && (r.expected === 'fails' || r.expected === 'refused'));
@@ -111,6 +124,29 @@ describe('verifyDeployedState lets through what deploys', () => {
   });
 
   test.each(safe.map(r => [name(r), r] as const))('%s', (_, row) => {
-    expect(synthAfterOverBefore(row)).toBeUndefined();
+    expect(synthOverBefore(row)).toEqual({ leaves: [] });
+  });
+});
+
+/**
+ * A cache's identity: a renamed construct, or a cache moved to another stack, is a new cache. The warning
+ * names the deployed one, on the stack it leaves.
+ */
+const identity = ALL_ROWS.filter(r => r.subject === 'identity');
+
+describe('verifyDeployedState warns when a cache leaves its stack', () => {
+  test('there are such rows', () => {
+    expect(identity.map(r => r.expected).sort()).toEqual(['export-in-use', 'fails', 'replaced', 'replaced', 'replaced']);
+  });
+
+  test.each(identity.map(r => [name(r), r] as const))('%s', (_, row) => {
+    const { error, leaves } = synthOverBefore(row);
+    expect(error).toBeUndefined();
+    expect(leaves).toHaveLength(1);
+    expect(leaves[0])
+      .toMatch(/^Cache: The replication group '[a-z0-9-]+' \(logical id \w+\), deployed by this stack, is not in its template any more: /);
+    expect(leaves[0]).toMatch(/overrideLogicalId\('\w+'\)/);
+    // The new cache it pairs with: in the same stack for a renamed construct, in Cache2 for a moved one.
+    expect(leaves[0]).toMatch(/while (Cache|Cache2)\/\w+ \('[a-z0-9-]+'\) is new/);
   });
 });
