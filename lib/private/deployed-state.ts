@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { Annotations, Aspects, CfnResource, ContextProvider, IAspect, Lazy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import { CfnUser, CfnUserGroup } from 'aws-cdk-lib/aws-elasticache';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { invalid, phrase } from './errors';
@@ -83,10 +84,41 @@ function currentRecord(check: DeployedStateCheck): ResourceState {
   const type = check.resource.cfnResourceType;
   const l1 = check.resource as unknown as Record<string, unknown>;
   const named = namedResources(stack);
-  return recordOf(type, {
+  const record = recordOf(type, {
     Properties: Object.fromEntries(recordedProperties(type).map(p => [p, withNames(cfnCase(stack.resolve(l1[getterName(p)])), named)])),
     UpdatePolicy: { UseOnlineResharding: check.resource.cfnOptions.updatePolicy?.useOnlineResharding },
   });
+  const members = userMembers(stack, [l1.userGroupIds, l1.userGroupId].flat());
+  return Object.keys(members).length > 0 ? { ...record, Members: members } : record;
+}
+
+/**
+ * The user group of the cache and its users, when they are in the cache's stack: their create-only properties
+ * (CloudFormation replaces a user whose id or name changes, a user group whose id changes; both have names,
+ * so the update fails), by logical id.
+ */
+function userMembers(stack: Stack, groupIds: unknown[]): Record<string, Record<string, unknown>> {
+  const byId = new Map(stack.node.findAll().filter(CfnResource.isCfnResource).filter(c => Stack.of(c) === stack)
+    .map(c => [stack.resolve(c.logicalId) as string, c]));
+  const refOf = (v: unknown) => (v !== null && typeof v === 'object' ? (v as { Ref?: unknown }).Ref : undefined);
+  const members: Record<string, Record<string, unknown>> = {};
+  for (const groupId of groupIds.map(g => refOf(stack.resolve(g)))) {
+    const group = typeof groupId === 'string' ? byId.get(groupId) as CfnUserGroup | undefined : undefined;
+    if (!group || group.cfnResourceType !== CfnUserGroup.CFN_RESOURCE_TYPE_NAME) {
+      continue;
+    }
+    members[groupId as string] = { Type: group.cfnResourceType, UserGroupId: stack.resolve(group.userGroupId) };
+    // A user of the group by its Ref, or by its id (the library passes the literal id).
+    const users = [...byId].filter(([, c]) => c.cfnResourceType === CfnUser.CFN_RESOURCE_TYPE_NAME) as Array<[string, CfnUser]>;
+    for (const entry of (stack.resolve(group.userIds) as unknown[] ?? [])) {
+      const found = users.find(([id, user]) => id === refOf(entry) || (typeof entry === 'string' && stack.resolve(user.userId) === entry));
+      if (found) {
+        const [logicalId, user] = found;
+        members[logicalId] = { Type: user.cfnResourceType, UserId: stack.resolve(user.userId), UserName: stack.resolve(user.userName) };
+      }
+    }
+  }
+  return members;
 }
 
 /** The literal names of the named ElastiCache resources of a stack (subnet groups, user groups...), by logical id. */
@@ -193,6 +225,7 @@ function checkRecord(scope: Construct, check: DeployedStateCheck, deployed: Reso
     invalid(scope, check.properties[property] ?? property, values(property),
       `Allowed: what ElastiCache can move the deployed ${check.what} ${deployedName} to. ${refusal.reason} ${refusal.steps} ${cached}`);
   }
+  checkMembers(scope, check, deployed, current, cached);
   const replacing = replacedProperties(type, compactLike(deployed, type, current), compactLike(current, type, deployed));
   if (replacing.length === 0) {
     return;
@@ -204,6 +237,30 @@ function checkRecord(scope: Construct, check: DeployedStateCheck, deployed: Reso
     : `${replacing.join(', ')} cannot change on the live ${check.what} ${deployedName}: CloudFormation would replace it, and cannot `
       + `create the replacement under the same ${check.identifierProp}. ${replacementSteps(type, replacing, before, after)}`;
   invalid(scope, check.properties[property] ?? property, values(property), `Allowed: ${shown(property, before[property])}, as deployed: ${what} ${cached}`);
+}
+
+/** The props of the user and user group constructs that set each recorded property. */
+const MEMBER_PROPS: Record<string, string> = { UserGroupId: 'userGroupId', UserId: 'userId', UserName: 'userName' };
+
+/** The users and the user group of the cache, deployed and now: a create-only change of one still there is refused. */
+function checkMembers(scope: Construct, check: DeployedStateCheck, deployed: ResourceState, current: ResourceState, cached: string): void {
+  const [before, after] = [deployed.Members ?? {}, current.Members ?? {}];
+  for (const [logicalId, now] of Object.entries(after)) {
+    const was = before[logicalId];
+    const changed = was ? Object.keys(MEMBER_PROPS).filter(p => JSON.stringify(was[p]) !== JSON.stringify(now[p])) : [];
+    if (changed.length === 0) {
+      continue;
+    }
+    const type = String(now.Type);
+    const property = changed[0];
+    const member = Stack.of(scope).node.findAll().find(c => CfnResource.isCfnResource(c) && Stack.of(c) === Stack.of(scope)
+      && Stack.of(c).resolve(c.logicalId) === logicalId);
+    invalid(member?.node.scope ?? scope, MEMBER_PROPS[property], phrase(`${describeValue(now[property] ?? null)} (deployed: `
+      + `${describeValue(was[property] ?? null)})`), `Allowed: ${describeValue(was[property] ?? null)}, as deployed: ${changed.join(', ')} `
+      + `cannot change on the live ${label(type)} ${describeValue(was[NAME_PROPERTIES[type]])} of the ${check.what} ${check.identifier}: `
+      + `CloudFormation would replace it, and cannot create the replacement under the same ${MEMBER_PROPS[NAME_PROPERTIES[type]]}. `
+        + `${replacementSteps(type, changed, was, now)} ${cached}`);
+  }
 }
 
 /** A recorded value for a message. */

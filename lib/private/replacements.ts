@@ -11,6 +11,8 @@ import { CREATE_ONLY_PROPERTIES } from './transitions';
 export interface ResourceState {
   readonly Properties?: Record<string, unknown>;
   readonly UpdatePolicy?: Record<string, unknown>;
+  /** The deployed-state record's user group and users of a cache, by logical id (their create-only properties). */
+  readonly Members?: Record<string, Record<string, unknown>>;
 }
 
 /** The types that hold data: a replacement is a new, empty cache. */

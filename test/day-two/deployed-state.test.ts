@@ -17,6 +17,9 @@ const TYPES: Record<string, string> = {
   ReplicationGroupProps: 'AWS::ElastiCache::ReplicationGroup',
   MemcachedClusterProps: 'AWS::ElastiCache::CacheCluster',
   ServerlessCacheProps: 'AWS::ElastiCache::ServerlessCache',
+  // The users and the user group of a replication group: its check covers them.
+  UserProps: 'AWS::ElastiCache::ReplicationGroup',
+  UserGroupProps: 'AWS::ElastiCache::ReplicationGroup',
 };
 
 /**

@@ -24,7 +24,7 @@ export function users(key_: string, user: (ctx: Parameters<State['build']>[0]) =
     const userGroup = new UserGroup(ctx.cacheStack, 'Users', { users: members, engine: options.engine, ...group(ctx) });
     const cache = new ReplicationGroup(ctx.cacheStack, 'Cache', {
       vpc: ctx.vpc, authentication: Authentication.userGroup(userGroup),
-      engine: options.engine === CacheEngine.REDIS_OSS ? RedisOssVersion.VER_7_1 : undefined,
+      engine: options.engine === CacheEngine.REDIS_OSS ? RedisOssVersion.VER_7_1 : undefined, ...ctx.cacheProps,
     });
     const secret = ctx.cacheStack.node.tryFindChild('AppSecret') as secretsmanager.ISecret | undefined;
     cache.connectFrom(ctx.consumer(), { user: app, secret });
