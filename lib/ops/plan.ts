@@ -200,7 +200,10 @@ function classifyResource(stack: string, logicalId: string, type: string, oldRes
   }).filter(p => !updatesInPlace(type, p, oldResource, newResource));
   if (replacing.length > 0) {
     const nameProp = NAME_PROPERTY[type];
-    const named = nameProp !== undefined && newProps[nameProp] !== undefined && nameProp in oldProps;
+    // A replacement under the same name fails (the name is taken until the old one is deleted); under a new name,
+    // CloudFormation creates the new resource first and deletes the old one: a new, empty cache.
+    const named = nameProp !== undefined && newProps[nameProp] !== undefined && nameProp in oldProps
+      && JSON.stringify(oldProps[nameProp]) === JSON.stringify(newProps[nameProp]);
     const props = [...replacing, ...changed.filter(p => !replacing.includes(p))];
     if (named) {
       return {

@@ -100,7 +100,7 @@ function synthAfterOverBefore(row: Row): Error | undefined {
   return synthOverBefore(row).error;
 }
 
-const unsafe = ALL_ROWS.filter(r => TYPES[r.subject] && (r.expected === 'fails' || r.expected === 'refused'));
+const unsafe = ALL_ROWS.filter(r => TYPES[r.subject] && (r.expected === 'fails' || r.expected === 'refused' || r.expected === 'replaced'));
 
 const name = (r: Row) => `${r.subject}.${r.prop}: ${r.change} (${r.expected})`;
 

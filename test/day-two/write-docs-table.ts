@@ -26,7 +26,7 @@ const WHAT_HAPPENS: Record<PlanClass, string> = {
   'created': 'a resource is created',
   'in-place': 'in place',
   'deleted': 'a resource is deleted',
-  'replaced': 'replaced: a new, empty cache',
+  'replaced': 'replaced: a new one is created, the deployed one deleted',
   'fails': 'fails: the update rolls back',
   'refused': 'refused by ElastiCache: the update rolls back',
   'export-in-use': 'export in use: the update rolls back',

@@ -20,7 +20,7 @@ const params = mc('parameters', () => ({ parameters: { max_item_size: '2097152' 
 const v1612 = mc('1.6.12', () => ({ engine: MemcachedVersion.VER_1_6_12 }));
 
 export const MEMCACHED_ROWS: Row[] = [
-  { subject: M, prop: 'clusterName', change: 'generated -> sessions', before: BASE, after: mc('name', () => ({ clusterName: 'sessions' })), expected: 'fails',
+  { subject: M, prop: 'clusterName', change: 'generated -> sessions', before: BASE, after: mc('name', () => ({ clusterName: 'sessions' })), expected: 'replaced',
     note: 'the name is the cluster\'s identity: a new name is a new cluster' },
   { subject: M, prop: 'engine', change: '1.6.12 -> 1.6.22', before: v1612, after: BASE, expected: 'in-place' },
   { subject: M, prop: 'engine', change: '1.6.22 -> 1.6.12 (downgrade)', before: BASE, after: v1612, expected: 'refused' },

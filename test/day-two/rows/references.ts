@@ -25,6 +25,8 @@ const WEAK: Record<string, Row['expected']> = {
   // The generated users and user group leave the template: deleted, as they should be.
   'ServerlessCacheProps.authentication: generated user group -> a user group of the app': 'deleted',
   'UserProps.authentication: generated password -> passwords given': 'in-place',
+  // IAM renames the user (its id is its name): a new user, the old one deleted.
+  'UserProps.authentication: generated password -> IAM': 'replaced',
   'ConnectFromOptions.user: app -> reporting': 'unchanged',
   'ConnectFromOptions.secret: the user\'s secret -> the same secret imported by name in the consumer stack': 'unchanged',
   'ConnectFromOptions.consumer stack: Consumer -> the cache stack': 'unchanged',
@@ -43,7 +45,9 @@ export const REFERENCE_ROWS: Row[] = [...REPLICATION_GROUP_ROWS, ...MEMCACHED_RO
     }
     return {
       ...r, change: `${r.change}, weak references`, before: withReferences(r.before, 'weak'), after: withReferences(r.after, 'weak'), expected,
-      note: expected === 'replaced' ? 'a new, empty cache: the identity rows say how to keep it'
+      note: expected === 'replaced' ? (r.subject === 'UserProps'
+        ? 'a new user (an IAM user\'s id is its name), the old one deleted: add the IAM user next to it, then remove the old one'
+        : 'a new, empty cache: the identity rows say how to keep it')
         : 'the consumer reads the outputs with Fn::GetStackOutput: nothing is exported, nothing waits on an export',
     };
   });

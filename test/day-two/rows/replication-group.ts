@@ -32,7 +32,7 @@ export function givenUserGroup(ctx: Parameters<Parameters<typeof rg>[1] & object
 
 export const REPLICATION_GROUP_ROWS: Row[] = [
   { subject: R, prop: 'replicationGroupId', change: 'generated -> orders-cache', before: RG_BASE, after: rg('id', () => ({ replicationGroupId: 'orders-cache' })),
-    expected: 'fails', note: 'the id is the group\'s name: a new id is a new group (create it next to the old one)' },
+    expected: 'replaced', note: 'the id is the group\'s name: a new id is a new group (create it next to the old one)' },
   { subject: R, prop: 'description', change: 'default -> "Orders"', before: RG_BASE, after: rg('description', () => ({ description: 'Orders' })), expected: 'in-place' },
   { subject: R, prop: 'engine', change: 'Valkey 8.0 -> 8.2', before: rg('valkey-8.0', () => ({ engine: ValkeyVersion.VER_8_0 })), after: RG_BASE, expected: 'in-place' },
   { subject: R, prop: 'engine', change: 'Valkey 8.2 -> 8.0 (downgrade)', before: RG_BASE, after: rg('valkey-8.0', () => ({ engine: ValkeyVersion.VER_8_0 })), expected: 'refused' },

@@ -16,7 +16,7 @@ const redis7 = sl('redis-7', () => ({ engine: ServerlessEngine.REDIS_OSS_7 }));
 
 export const SERVERLESS_ROWS: Row[] = [
   { subject: S, prop: 'serverlessCacheName', change: 'generated -> sessions', before: BASE, after: sl('name', () => ({ serverlessCacheName: 'sessions' })),
-    expected: 'fails', note: 'the name is the cache\'s identity: a new name is a new cache' },
+    expected: 'replaced', note: 'the name is the cache\'s identity: a new name is a new cache' },
   { subject: S, prop: 'description', change: 'default -> "Sessions"', before: BASE, after: sl('description', () => ({ description: 'Sessions' })), expected: 'in-place' },
   { subject: S, prop: 'engine', change: 'Valkey 7 -> 8', before: sl('valkey-7', () => ({ engine: ServerlessEngine.VALKEY_7 })), after: BASE, expected: 'in-place' },
   { subject: S, prop: 'engine', change: 'Valkey 8 -> 7 (downgrade)', before: BASE, after: sl('valkey-7', () => ({ engine: ServerlessEngine.VALKEY_7 })), expected: 'refused' },

@@ -34,7 +34,7 @@ export function users(key_: string, user: (ctx: Parameters<State['build']>[0]) =
 const BASE = users('base');
 
 export const USER_ROWS: Row[] = [
-  { subject: U, prop: 'userId', change: 'generated -> app-user', before: BASE, after: users('user-id', () => ({ userId: 'app-user' })), expected: 'fails',
+  { subject: U, prop: 'userId', change: 'generated -> app-user', before: BASE, after: users('user-id', () => ({ userId: 'app-user' })), expected: 'replaced',
     note: 'the id is the user\'s identity: a new id is a new user (add it to the group, then remove the old one)' },
   { subject: U, prop: 'userName', change: 'app -> orders', before: BASE, after: users('user-name', () => ({ userName: 'orders' })), expected: 'fails',
     note: 'the name is create-only' },
@@ -52,12 +52,13 @@ export const USER_ROWS: Row[] = [
     }),
     expected: 'export-in-use', note: 'the user updates in place; the consumer stack imports the generated password\'s secret' },
   { subject: U, prop: 'authentication', change: 'generated password -> IAM', before: BASE,
-    after: users('iam', () => ({ userId: 'app', authentication: UserAuthentication.iam() })), expected: 'fails' },
+    after: users('iam', () => ({ userId: 'app', authentication: UserAuthentication.iam() })), expected: 'export-in-use',
+    note: 'an IAM user\'s id is its name: a new user, the old one deleted (add the IAM user next to it, then remove the old one); the consumer stack imported the old user\'s secret' },
   { subject: G, prop: 'users', change: 'a user added', before: BASE, after: users('more', undefined, undefined, { more: true }), expected: 'in-place' },
   { subject: G, prop: 'users', change: 'a user removed', before: users('more', undefined, undefined, { more: true }), after: BASE, expected: 'deleted',
     note: 'the user leaves the group in place, then CloudFormation deletes it' },
   { subject: G, prop: 'userGroupId', change: 'generated -> orders-users', before: BASE, after: users('group-id', undefined, () => ({ userGroupId: 'orders-users' })),
-    expected: 'fails', note: 'the id is the group\'s identity' },
+    expected: 'replaced', note: 'the id is the group\'s identity' },
   { subject: G, prop: 'engine', change: 'Redis OSS -> Valkey', before: users('redis', undefined, undefined, { engine: CacheEngine.REDIS_OSS }),
     after: users('valkey', undefined, undefined, { engine: CacheEngine.VALKEY }), expected: 'in-place', note: 'as UserProps.engine' },
   { subject: G, prop: 'defaultUserEncryptionKey', change: 'none -> a key', before: BASE, after: users('default-user-key', undefined, ctx => ({ defaultUserEncryptionKey: key(ctx) })),
