@@ -24,7 +24,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as cfnDiff from '@aws-cdk/cloudformation-diff';
-import { CACHE_TYPES, label, replacementSteps, updatesInPlace } from '../private/replacements';
+import { CACHE_TYPES, label, MAY_REPLACE, replacementSteps, updatesInPlace } from '../private/replacements';
 import { describeValue, NAME_PROPERTIES, refusedTransition } from '../private/transitions';
 import { OpsError } from './errors';
 
@@ -131,7 +131,57 @@ function planStack(stack: string, before: CfnTemplate, after: CfnTemplate): Plan
     const newResource = after.Resources?.[logicalId];
     findings.push(classifyResource(stack, logicalId, type, oldResource, newResource, change));
   });
+  dependentReplacements(stack, before, after, findings);
   return findings.map(f => memberRefusal(f, before, after) ?? f);
+}
+
+/**
+ * A cache whose create-only property refers (`Ref`) to a resource CloudFormation replaces (a subnet group
+ * renamed, say): the template does not change, but the value does at deployment, and the cache has to be
+ * replaced too (which fails for a cache that keeps its name).
+ */
+function dependentReplacements(stack: string, before: CfnTemplate, after: CfnTemplate, findings: PlanFinding[]): void {
+  const replaced = new Set(findings.filter(f => f.class === 'replaced').map(f => f.logicalId));
+  for (const [logicalId, resource] of Object.entries(after.Resources ?? {})) {
+    const old = before.Resources?.[logicalId];
+    if (!CACHE_TYPES.has(resource.Type) || !old || replaced.size === 0) {
+      continue;
+    }
+    const props = (MAY_REPLACE[resource.Type] ?? []).filter(p => refsIn(resource.Properties?.[p]).some(r => replaced.has(r)));
+    const index = findings.findIndex(f => f.logicalId === logicalId);
+    if (props.length === 0 || (index >= 0 && findings[index].class !== 'in-place')) {
+      continue;
+    }
+    const targets = [...new Set(props.flatMap(p => refsIn(resource.Properties?.[p])).filter(r => replaced.has(r)))];
+    const nameProp = NAME_PROPERTY[resource.Type];
+    const named = resource.Properties?.[nameProp] !== undefined && JSON.stringify(resource.Properties?.[nameProp])
+      === JSON.stringify(old.Properties?.[nameProp]);
+    const finding: PlanFinding = {
+      stack, logicalId, resourceType: resource.Type, class: named ? 'fails' : 'replaced', properties: props,
+      reason: `${props.join(', ')} refers to ${targets.join(', ')}, which CloudFormation replaces: the value changes at deployment, and `
+        + `${props.length === 1 ? 'it' : 'they'} cannot change on a live ${label(resource.Type)}${named ? `; the replacement cannot be created `
+          + `under the same ${nameProp}, and the update fails` : ': a new, empty cache'}.`,
+      steps: `Keep ${targets.join(', ')} as deployed (its name, its construct id), or move the cache with it: a new cache under a new name next `
+        + 'to this one, then move the clients.',
+    };
+    if (index >= 0) {
+      findings[index] = finding;
+    } else {
+      findings.push(finding);
+    }
+  }
+}
+
+/** The logical ids a value refers to with `Ref`. */
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) {
+    return value.flatMap(refsIn);
+  }
+  if (value === null || typeof value !== 'object') {
+    return [];
+  }
+  const ref = (value as { Ref?: unknown }).Ref;
+  return typeof ref === 'string' ? [ref] : Object.values(value).flatMap(refsIn);
 }
 
 /** What a global datastore's members may not change themselves: the datastore scales and upgrades them all. */
