@@ -1,12 +1,12 @@
 import { createHash } from 'crypto';
 import { Annotations, Aspects, CfnResource, ContextProvider, IAspect, Lazy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
-import { CfnUser, CfnUserGroup } from 'aws-cdk-lib/aws-elasticache';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { invalid, phrase } from './errors';
-import { label, MAY_REPLACE, replacedProperties, replacementSteps, ResourceState } from './replacements';
-import { CREATE_ONLY_PROPERTIES, DEPLOYED_STATE_PROPERTIES, describeValue, NAME_PROPERTIES, REFUSAL_INPUTS, refusedTransition } from './transitions';
+import { compactLike, currentRecord, getterName, NO_RECORD, parseRecord, recordParameterName } from './deployment-record';
+import { label, replacedProperties, replacementSteps, ResourceState } from './replacements';
+import { CREATE_ONLY_PROPERTIES, DEPLOYED_STATE_PROPERTIES, describeValue, NAME_PROPERTIES, refusedTransition } from './transitions';
 
 /**
  * `verifyDeployedState` of the caches. Two context lookups (cached in cdk.context.json, as every CDK
@@ -42,14 +42,6 @@ export interface DeployedStateCheck {
 /** The warning when nothing can be looked up. */
 const NOT_VERIFIED = 'cdk-elasticache:deployedStateNotVerified';
 
-/** Where the deployment record of a resource is kept: by stack and logical id, so that a changed name is seen. */
-export function recordParameterName(stackName: string, logicalId: string): string {
-  return `/cdk-elasticache/deployed-state/${stackName}/${logicalId}`;
-}
-
-/** What the record holds when nothing is deployed (a new cache), and before the first lookup is answered. */
-const NO_RECORD = 'none';
-
 export function verifyDeployedState(scope: Construct, check: DeployedStateCheck): void {
   const stack = Stack.of(scope);
   const notVerified = (why: string) => Annotations.of(scope).addWarningV2(NOT_VERIFIED, `verifyDeployedState is on, but the deployed `
@@ -69,81 +61,13 @@ export function verifyDeployedState(scope: Construct, check: DeployedStateCheck)
     parameterName: Lazy.string({ produce: () => recordParameterName(stack.stackName, stack.resolve(check.resource.logicalId)) }),
     simpleName: false,
     // What the check compared, computed once all constructs exist (the stage's aspect).
-    stringValue: Lazy.string({ produce: () => JSON.stringify(entry.record ?? currentRecord(check)) }),
+    stringValue: Lazy.string({ produce: () => JSON.stringify(entry.record ?? currentRecord(check.resource)) }),
     description: `What verifyDeployedState of cdk-elasticache compares the next synthesis of ${check.resource.node.path} with`,
     tier: ssm.ParameterTier.INTELLIGENT_TIERING,
   });
   // Written once the cache is: a failed update rolls both back, a successful one records what is deployed.
   record.node.addDependency(check.resource);
   registerCache(stack, entry);
-}
-
-/** The record of a cache's template as it is now. */
-function currentRecord(check: DeployedStateCheck): ResourceState {
-  const stack = Stack.of(check.resource);
-  const type = check.resource.cfnResourceType;
-  const l1 = check.resource as unknown as Record<string, unknown>;
-  const named = namedResources(stack);
-  const record = recordOf(type, {
-    Properties: Object.fromEntries(recordedProperties(type).map(p => [p, withNames(cfnCase(stack.resolve(l1[getterName(p)])), named)])),
-    UpdatePolicy: { UseOnlineResharding: check.resource.cfnOptions.updatePolicy?.useOnlineResharding },
-  });
-  const members = userMembers(stack, [l1.userGroupIds, l1.userGroupId].flat());
-  return Object.keys(members).length > 0 ? { ...record, Members: members } : record;
-}
-
-/**
- * The user group of the cache and its users, when they are in the cache's stack: their create-only properties
- * (CloudFormation replaces a user whose id or name changes, a user group whose id changes; both have names,
- * so the update fails), by logical id.
- */
-function userMembers(stack: Stack, groupIds: unknown[]): Record<string, Record<string, unknown>> {
-  const byId = new Map(stack.node.findAll().filter(CfnResource.isCfnResource).filter(c => Stack.of(c) === stack)
-    .map(c => [stack.resolve(c.logicalId) as string, c]));
-  const refOf = (v: unknown) => (v !== null && typeof v === 'object' ? (v as { Ref?: unknown }).Ref : undefined);
-  const members: Record<string, Record<string, unknown>> = {};
-  for (const groupId of groupIds.map(g => refOf(stack.resolve(g)))) {
-    const group = typeof groupId === 'string' ? byId.get(groupId) as CfnUserGroup | undefined : undefined;
-    if (!group || group.cfnResourceType !== CfnUserGroup.CFN_RESOURCE_TYPE_NAME) {
-      continue;
-    }
-    members[groupId as string] = { Type: group.cfnResourceType, UserGroupId: stack.resolve(group.userGroupId) };
-    // A user of the group by its Ref, or by its id (the library passes the literal id).
-    const users = [...byId].filter(([, c]) => c.cfnResourceType === CfnUser.CFN_RESOURCE_TYPE_NAME) as Array<[string, CfnUser]>;
-    for (const entry of (stack.resolve(group.userIds) as unknown[] ?? [])) {
-      const found = users.find(([id, user]) => id === refOf(entry) || (typeof entry === 'string' && stack.resolve(user.userId) === entry));
-      if (found) {
-        const [logicalId, user] = found;
-        members[logicalId] = { Type: user.cfnResourceType, UserId: stack.resolve(user.userId), UserName: stack.resolve(user.userName) };
-      }
-    }
-  }
-  return members;
-}
-
-/** The literal names of the named ElastiCache resources of a stack (subnet groups, user groups...), by logical id. */
-function namedResources(stack: Stack): Map<string, unknown> {
-  const names = new Map<string, unknown>();
-  for (const c of stack.node.findAll()) {
-    const nameProp = CfnResource.isCfnResource(c) && Stack.of(c) === stack ? NAME_PROPERTIES[c.cfnResourceType] : undefined;
-    const name = nameProp ? stack.resolve((c as unknown as Record<string, unknown>)[getterName(nameProp)]) : undefined;
-    if (typeof name === 'string') {
-      names.set(stack.resolve((c as CfnResource).logicalId), name);
-    }
-  }
-  return names;
-}
-
-/**
- * A `Ref` to a named resource of the stack with the name it resolves to: a subnet group whose construct
- * keeps its logical id (pinned) but gets a new name is still a new subnet group for the cache.
- */
-function withNames(value: unknown, named: Map<string, unknown>): unknown {
-  if (Array.isArray(value)) {
-    return value.map(v => withNames(v, named));
-  }
-  const ref = value !== null && typeof value === 'object' ? (value as { Ref?: unknown }).Ref : undefined;
-  return typeof ref === 'string' && named.has(ref) ? { Ref: ref, Name: named.get(ref) } : value;
 }
 
 /**
@@ -154,7 +78,7 @@ function verifyCache(entry: CheckedCache): void {
   const { scope, check } = entry;
   const stack = Stack.of(scope);
   const type = check.resource.cfnResourceType;
-  const current = entry.record = currentRecord(check);
+  const current = entry.record = currentRecord(check.resource);
   // Each template state is looked up afresh, once: a change always meets the deployed cache as it is then.
   const stateKey = `state-${createHash('sha256').update(JSON.stringify(current)).digest('hex').slice(0, 16)}`;
   const recordName = recordParameterName(stack.stackName, stack.resolve(check.resource.logicalId));
@@ -272,88 +196,6 @@ function shown(property: string, value: unknown): string {
 }
 
 /**
- * A resolved L1 value as the template writes it: the keys of nested property types capitalized
- * (`nodeGroupId` -> `NodeGroupId`), intrinsics (`Ref`, `Fn::GetAtt`) as they are.
- */
-function cfnCase(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(cfnCase);
-  }
-  if (value === null || typeof value !== 'object') {
-    return value;
-  }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => k === 'Ref' || k.startsWith('Fn::')
-    ? [k, v] : [k.charAt(0).toUpperCase() + k.slice(1), cfnCase(v)]));
-}
-
-/**
- * The properties a record holds: those that may replace the cache, those the refusal rules read, and the
- * user groups (the steps from an AUTH token to RBAC).
- */
-function recordedProperties(type: string): string[] {
-  const userGroups = type === 'AWS::ElastiCache::ReplicationGroup' ? ['UserGroupIds'] : [];
-  return [...new Set([NAME_PROPERTIES[type], ...(MAY_REPLACE[type] ?? []), ...(REFUSAL_INPUTS[type] ?? []), ...userGroups])].sort();
-}
-
-/** A record's size limit: an SSM parameter of the advanced tier holds 8 KB. */
-const RECORD_LIMIT = 8192;
-/** A node group configuration longer than this is recorded as a digest per shard. */
-const SHARDS_LIMIT = 2048;
-
-/**
- * The record of a resource: the properties that decide, unset ones left out; never a secret (an AUTH token is
- * recorded as set or not, a dynamic reference as such); a long node group configuration as a digest per shard.
- */
-export function recordOf(type: string, resource: ResourceState): ResourceState {
-  const properties: Record<string, unknown> = {};
-  for (const [property, value] of Object.entries(resource.Properties ?? {})) {
-    if (value === undefined || value === null) {
-      continue;
-    }
-    properties[property] = property === 'AuthToken' ? '(set)' : JSON.stringify(value).includes('{{resolve:') ? '(dynamic reference)' : value;
-  }
-  const resharding = resource.UpdatePolicy?.UseOnlineResharding;
-  const record = compactLike({ Properties: properties, ...(resharding !== undefined ? { UpdatePolicy: { UseOnlineResharding: resharding } } : {}) },
-    type);
-  if (JSON.stringify(record).length > RECORD_LIMIT) {
-    throw new Error(`The deployed-state record of a ${label(type)} is over ${RECORD_LIMIT} characters`);
-  }
-  return record;
-}
-
-/** A digest per shard for a long node group configuration (or when `like` has one), so that records stay small and compare. */
-function compactLike(resource: ResourceState, type: string, like?: ResourceState): ResourceState {
-  const shards = resource.Properties?.NodeGroupConfiguration;
-  const compacted = (r?: ResourceState) => Array.isArray(r?.Properties?.NodeGroupConfiguration)
-    && (r!.Properties!.NodeGroupConfiguration as Array<Record<string, unknown>>).some(g => g.Digest !== undefined);
-  if (type !== 'AWS::ElastiCache::ReplicationGroup' || !Array.isArray(shards) || compacted(resource)
-    || (JSON.stringify(shards).length <= SHARDS_LIMIT && !compacted(like))) {
-    return resource;
-  }
-  const digest = (g: unknown) => createHash('sha256').update(JSON.stringify(g)).digest('hex').slice(0, 12);
-  return {
-    ...resource,
-    Properties: {
-      ...resource.Properties,
-      NodeGroupConfiguration: (shards as Array<Record<string, unknown>>).map(g => ({ NodeGroupId: g.NodeGroupId, Digest: digest(g) })),
-    },
-  };
-}
-
-/** A looked-up record; undefined when there is none (a new cache, or not yet looked up). */
-function parseRecord(value: string): ResourceState | undefined {
-  if (value === NO_RECORD) {
-    return undefined;
-  }
-  try {
-    const parsed = JSON.parse(value) as ResourceState;
-    return typeof parsed === 'object' && parsed !== null && typeof parsed.Properties === 'object' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * The template's values of the properties the lookup reads, by their CloudFormation names: the
  * service's default where the template leaves one out, tokens left out (not comparable at synth).
  */
@@ -367,11 +209,6 @@ function literalProperties(stack: Stack, resource: CfnResource, read: Readonly<R
     }
   }
   return out;
-}
-
-/** The L1's getter of a CloudFormation property: its name with a lowercase first letter (`AZMode` -> `azMode`). */
-function getterName(property: string): string {
-  return property === 'AZMode' ? 'azMode' : property.charAt(0).toLowerCase() + property.slice(1);
 }
 
 /** Values as the Cloud Control API and the template write them: numbers and booleans may come back as strings. */
