@@ -13,6 +13,7 @@
 // Jest has no option for this, so the compile step of jest-runtime's module executor (30.5: an
 // internal class, reached through the first runtime's instance) is wrapped. If it is not there
 // (another jest), jest runs unchanged.
+const path = require('node:path');
 const vm = require('node:vm');
 const jestRuntime = require('jest-runtime');
 
@@ -56,6 +57,33 @@ function addCodeCache(executor) {
   };
 }
 
+// The AWS service specification (@aws-cdk/aws-service-spec: every CloudFormation resource type and
+// property, and which property changes replace a resource) that aws-cdk's diff engine
+// (@aws-cdk/cloudformation-diff, used by lib/ops/plan.ts) reads. Loading it (2.4 MB gzipped JSON into
+// an in-memory database) took about half a second of CPU and 60 MB in each of the dozen test files
+// that plan. It is data the diff engine only looks up, never changes: a worker loads it once, with
+// node's own require (in the worker's realm, which lives as long as the worker), and every test file
+// gets that database. Everything else, the diff engine included, still loads afresh per test file.
+const SERVICE_SPEC = '@aws-cdk/aws-service-spec';
+/** resolved path of the package's main file -> the module every test file gets */
+const serviceSpecs = new Map();
+
+function sharedServiceSpec(from) {
+  const resolved = require.resolve(SERVICE_SPEC, { paths: [path.dirname(from)] });
+  let shared = serviceSpecs.get(resolved);
+  if (shared === undefined) {
+    const spec = require(resolved);
+    let database;
+    shared = Object.freeze({
+      ...spec,
+      loadAwsServiceSpecSync: () => (database ??= spec.loadAwsServiceSpecSync()),
+      loadAwsServiceSpec: async () => (database ??= await spec.loadAwsServiceSpec()),
+    });
+    serviceSpecs.set(resolved, shared);
+  }
+  return shared;
+}
+
 let wrapped = false;
 
 class Runtime extends jestRuntime.default {
@@ -66,6 +94,10 @@ class Runtime extends jestRuntime.default {
       addCodeCache(executor);
     }
     wrapped = true;
+  }
+
+  requireModuleOrMock(from, moduleName) {
+    return moduleName === SERVICE_SPEC ? sharedServiceSpec(from) : super.requireModuleOrMock(from, moduleName);
   }
 }
 
