@@ -3,11 +3,19 @@
 // project's packages except those left out (aws-cdk-lib and constructs: a machine without the CDK).
 // Compiling per file (esbuild's transform, no type check) takes milliseconds, and each run
 // is then a plain `node cli.js`, without a TypeScript loader.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+//
+// In a jest run, a build is made once per run and shared by the test files that ask for the same
+// packages left out: jest.global-setup.js gives the run a directory (RUN_DIR_ENV), the first file to
+// ask builds there, the others find it, and jest.global-teardown.js removes the directory. The build is
+// only read (run, and its node_modules looked at); it was made seven times per run before.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { transformSync } from 'esbuild';
-import * as ts from 'typescript';
+import type * as TS from 'typescript';
+
+/** The environment variable with the directory of this jest run (set by jest.global-setup.js). */
+export const RUN_DIR_ENV = 'CDK_ELASTICACHE_TEST_RUN_DIR';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -38,6 +46,9 @@ function resolveLocal(from: string, specifier: string): string {
  * (type-only imports included: stricter than run time), and the packages each of them imports.
  */
 export function importGraph(entries: string[]): { files: string[]; packages: Map<string, string[]> } {
+  // Loaded here, not at the top: a test file that finds the run's build already made need not load TypeScript.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof TS;
   const files = new Set<string>();
   const packages = new Map<string, string[]>();
   const queue = [...entries];
@@ -70,9 +81,37 @@ export interface BuiltCli {
   remove(): void;
 }
 
-/** Compiles bin/cli.ts and what it imports into a temporary package whose node_modules lacks `without`. */
+/**
+ * Compiles bin/cli.ts and what it imports into a temporary package whose node_modules lacks `without`: in a
+ * jest run, the run's build for `without` (made by the first caller; `remove()` leaves it to the run's
+ * teardown), else one of the caller's own.
+ */
 export function buildCli(without: string[] = ['aws-cdk-lib', 'constructs']): BuiltCli {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cdk-elasticache-cli-'));
+  const runDir = process.env[RUN_DIR_ENV];
+  if (!runDir) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cdk-elasticache-cli-'));
+    build(dir, without);
+    return { dir, cli: path.join(dir, 'bin', 'cli.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const dir = path.join(runDir, `cli-without-${[...without].sort().join('+').replace(/[@/]/g, '_')}`);
+  if (!existsSync(dir)) {
+    // Built aside and renamed into place whole: a test file in another worker sees no build or a complete one.
+    const building = mkdtempSync(path.join(runDir, 'building-'));
+    build(building, without);
+    try {
+      renameSync(building, dir);
+    } catch (e) {
+      // Another worker's build got there first (the directory exists and is not empty): use that one.
+      rmSync(building, { recursive: true, force: true });
+      if (!existsSync(dir)) {
+        throw e;
+      }
+    }
+  }
+  return { dir, cli: path.join(dir, 'bin', 'cli.js'), remove: () => undefined };
+}
+
+function build(dir: string, without: string[]): void {
   const { files } = importGraph([path.join(ROOT, 'bin', 'cli.ts')]);
   for (const file of files) {
     const out = path.join(dir, path.relative(ROOT, file)).replace(/\.ts$/, '.js');
@@ -102,5 +141,4 @@ export function buildCli(without: string[] = ['aws-cdk-lib', 'constructs']): Bui
       symlinkSync(path.join(modules, entry), path.join(target, entry));
     }
   }
-  return { dir, cli: path.join(dir, 'bin', 'cli.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
