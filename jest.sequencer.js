@@ -10,13 +10,13 @@
 const Sequencer = require('@jest/test-sequencer').default;
 
 const TYPICAL_SECONDS = {
+  'test/day-two/deployed-state.test.ts': 18.0,
   'test/examples/examples.test.ts': 10.2,
   'test/ops/plan-cli.test.ts': 9.3,
   'test/ops/cli-moto.test.ts': 7.8,
   'test/cfn-validation.test.ts': 7.2,
   'test/servers/client-faults.test.ts': 6.5,
   'test/local/local.test.ts': 5.7,
-  'test/day-two/deployed-state.test.ts': 5.7,
   'test/cluster-mode-migration.test.ts': 4.4,
   'test/security-packs.test.ts': 4.0,
   'test/local/cli.test.ts': 3.7,
