@@ -25,6 +25,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as cfnDiff from '@aws-cdk/cloudformation-diff';
 import { CACHE_TYPES, label, MAY_REPLACE, replacementSteps, updatesInPlace } from '../private/replacements';
+import { MAX_SECONDARIES } from '../private/service-limits';
 import { describeValue, NAME_PROPERTIES, refusedTransition } from '../private/transitions';
 import { OpsError } from './errors';
 
@@ -114,6 +115,7 @@ export function planChanges(before: StackTemplates, after: StackTemplates): Plan
     findings.push(...planStack(stack, before[stack] ?? {}, after[stack] ?? {}));
   }
   markMovedCaches(findings, before, after);
+  datastoreFull(findings, after);
   findings.push(...exportsInUse(before, after));
   return { findings, safe: findings.every(f => !UNSAFE_CLASSES.includes(f.class)) };
 }
@@ -170,6 +172,30 @@ function dependentReplacements(stack: string, before: CfnTemplate, after: CfnTem
       findings.push(finding);
     }
   }
+}
+
+/**
+ * A secondary of a global datastore replaced (a new replicationGroupId): CloudFormation creates the new group,
+ * which joins the datastore, before it deletes the old one. With the datastore's secondaries at their maximum,
+ * ElastiCache refuses the new member and the update fails.
+ */
+function datastoreFull(findings: PlanFinding[], after: StackTemplates): void {
+  const secondaries = Object.values(after).flatMap(t => Object.values(t.Resources ?? {}))
+    .filter(r => r.Type === 'AWS::ElastiCache::ReplicationGroup' && r.Properties?.GlobalReplicationGroupId !== undefined)
+    .map(r => JSON.stringify(r.Properties!.GlobalReplicationGroupId));
+  findings.forEach((f, i) => {
+    const datastore = after[f.stack]?.Resources?.[f.logicalId]?.Properties?.GlobalReplicationGroupId;
+    if (f.class !== 'replaced' || f.resourceType !== 'AWS::ElastiCache::ReplicationGroup' || datastore === undefined
+      || secondaries.filter(d => d === JSON.stringify(datastore)).length < MAX_SECONDARIES) {
+      return;
+    }
+    findings[i] = {
+      ...f, class: 'fails',
+      reason: `${f.reason} The new group joins the global datastore before the old one leaves it, and the datastore has its `
+        + `${MAX_SECONDARIES} secondaries already: ElastiCache refuses a third, and the update fails.`,
+      steps: 'Remove the secondary (deploy), then add it under the new name (deploy).',
+    };
+  });
 }
 
 /** The logical ids a value refers to with `Ref`. */

@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { CacheEngine, CacheEngineVersion } from '../engine';
 import { NodeType } from '../node-type';
 import { invalid, phrase } from './errors';
+import { MAX_SECONDARIES } from './service-limits';
 import { compareVersions } from './transitions';
 
 /**
@@ -34,8 +35,6 @@ const REFUSED_FAMILY = /^(t\d|m[1-4]|r[34]|c1)/;
 const SMALL_SIZES = new Set(['micro', 'small', 'medium']);
 /** The China Regions: replication only between these two [GS]. */
 const CHINA_REGIONS = new Set(['cn-north-1', 'cn-northwest-1']);
-/** At most two secondary Regions [GS]. */
-export const MAX_SECONDARIES = 2;
 
 /** The replication groups that are members of a global datastore (the primary), by construct. */
 const MEMBERS = new WeakMap<IConstruct, string>();

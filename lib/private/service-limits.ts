@@ -31,3 +31,6 @@ export const MAX_STORAGE_GB = 5000;
 /** ECPUs per second of a serverless cache. */
 export const MIN_ECPU = 1000;
 export const MAX_ECPU = 15_000_000;
+
+/** The secondary Regions of a global datastore: at most two (the User Guide, "Global datastores"). */
+export const MAX_SECONDARIES = 2;
