@@ -6,6 +6,7 @@
  * into the context, the second synthesis reads it. The rows the check cannot see are listed, each
  * with why, and stay the plan command's (`cdk-elasticache plan`).
  */
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { CacheValidationError } from '../../lib';
 import { NAME_PROPERTIES } from '../../lib/private/transitions';
 import { buildApp, Row, State } from './matrix';
@@ -31,20 +32,26 @@ const SERVICE_DEFAULTS: Record<string, unknown> = {
   AZMode: 'single-az',
 };
 
-/** What a deployment of a state leaves: its cache's properties, and the SSM parameters its stacks write (by name). */
+/**
+ * What a deployment of a state leaves: its cache's properties, and the SSM parameters its stacks write (by
+ * name); and the lookups its synthesis reports missing (the same synthesis: no context yet).
+ */
 interface Deployed {
   readonly properties: Record<string, unknown>;
   readonly parameters: Map<string, string>;
+  readonly missing: cxschema.MissingContext[];
 }
 
-/** The deployment of each state (its `Cache` stack, env-bound, the check on), by state key. */
+/** The deployment of each state (its `Cache` stack, env-bound, the check on), by state key: one synthesis each. */
 const deployments = new Map<string, Deployed>();
 function deployedState(state: State, type: string): Deployed {
   let found = deployments.get(state.key);
   if (!found) {
-    const resources = Object.values(buildApp(state, { env: ENV, cacheProps: VERIFY }).synth().stacks
-      .flatMap(s => Object.values(s.template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>)));
+    const assembly = buildApp(state, { env: ENV, cacheProps: VERIFY }).synth();
+    const resources = assembly.stacks
+      .flatMap(s => Object.values((s.template.Resources ?? {}) as Record<string, { Type: string; Properties: Record<string, unknown> }>));
     found = {
+      missing: assembly.manifest.missing ?? [],
       properties: resources.find(r => r.Type === type)!.Properties,
       parameters: new Map(resources.filter(r => r.Type === 'AWS::SSM::Parameter').map(r => [r.Properties.Name as string, r.Properties.Value as string])),
     };
@@ -62,7 +69,7 @@ function deployedState(state: State, type: string): Deployed {
 function synthOverBefore(row: Row): { error?: Error; leaves: string[] } {
   const type = TYPES[row.subject] ?? 'AWS::ElastiCache::ReplicationGroup';
   const { properties: before, parameters } = deployedState(row.before, type);
-  const missing = buildApp(row.after, { env: ENV, cacheProps: VERIFY }).synth().manifest.missing ?? [];
+  const { missing } = deployedState(row.after, type);
   const context: Record<string, unknown> = {};
   for (const m of missing.filter(x => x.provider === 'ssm')) {
     const props = m.props as unknown as { parameterName: string; dummyValue: string; ignoreErrorOnMissingContext: boolean };
