@@ -15,7 +15,7 @@ import { buildApp, NetworkStack } from '../../bin/app';
 import { AccessString, Authentication, EvictionPolicy, ReplicationGroup, TransitEncryptionMode } from '../../lib';
 import { CacheConnection } from '../../lib/client';
 import { LocalCache, LocalCaches, startLocalCaches } from '../../lib/local';
-import { serversAvailable } from '../servers/harness';
+import { processAlive, serversAvailable } from '../servers/harness';
 
 const SUITE = 'local caches from the example app';
 const available = serversAvailable(['valkey-server', 'redis-server', 'memcached', 'openssl'], SUITE);
@@ -36,15 +36,6 @@ function appWithReadOnlyUser(): App {
   });
   cache.connectFrom(fn, { name: 'reports' });
   return app;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** What a plaintext client gets from a TLS-only port: no RESP reply. */
@@ -220,10 +211,10 @@ suite(SUITE, () => {
   test('stop() stops every server by pid and removes the session\'s files', async () => {
     const pids = session.caches.flatMap(c => c.nodes.map(n => n.pid));
     expect(pids.length).toBe(18);
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(processAlive)).toBe(true);
     closeClients();
     await session.stop();
-    expect(pids.filter(alive)).toEqual([]);
+    expect(pids.filter(processAlive)).toEqual([]);
     expect(fs.existsSync(session.caFile!)).toBe(false);
   });
 });

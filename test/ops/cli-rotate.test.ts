@@ -7,9 +7,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CliIo, main } from '../../bin/cli';
-import { Clock } from '../../lib/ops/clock';
 import { ROTATION_TAGS } from '../../lib/ops/rotate';
-import { REGION, replicationGroup } from './fixtures';
+import { instantClock, REGION, replicationGroup } from './fixtures';
 
 // `cdk-elasticache rotate` and `rotate-auth-token` in-process, against aws-sdk-client-mock (their refusals
 // against moto are in cli-moto.test.ts).
@@ -21,8 +20,7 @@ const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app-AbCdEf';
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string; smOptions: unknown[] }> {
   let stdout = '';
   let stderr = '';
-  let now = 0;
-  const clock: Clock = { now: () => now, sleep: async ms => { now += ms; } };
+  const clock = instantClock();
   const smOptions: unknown[] = [];
   const io: CliIo = {
     stdout: { write: (t: string) => (stdout += t) },

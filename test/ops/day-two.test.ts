@@ -16,18 +16,13 @@ import { cacheEvents } from '../../lib/ops/events';
 import { formatCacheList, listCaches } from '../../lib/ops/list';
 import { describeCache, formatDescription } from '../../lib/ops/describe';
 import { waitForDeleted } from '../../lib/ops/wait';
-import { awsError, event, memberCluster, memcachedCluster, REGION, replicationGroup, testClient } from './fixtures';
+import { awsError, event, instantClock, memberCluster, memcachedCluster, REGION, replicationGroup, testClient } from './fixtures';
 
 const ec = mockClient(ElastiCacheClient);
 const groupNotFound = () => new ReplicationGroupNotFoundFault({ message: 'ReplicationGroup not found.', $metadata: {} });
 const clusterNotFound = () => new CacheClusterNotFoundFault({ message: 'CacheCluster not found.', $metadata: {} });
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 
-/** A clock whose sleep advances time at once. */
-function fakeClock() {
-  let now = NOW;
-  return { now: () => now, sleep: async (ms: number) => { now += ms; } };
-}
 
 async function cli(argv: string[], extra: Partial<CliIo> = {}) {
   let stdout = '';
@@ -37,7 +32,7 @@ async function cli(argv: string[], extra: Partial<CliIo> = {}) {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t) },
     env: {},
-    clock: fakeClock(),
+    clock: instantClock(NOW),
     createClient: () => {
       clients++;
       return testClient();
@@ -189,7 +184,7 @@ describe('wait --deleted', () => {
       .rejects(groupNotFound());
     ec.on(DescribeCacheClustersCommand).rejects(clusterNotFound());
     const progress: string[] = [];
-    const r = await waitForDeleted(testClient(), 'my-cache', { clock: fakeClock(), onProgress: l => progress.push(l) });
+    const r = await waitForDeleted(testClient(), 'my-cache', { clock: instantClock(NOW), onProgress: l => progress.push(l) });
     expect(r).toEqual({ id: 'my-cache', existed: true, elapsedMs: 30_000 });
     expect(progress).toEqual(['my-cache: available [0s]', 'my-cache: deleting [15s]', 'my-cache: deleted [30s]']);
   });

@@ -7,11 +7,22 @@ import {
   ReplicationGroup,
   Snapshot,
 } from '@aws-sdk/client-elasticache';
+import type { Clock } from '../../lib/ops/clock';
 
 // The SDK's nine-line "Node 22 from 2027" warning is noise in test output (the CLI turns it off too).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export const REGION = 'eu-west-1';
+
+/**
+ * A clock whose sleeps pass at once (a wait that never ends times out without taking the time), from
+ * `start` (ms since the epoch); `sleeps` lists each sleep asked for.
+ */
+export function instantClock(start = 0): Clock & { readonly sleeps: number[] } {
+  let now = start;
+  const sleeps: number[] = [];
+  return { sleeps, now: () => now, sleep: async ms => { sleeps.push(ms); now += ms; } };
+}
 export const ACCOUNT = '123456789012';
 
 /** A client with fixed region and credentials (no chain is consulted). */

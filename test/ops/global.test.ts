@@ -14,11 +14,11 @@ import {
   InvalidGlobalReplicationGroupStateFault,
   InvalidParameterValueException,
 } from '@aws-sdk/client-elasticache';
-import { Clock } from '../../lib/ops/clock';
 import { formatError, OpsError } from '../../lib/ops/errors';
 import { describeGlobalDatastore, failoverGlobalDatastore, globalIdProblem } from '../../lib/ops/global';
 import { BuiltCli, buildCli } from './build-cli';
 import { FailoverEndpoint, GlobalDatastoreModel, startFailoverEndpoint } from './failover-endpoint';
+import { instantClock } from './fixtures';
 import { Moto, MOTO_CREDENTIALS, motoAvailable, startMoto } from './moto';
 import { bareEnv, expectOneLine, runCli, runInProcess } from './run-cli';
 
@@ -39,11 +39,6 @@ function datastore(name: string, status = 'available'): GlobalDatastoreModel {
   };
 }
 
-/** A clock whose sleeps pass at once: a wait that never ends times out without taking the time. */
-function instantClock(): Clock {
-  let now = Date.parse('2026-12-01T12:00:00Z');
-  return { now: () => now, sleep: async ms => { now += ms; } };
-}
 
 const suite = motoAvailable('test/ops/global.test.ts') ? describe : describe.skip;
 
@@ -221,7 +216,7 @@ suite('global datastores: describe --global and failover-global, against a real 
   test('a failover that does not complete times out with what it saw; meanwhile the API refuses a second one', async () => {
     api.holdFailovers = true;
     try {
-      const waiting = failoverGlobalDatastore(client, 'ldgnf-slow', { toRegion: 'us-east-1', timeoutMs: 60_000, intervalMs: 10_000, clock: instantClock() });
+      const waiting = failoverGlobalDatastore(client, 'ldgnf-slow', { toRegion: 'us-east-1', timeoutMs: 60_000, intervalMs: 10_000, clock: instantClock(Date.parse('2026-12-01T12:00:00Z')) });
       await expect(waiting).rejects.toThrow(new OpsError('Timed out after 1m0s waiting for us-east-1 (slow-use1) to be the primary of ldgnf-slow '
         + '(status: modifying).'));
       const second = await client.send(new FailoverGlobalReplicationGroupCommand({ GlobalReplicationGroupId: 'ldgnf-slow',

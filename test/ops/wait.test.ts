@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { formatElapsed, poll } from '../../lib/ops/clock';
 import { OpsError } from '../../lib/ops/errors';
 import { waitForAvailable } from '../../lib/ops/wait';
-import { awsError, memcachedCluster, replicationGroup, shardedGroup, testClient } from './fixtures';
+import { awsError, instantClock, memcachedCluster, replicationGroup, shardedGroup, testClient } from './fixtures';
 
 const ec = mockClient(ElastiCacheClient);
 const client = testClient();
@@ -107,9 +107,8 @@ describe('clock helpers', () => {
   });
 
   test('poll sleeps no longer than what is left before the deadline', async () => {
-    const sleeps: number[] = [];
-    let now = 0;
-    const clock = { now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; } };
+    const clock = instantClock();
+    const sleeps = clock.sleeps;
     await expect(poll(async () => undefined, { clock, timeoutMs: 25_000, intervalMs: 10_000, onTimeout: () => new Error('late') }))
       .rejects.toThrow('late');
     expect(sleeps).toEqual([10_000, 10_000, 5_000]);

@@ -1,17 +1,8 @@
 import * as fs from 'node:fs';
 import {
-  freePort, makeTempDir, missingServers, probe, REQUIRE_SERVERS_ENV, RunningServer, serversAvailable, serverSuite, startProcess, userIds,
-  startMemcached, startRedis, startValkey,
+  freePort, makeTempDir, missingServers, probe, processAlive, REQUIRE_SERVERS_ENV, RunningServer, serversAvailable, serverSuite, startProcess,
+  userIds, startMemcached, startRedis, startValkey,
 } from './harness';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('serversAvailable', () => {
   const saved = process.env[REQUIRE_SERVERS_ENV];
@@ -63,10 +54,10 @@ serverSuite('harness', ['valkey-server', 'redis-server', 'memcached', 'openssl']
 
   test('stop() kills the server by pid and removes its temp dir', async () => {
     const valkey = servers[0];
-    expect(alive(valkey.pid)).toBe(true);
+    expect(processAlive(valkey.pid)).toBe(true);
     expect(fs.existsSync(valkey.dir)).toBe(true);
     await valkey.stop();
-    expect(alive(valkey.pid)).toBe(false);
+    expect(processAlive(valkey.pid)).toBe(false);
     expect(fs.existsSync(valkey.dir)).toBe(false);
     await valkey.stop();
   });

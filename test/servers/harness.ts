@@ -164,6 +164,16 @@ export function serverSuite(name: string, binaries: readonly string[], fn: () =>
 // Generic pieces.
 
 /** A port that was free a moment ago (the OS picks it; the caller retries if it loses a race). */
+/** Whether a process with this pid is running (signal 0: a check, nothing is sent). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
