@@ -82,10 +82,7 @@ function verifyCache(entry: CheckedCache): void {
   // Each template state is looked up afresh, once: a change always meets the deployed cache as it is then.
   const stateKey = `state-${createHash('sha256').update(JSON.stringify(current)).digest('hex').slice(0, 16)}`;
   const recordName = recordParameterName(stack.stackName, stack.resolve(check.resource.logicalId));
-  const recordValue = ssm.StringParameter.valueFromLookup(scope, recordName, NO_RECORD, { additionalCacheKey: stateKey });
-  const recordKey = ContextProvider.getKey(scope, {
-    provider: cxschema.ContextProvider.SSM_PARAMETER_PROVIDER, props: { parameterName: recordName }, additionalCacheKey: stateKey,
-  }).key;
+  const record = lookupParameter(scope, recordName, stateKey);
   const liveQuery = {
     provider: cxschema.ContextProvider.CC_API_PROVIDER,
     props: { typeName: type, exactIdentifier: check.identifier, propertiesToReturn: Object.keys(DEPLOYED_STATE_PROPERTIES[type] ?? {}) },
@@ -99,10 +96,22 @@ function verifyCache(entry: CheckedCache): void {
   if (live) {
     checkLive(scope, check, live, cached([ContextProvider.getKey(scope, liveQuery).key]));
   }
-  const deployed = parseRecord(recordValue);
+  const deployed = parseRecord(record.value);
   if (deployed) {
-    checkRecord(scope, check, deployed, current, cached([recordKey]));
+    checkRecord(scope, check, deployed, current, cached([record.key]));
   }
+}
+
+/**
+ * An SSM parameter through the CDK's SSM context lookup (`StringParameter.valueFromLookup`'s query), with the
+ * context key its answer is cached under: `NO_RECORD` when it does not exist, or is not looked up yet.
+ */
+function lookupParameter(scope: Construct, parameterName: string, additionalCacheKey: string): { value: string; key: string } {
+  const value = ssm.StringParameter.valueFromLookup(scope, parameterName, NO_RECORD, { additionalCacheKey });
+  const key = ContextProvider.getKey(scope, {
+    provider: cxschema.ContextProvider.SSM_PARAMETER_PROVIDER, props: { parameterName }, additionalCacheKey,
+  }).key;
+  return { value, key };
 }
 
 /** The deployed resource as its read handler returns it, against the template's literal values. */
@@ -293,10 +302,8 @@ class CacheIdentityCheck implements IAspect {
     // Looked up afresh whenever the checked caches of the app change (one renamed, moved, added or removed).
     const additionalCacheKey = `caches-${createHash('sha256').update(JSON.stringify(current)).digest('hex').slice(0, 16)}`;
     const deployed = new Map(stacks.map(s => {
-      const parameterName = cacheListParameterName(s.stackName);
-      const key = ContextProvider.getKey(s, { provider: cxschema.ContextProvider.SSM_PARAMETER_PROVIDER, props: { parameterName },
-        additionalCacheKey }).key;
-      return [s, { key, caches: parseList(ssm.StringParameter.valueFromLookup(s, parameterName, NO_RECORD, { additionalCacheKey })) }];
+      const { value, key } = lookupParameter(s, cacheListParameterName(s.stackName), additionalCacheKey);
+      return [s, { key, caches: parseList(value) }];
     }));
     const wasDeployed = (stackName: string, id: string) => [...deployed].some(([s, d]) => s.stackName === stackName
       && d.caches.some(([deployedId]) => deployedId === id));
